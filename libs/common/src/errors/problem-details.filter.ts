@@ -1,0 +1,107 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from './domain.error';
+import { PROBLEM_CONTENT_TYPE, ProblemDocument, STATUS_BY_KIND, problemType } from './problem';
+import { REQUEST_ID_HEADER } from '../http/request-id';
+
+const CODE_BY_STATUS: Record<number, [string, string]> = {
+  400: ['request/bad-request', 'Bad request'],
+  401: ['auth/unauthenticated', 'Authentication required'],
+  403: ['auth/forbidden', 'Forbidden'],
+  404: ['request/route-not-found', 'Route not found'],
+  405: ['request/method-not-allowed', 'Method not allowed'],
+  406: ['request/not-acceptable', 'Not acceptable'],
+  409: ['request/conflict', 'Conflict'],
+  413: ['request/payload-too-large', 'Payload too large'],
+  415: ['request/unsupported-media-type', 'Unsupported media type'],
+  422: ['request/unprocessable', 'Unprocessable request'],
+  429: ['request/too-many-requests', 'Too many requests'],
+};
+
+/** Body-parser failures arrive as plain errors with a `type` and `status`. */
+interface BodyParserError {
+  type: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' &&
+    typeof ((e as BodyParserError).status ?? (e as BodyParserError).statusCode) === 'number';
+}
+
+/**
+ * The single place where errors become HTTP responses: RFC 9457 problem+json with a stable
+ * `code`. Unknown errors are logged (without their payloads) and rendered as a bare 500.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    const requestId = req.headers?.[REQUEST_ID_HEADER] as string | undefined;
+    if (requestId) problem.requestId = requestId;
+    problem.instance = req.originalUrl?.split('?')[0];
+    if (problem.status >= 500 && !(exception instanceof DomainError)) {
+      const err = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error(`unhandled ${err.name}: ${err.message}`, err.stack);
+    }
+    if (res.headersSent) return;
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown): ProblemDocument {
+    if (exception instanceof DomainError) {
+      const status = STATUS_BY_KIND[exception.kind];
+      const doc: ProblemDocument = {
+        type: problemType(exception.code),
+        title: exception.title,
+        status,
+        detail: exception.detail,
+        code: exception.code,
+        ...(exception.extensions ?? {}),
+      };
+      if (exception.errors) doc.errors = exception.errors;
+      if (exception.bank) doc.bank = exception.bank;
+      return doc;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const [code, title] = CODE_BY_STATUS[status] ?? [status >= 500 ? 'internal/error' : 'request/error', 'Error'];
+      const response = exception.getResponse();
+      const detail =
+        typeof response === 'string'
+          ? response
+          : typeof (response as { message?: unknown }).message === 'string'
+            ? ((response as { message: string }).message)
+            : exception.message;
+      return { type: problemType(code), title, status, detail, code };
+    }
+    if (isBodyParserError(exception)) {
+      const status = exception.status ?? exception.statusCode ?? 400;
+      if (exception.type === 'entity.parse.failed') {
+        return {
+          type: problemType('request/malformed-body'),
+          title: 'Malformed request body',
+          status: 400,
+          detail: 'The request body is not valid JSON.',
+          code: 'request/malformed-body',
+        };
+      }
+      const [code, title] = CODE_BY_STATUS[status] ?? ['request/bad-request', 'Bad request'];
+      return { type: problemType(code), title, status, detail: `The request body could not be read (${exception.type}).`, code };
+    }
+    return {
+      type: problemType('internal/error'),
+      title: 'Internal error',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      detail: 'An unexpected error occurred. The request id identifies it in the logs.',
+      code: 'internal/error',
+    };
+  }
+}
