@@ -6,3 +6,4 @@ export * from './http/validation';
 export * from './log/redact';
 export * from './time/clock';
 export * from './common.module';
+export * from './http/caller.decorator';
