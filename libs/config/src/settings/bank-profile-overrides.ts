@@ -1,0 +1,85 @@
+import { ParseOutcome, SettingValue } from './setting.types';
+
+export interface BankApiOverride {
+  baseUrl?: string;
+}
+
+/** Per-profile values that banks do not publish, or that differ per deployment. */
+export interface BankProfileOverride {
+  issuerUrl?: string;
+  wellKnownUrl?: string;
+  financialId?: string;
+  apis?: {
+    accountAndTransaction?: BankApiOverride;
+    paymentInitiation?: BankApiOverride;
+    variableRecurringPayments?: BankApiOverride;
+  };
+  tls?: { caBundleFile?: string };
+}
+
+const API_NAMES = ['accountAndTransaction', 'paymentInitiation', 'variableRecurringPayments'] as const;
+const TOP_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls'];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isHttpUrl(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Checks one profile's overrides; returns the problems found (empty when valid). */
+function checkOverride(id: string, o: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(o)) {
+    if (!TOP_KEYS.includes(key)) problems.push(`${id}.${key} is not a known override (known: ${TOP_KEYS.join(', ')})`);
+  }
+  for (const key of ['issuerUrl', 'wellKnownUrl'] as const) {
+    if (o[key] !== undefined && !isHttpUrl(o[key])) problems.push(`${id}.${key} must be an http(s) URL`);
+  }
+  if (o.financialId !== undefined && (typeof o.financialId !== 'string' || o.financialId === '')) {
+    problems.push(`${id}.financialId must be a non-empty string`);
+  }
+  if (o.apis !== undefined) {
+    if (!isObject(o.apis)) {
+      problems.push(`${id}.apis must be an object`);
+    } else {
+      for (const [api, value] of Object.entries(o.apis)) {
+        if (!(API_NAMES as readonly string[]).includes(api)) {
+          problems.push(`${id}.apis.${api} is not a known API (known: ${API_NAMES.join(', ')})`);
+        } else if (!isObject(value) || Object.keys(value).some((k) => k !== 'baseUrl')) {
+          problems.push(`${id}.apis.${api} must be an object { baseUrl }`);
+        } else if (value.baseUrl !== undefined && !isHttpUrl(value.baseUrl)) {
+          problems.push(`${id}.apis.${api}.baseUrl must be an http(s) URL`);
+        }
+      }
+    }
+  }
+  if (o.tls !== undefined) {
+    if (!isObject(o.tls) || Object.keys(o.tls).some((k) => k !== 'caBundleFile')) {
+      problems.push(`${id}.tls must be an object { caBundleFile }`);
+    } else if (o.tls.caBundleFile !== undefined && (typeof o.tls.caBundleFile !== 'string' || o.tls.caBundleFile === '')) {
+      problems.push(`${id}.tls.caBundleFile must be a file path`);
+    }
+  }
+  return problems;
+}
+
+/** Refines a parsed JSON object into `Record<profileId, BankProfileOverride>`. */
+export function refineBankProfileOverrides(value: SettingValue): ParseOutcome {
+  if (!isObject(value)) return { ok: false, expected: 'expected a JSON object of profileId -> overrides' };
+  const problems: string[] = [];
+  for (const [id, o] of Object.entries(value)) {
+    if (!isObject(o)) problems.push(`${id} must be an object of overrides`);
+    else problems.push(...checkOverride(id, o));
+  }
+  if (problems.length) {
+    return { ok: false, expected: `expected a JSON object of profileId -> overrides: ${problems.join('; ')}` };
+  }
+  return { ok: true, value };
+}

@@ -1,0 +1,163 @@
+import { refineApiKeys } from './api-keys';
+import { refineBankProfileOverrides } from './bank-profile-overrides';
+import { ConfigSetting } from './setting.types';
+import { defaultBankProfilesDir } from '../loading/package-root';
+
+const directory = (env: 'SANDBOX' | 'PRODUCTION'): ConfigSetting[] => {
+  const key = env.toLowerCase();
+  const label = env === 'SANDBOX' ? 'sandbox' : 'production';
+  return [
+    {
+      env: `DIRECTORY_${env}_TOKEN_URL`,
+      path: `directory.${key}.tokenUrl`,
+      type: 'url',
+      description: `Token endpoint of the Open Banking directory (${label}), used to fetch software statement assertions. Empty: fetching an SSA fails with a clear problem.`,
+    },
+    {
+      env: `DIRECTORY_${env}_SSA_URL`,
+      path: `directory.${key}.ssaUrl`,
+      type: 'string',
+      description: `URL template of the directory's SSA endpoint (${label}), with \`{organisationId}\` and \`{softwareId}\` placeholders.`,
+      refine: (v) =>
+        typeof v === 'string' && v.includes('{organisationId}') && v.includes('{softwareId}') && /^https?:\/\//.test(v)
+          ? { ok: true, value: v }
+          : { ok: false, expected: `expected an http(s) URL template containing {organisationId} and {softwareId}, got '${String(v)}'` },
+    },
+    {
+      env: `DIRECTORY_${env}_SCOPE`,
+      path: `directory.${key}.scope`,
+      type: 'string',
+      default: 'ASPSPReadAccess TPPReadAccess AuthoritiesReadAccess',
+      description: `Scope requested from the directory's token endpoint (${label}).`,
+    },
+    {
+      env: `DIRECTORY_${env}_AUDIENCE`,
+      path: `directory.${key}.audience`,
+      type: 'string',
+      default: { describe: `the token URL`, compute: (get) => get(`directory.${key}.tokenUrl`) as string | undefined },
+      description: `Audience of the client assertion sent to the directory (${label}).`,
+    },
+  ];
+};
+
+/**
+ * Every setting, declared once: the loader parses from it and the configuration reference
+ * (docs/configuration.md) is rendered from it. Order matters: derived defaults read settings
+ * declared above them.
+ */
+export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
+  {
+    env: 'CONFIG_FILE',
+    path: 'configFile',
+    type: 'path',
+    envOnly: true,
+    description:
+      'Optional YAML or JSON configuration file with the same tree as this reference (camelCase paths) plus a `secrets: { name: value }` map used by SecretRef source `config`. Environment variables override it.',
+  },
+  {
+    env: 'NODE_ENV',
+    path: 'nodeEnv',
+    type: 'string',
+    default: 'development',
+    description: '`production` turns on production behaviour (`production` flag in the tree).',
+  },
+  { env: 'PORT', path: 'server.port', type: 'integer', min: 0, max: 65535, default: 3000, description: 'HTTP port to listen on (0: any free port).' },
+  { env: 'HOST', path: 'server.host', type: 'string', default: '0.0.0.0', description: 'Interface to listen on.' },
+  {
+    env: 'PUBLIC_BASE_URL',
+    path: 'server.publicBaseUrl',
+    type: 'url',
+    default: { describe: 'http://localhost:PORT', compute: (get) => `http://localhost:${String(get('server.port'))}` },
+    refine: (v) => ({ ok: true, value: String(v).replace(/\/+$/, '') }),
+    description: 'Base URL callers reach the connector at; used for links and redirect helpers.',
+  },
+  {
+    env: 'LOG_LEVEL',
+    path: 'log.level',
+    type: 'enum',
+    allowed: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+    default: 'info',
+    description: 'Minimum log level.',
+  },
+  {
+    env: 'API_KEYS',
+    path: 'auth.apiKeys',
+    type: 'string-list',
+    secret: true,
+    required: true,
+    requiredHint:
+      'the service refuses to start without a caller API key. Set API_KEYS to one or more comma-separated keys of at least 24 characters (generate one with `openssl rand -base64 32`), or API_KEYS_FILE (a file holding them) or API_KEYS_SSM (an SSM parameter name)',
+    refine: refineApiKeys,
+    description: 'Comma-separated API keys that callers send as `Authorization: Bearer <key>`; each at least 24 characters. Required.',
+  },
+  {
+    env: 'DATABASE_URL',
+    path: 'database.url',
+    type: 'url',
+    protocols: ['postgres', 'postgresql'],
+    secret: true,
+    description: 'PostgreSQL connection URL (`postgres://user:password@host:5432/db`). When absent, SQLite at SQLITE_PATH is used.',
+  },
+  { env: 'SQLITE_PATH', path: 'database.sqlitePath', type: 'path', default: './data/connector.sqlite', description: 'SQLite database file, used when DATABASE_URL is absent.' },
+  {
+    env: 'DATABASE_MIGRATE_ON_START',
+    path: 'database.migrateOnStart',
+    type: 'boolean',
+    default: { describe: 'true for SQLite, false for PostgreSQL', compute: (get) => get('database.url') === undefined },
+    description: 'Run pending migrations at start-up. Otherwise start-up refuses while migrations are pending (run `npm run migration:run`).',
+  },
+  { env: 'DATABASE_POOL_SIZE', path: 'database.poolSize', type: 'integer', min: 1, max: 1000, default: 10, description: 'PostgreSQL connection pool size.' },
+  { env: 'DATABASE_LOGGING', path: 'database.logging', type: 'boolean', default: false, description: 'Log SQL statements (never their parameters).' },
+  {
+    env: 'ENCRYPTION_KEY',
+    path: 'encryption.key',
+    type: 'base64-key',
+    min: 32,
+    secret: true,
+    description: 'Default key (base64 of exactly 32 bytes) for encrypting tokens and secrets at rest, used when no encryption key is marked current. Optional.',
+  },
+  { env: 'ENCRYPTION_KEY_ID', path: 'encryption.keyId', type: 'string', default: 'default', description: 'Id recorded with values encrypted under ENCRYPTION_KEY.' },
+  {
+    env: 'BANK_PROFILES_DIR',
+    path: 'bankProfiles.dir',
+    type: 'path',
+    default: { describe: "the package's `bank-profiles/` directory", compute: () => defaultBankProfilesDir() },
+    description: 'Directory of the built-in bank profiles.',
+  },
+  { env: 'BANK_PROFILES_EXTRA_DIR', path: 'bankProfiles.extraDir', type: 'path', description: 'Optional directory of additional bank profiles (one file per bank), loaded at start-up.' },
+  {
+    env: 'BANK_PROFILE_OVERRIDES',
+    path: 'bankProfiles.overrides',
+    type: 'json-object',
+    default: {},
+    refine: refineBankProfileOverrides,
+    description:
+      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl } }, tls: { caBundleFile } }` overriding profile values.',
+  },
+  {
+    env: 'BANK_CA_BUNDLE_FILE',
+    path: 'bankHttp.caBundleFile',
+    type: 'path',
+    description: 'Optional PEM file of extra CA certificates trusted for outbound bank calls (exposed as `bankHttp.caBundlePem`).',
+  },
+  { env: 'BANK_HTTP_TIMEOUT_MS', path: 'bankHttp.timeoutMs', type: 'integer', min: 1, max: 600000, default: 10000, description: 'Timeout of each outbound bank call, in milliseconds.' },
+  ...directory('SANDBOX'),
+  ...directory('PRODUCTION'),
+  { env: 'AWS_REGION', path: 'aws.region', type: 'string', default: 'eu-west-2', description: 'AWS region for SSM Parameter Store secrets.' },
+  { env: 'AWS_SSM_ENDPOINT', path: 'aws.ssmEndpoint', type: 'url', description: 'Optional SSM endpoint override (e.g. a local test endpoint).' },
+  { env: 'AUTH_CONTEXT_TTL_SECONDS', path: 'authContexts.ttlSeconds', type: 'integer', min: 1, max: 86400, default: 600, description: 'How long an authorisation context (a started consent authorisation) stays valid.' },
+  {
+    env: 'TOKEN_EARLY_EXPIRY_SECONDS',
+    path: 'tokens.earlyExpirySeconds',
+    type: 'integer',
+    min: 0,
+    max: 3600,
+    default: 30,
+    description: 'Cached bank access tokens are treated as expired this many seconds before they really expire.',
+  },
+];
+
+/** The three ways a secret setting can be given. */
+export function secretForms(setting: ConfigSetting): string[] {
+  return setting.secret ? [setting.env, `${setting.env}_FILE`, `${setting.env}_SSM`] : [setting.env];
+}
