@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { BankHttpModule } from '@obc/bank-http';
+import { BankProfilesModule } from '@obc/bank-profiles';
+import { BankRegistrationModule } from '@obc/bank-registration';
+import { CommonModule } from '@obc/common';
+import { ConnectorConfig, ConnectorConfigModule } from '@obc/config';
+import { FapiModule } from '@obc/fapi';
+import { HttpApiModule } from '@obc/http-api';
+import { PersistenceModule } from '@obc/persistence';
+import { TokenManagementModule } from '@obc/token-management';
+import { loggerOptions } from './logging';
+import { connectorMigrations } from './migrations';
+
+export interface AppModuleOptions {
+  /** The environment to configure from; defaults to process.env (tests pass their own). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Wires the libs into the connector service. Nothing of substance lives here. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule,
+        ConnectorConfigModule.forRoot({ env: options.env }),
+        LoggerModule.forRootAsync({ inject: [ConnectorConfig], useFactory: loggerOptions }),
+        PersistenceModule.forRoot({ migrations: connectorMigrations }),
+        BankProfilesModule,
+        BankHttpModule,
+        FapiModule,
+        TokenManagementModule,
+        HttpApiModule,
+        BankRegistrationModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { bankRegistrationMigrations } from '@obc/bank-registration';
+import { persistenceMigrations } from '@obc/persistence';
+
+/**
+ * Every migration of every lib, in order of their timestamps. Assembled here so a lower lib
+ * never imports a feature lib.
+ */
+export const connectorMigrations = [...persistenceMigrations, ...bankRegistrationMigrations].sort(
+  (a, b) => migrationTimestamp(a) - migrationTimestamp(b),
+);
+
+function migrationTimestamp(migration: { name: string }): number {
+  const match = /(\d{13})$/.exec(migration.name) ?? /^(\d{13})/.exec(migration.name);
+  if (!match) throw new Error(`migration class ${migration.name} must end with a 13-digit timestamp`);
+  return Number(match[1]);
+}

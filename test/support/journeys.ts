@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { LoadedPki } from '../../apps/mock-bank/src/pki';
+import { ApiResponse, ConnectorApiClient } from './api-client';
+
+/** One call of a journey, as the demo prints it and the tests assert it. */
+export interface JourneyStep {
+  label: string;
+  method: string;
+  path: string;
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export class JourneyError extends Error {
+  constructor(
+    readonly step: string,
+    readonly response: ApiResponse,
+  ) {
+    super(`${step}: HTTP ${response.status} ${response.text}`);
+  }
+}
+
+async function expectStatus(
+  steps: JourneyStep[],
+  label: string,
+  method: string,
+  path: string,
+  call: Promise<ApiResponse>,
+  expected: number,
+): Promise<Record<string, unknown>> {
+  const response = await call;
+  if (response.status !== expected) throw new JourneyError(label, response);
+  const body = (response.body ?? {}) as Record<string, unknown>;
+  steps.push({ label, method, path, status: response.status, body });
+  return body;
+}
+
+export interface RegistrationJourneyResult {
+  steps: JourneyStep[];
+  obwacCertificateId: string;
+  obsealCertificateId: string;
+  softwareStatementId: string;
+  bankRegistrationId: string;
+  externalApiId: string;
+}
+
+export interface RegistrationJourneyOptions {
+  bankProfile?: string;
+  redirectUri: string;
+  /** Give the SSA from a file instead of fetching it from the directory. */
+  ssaFile?: string;
+}
+
+/**
+ * The foundation journey: certificates, a software statement (SSA from the mock directory),
+ * DCR with the bank, and a read-back of the registration from the bank (which needs a
+ * client-credentials token).
+ */
+export async function registrationJourney(
+  api: ConnectorApiClient,
+  pki: LoadedPki,
+  options: RegistrationJourneyOptions,
+): Promise<RegistrationJourneyResult> {
+  const steps: JourneyStep[] = [];
+  const file = (name: string): { source: 'file'; name: string } => ({ source: 'file', name: join(pki.dir, name) });
+
+  const obwac = await expectStatus(steps, 'Register the OBWAC transport certificate', 'POST', '/v1/manage/obwac-certificates',
+    api.post('/v1/manage/obwac-certificates', {
+      certificatePem: pki.pem.tppTransport,
+      privateKey: file(pki.manifest.files.tppTransportKey),
+      reference: 'demo transport certificate',
+    }), 201);
+
+  const obseal = await expectStatus(steps, 'Register the OBSeal signing key', 'POST', '/v1/manage/obseal-certificates',
+    api.post('/v1/manage/obseal-certificates', {
+      keyId: pki.manifest.signingKid,
+      privateKey: file(pki.manifest.files.tppSigningKey),
+      certificatePem: pki.pem.tppSigning,
+      reference: 'demo signing key',
+    }), 201);
+
+  const statementBody: Record<string, unknown> = {
+    organisationId: pki.manifest.organisationId,
+    softwareId: pki.manifest.softwareId,
+    sandboxEnvironment: true,
+    obwacCertificateId: obwac.id,
+    obsealCertificateId: obseal.id,
+    defaultRedirectUri: options.redirectUri,
+    redirectUris: [options.redirectUri],
+  };
+  if (options.ssaFile) statementBody.softwareStatementAssertion = { source: 'file', name: options.ssaFile };
+  const statement = await expectStatus(steps, 'Create the software statement', 'POST', '/v1/manage/software-statements',
+    api.post('/v1/manage/software-statements', statementBody), 201);
+
+  const registration = await expectStatus(steps, 'Register with the bank (UK DCR over mTLS)', 'POST', '/v1/manage/bank-registrations',
+    api.post('/v1/manage/bank-registrations', {
+      bankProfile: options.bankProfile ?? 'mock-bank',
+      softwareStatementId: statement.id,
+    }), 201);
+
+  await expectStatus(steps, 'Read the registration back from the bank (client-credentials token)', 'GET',
+    `/v1/manage/bank-registrations/${String(registration.id)}`,
+    api.get(`/v1/manage/bank-registrations/${String(registration.id)}`), 200);
+
+  return {
+    steps,
+    obwacCertificateId: String(obwac.id),
+    obsealCertificateId: String(obseal.id),
+    softwareStatementId: String(statement.id),
+    bankRegistrationId: String(registration.id),
+    externalApiId: String(registration.externalApiId),
+  };
+}

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateTestPki, loadTestPki, LoadedPki, tppEnrolment } from '../../apps/mock-bank/src/pki';
+import { ConnectorApiClient } from './api-client';
+import { RunningProcess, startProcess } from './processes';
+
+/** The repository root (this file lives in test/support, or dist/test/support when built). */
+export const REPO_ROOT = findRepoRoot();
+
+function findRepoRoot(): string {
+  let dir = __dirname;
+  while (!require('node:fs').existsSync(join(dir, 'package.json'))) dir = resolve(dir, '..');
+  return dir;
+}
+
+export const DIST = join(REPO_ROOT, 'dist');
+export const SPECS_DIR = process.env.OBC_SPECS_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'ob-specs');
+
+export interface MockBankHandle {
+  process: RunningProcess;
+  url: string;
+  port: number;
+  /** GET the admin ledger (registrations, token grants...). */
+  ledger(): Promise<MockBankLedger>;
+  stop(): Promise<void>;
+}
+
+export interface MockBankLedger {
+  counts: Record<string, number>;
+  events: { type: string; [k: string]: unknown }[];
+}
+
+export interface ConnectorHandle {
+  process: RunningProcess;
+  url: string;
+  apiKey: string;
+  api: ConnectorApiClient;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Trust the test CA for calls this process makes to the mock bank (admin, ledger). */
+async function mockBankFetch(pki: LoadedPki, url: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
+  const https = await import('node:https');
+  return new Promise((resolvePromise, reject) => {
+    const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const req = https.request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        ca: pki.pem.ca,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => {
+          if ((res.statusCode ?? 500) >= 300) reject(new Error(`${init.method ?? 'GET'} ${url} → ${res.statusCode}: ${text}`));
+          else resolvePromise(text ? JSON.parse(text) : undefined);
+        });
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+export async function createPki(dir: string): Promise<LoadedPki> {
+  mkdirSync(dir, { recursive: true });
+  await generateTestPki(dir);
+  return loadTestPki(dir);
+}
+
+export async function startMockBank(pki: LoadedPki, options: { echo?: boolean; env?: Record<string, string> } = {}): Promise<MockBankHandle> {
+  const proc = startProcess({
+    name: 'mock-bank',
+    command: process.execPath,
+    args: [join(DIST, 'apps/mock-bank/src/main.js')],
+    env: {
+      PATH: process.env.PATH,
+      MOCK_BANK_PORT: '0',
+      MOCK_BANK_PKI_DIR: pki.dir,
+      MOCK_BANK_SPECS_DIR: SPECS_DIR,
+      ...options.env,
+    },
+    echo: options.echo,
+  });
+  const match = await proc.waitFor(/mock-bank listening on (https:\/\/localhost:(\d+))/, 60_000);
+  const url = match[1];
+  return {
+    process: proc,
+    url,
+    port: Number(match[2]),
+    ledger: async () => (await mockBankFetch(pki, `${url}/__admin/ledger`)) as MockBankLedger,
+    stop: () => proc.stop(),
+  };
+}
+
+/** Enrols the PKI's TPP in the mock directory, as a TPP would in the real OB directory. */
+export async function enrolTpp(pki: LoadedPki, bank: MockBankHandle, redirectUris: string[]): Promise<void> {
+  await mockBankFetch(pki, `${bank.url}/__admin/directory/software-statements`, {
+    method: 'POST',
+    body: tppEnrolment(pki, redirectUris),
+  });
+}
+
+export interface ConnectorStartOptions {
+  pki: LoadedPki;
+  bank: MockBankHandle;
+  /** PostgreSQL URL; absent: SQLite at `sqlitePath`. */
+  databaseUrl?: string;
+  sqlitePath?: string;
+  apiKey?: string;
+  encryptionKey?: string;
+  echo?: boolean;
+  env?: Record<string, string>;
+}
+
+/** The environment that points the connector at the mock bank (its profile, CA and directory). */
+export function connectorEnvironment(options: ConnectorStartOptions & { apiKey: string; encryptionKey: string }): Record<string, string> {
+  const bankUrl = options.bank.url;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    API_KEYS: options.apiKey,
+    ENCRYPTION_KEY: options.encryptionKey,
+    BANK_CA_BUNDLE_FILE: join(options.pki.dir, options.pki.manifest.files.ca),
+    BANK_PROFILE_OVERRIDES: JSON.stringify({
+      'mock-bank': {
+        issuerUrl: bankUrl,
+        apis: {
+          accountAndTransaction: { baseUrl: `${bankUrl}/open-banking/v4.0/aisp` },
+          paymentInitiation: { baseUrl: `${bankUrl}/open-banking/v4.0/pisp` },
+          variableRecurringPayments: { baseUrl: `${bankUrl}/open-banking/v4.0/vrp` },
+        },
+      },
+    }),
+    DIRECTORY_SANDBOX_TOKEN_URL: `${bankUrl}/directory/token`,
+    DIRECTORY_SANDBOX_SSA_URL: `${bankUrl}/directory/organisation/{organisationId}/software-statement/{softwareId}/software-statement-assertion`,
+    ...options.env,
+  };
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  else env.SQLITE_PATH = options.sqlitePath ?? join(options.pki.dir, '..', 'connector.sqlite');
+  return env;
+}
+
+export async function startConnector(options: ConnectorStartOptions): Promise<ConnectorHandle> {
+  const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
+  const encryptionKey = options.encryptionKey ?? randomBytes(32).toString('base64');
+  const env = connectorEnvironment({ ...options, apiKey, encryptionKey });
+  const proc = startProcess({
+    name: 'connector',
+    command: process.execPath,
+    args: [join(DIST, 'apps/connector/src/main.js')],
+    env,
+    echo: options.echo,
+  });
+  const match = await proc.waitFor(/connector listening on (http:\/\/[^:"]+:(\d+))/, 60_000);
+  const url = `http://127.0.0.1:${match[2]}`;
+  return { process: proc, url, apiKey, env, api: new ConnectorApiClient(url, apiKey), stop: () => proc.stop() };
+}
+
+/** Runs a migration command the same way the image's Job does. */
+export async function runMigrations(env: Record<string, string>): Promise<string> {
+  const proc = startProcess({
+    name: 'migrate',
+    command: process.execPath,
+    args: [join(DIST, 'apps/connector/src/migrate.js')],
+    env,
+  });
+  await new Promise<void>((r) => proc.child.on('exit', () => r()));
+  if (proc.child.exitCode !== 0) throw new Error(`migrations failed:\n${proc.output()}`);
+  return proc.output();
+}
