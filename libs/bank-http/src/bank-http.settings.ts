@@ -1,0 +1,12 @@
+/**
+ * What the outbound layer needs from configuration. A class so it can be the injection token;
+ * the app binds it to `ConnectorConfig.bankHttp` (see bank-http.module.ts).
+ */
+export abstract class BankHttpSettings {
+  /** Default per-call timeout when a request does not name one. */
+  abstract readonly timeoutMs: number;
+  /** Extra CA certificates trusted for every bank, on top of Node's default roots. */
+  abstract readonly caBundlePem?: string;
+}
+
+export const DEFAULT_BANK_HTTP_SETTINGS: BankHttpSettings = { timeoutMs: 30_000 };

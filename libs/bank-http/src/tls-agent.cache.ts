@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { BankTransport } from './bank-http.types';
+
+export interface AgentCacheOptions {
+  /** Most agents kept; the least recently used is retired past this. */
+  maxAgents?: number;
+  /** Idle keep-alive sockets are closed after this. */
+  idleSocketMs?: number;
+  /** A retired agent is destroyed after this grace, so calls in flight on it can finish. */
+  retireGraceMs?: number;
+}
+
+/**
+ * Keep-alive HTTPS agents, one per transport identity and trust bundle (never one for the whole
+ * process: a shared agent would pool sockets authenticated with another client's certificate).
+ * Keyed by a hash so no key material is held as a map key; bounded, least recently used out.
+ */
+export class TlsAgentCache {
+  private readonly agents = new Map<string, Agent>();
+  private readonly retiring = new Set<NodeJS.Timeout>();
+  private readonly maxAgents: number;
+  private readonly idleSocketMs: number;
+  private readonly retireGraceMs: number;
+
+  constructor(options: AgentCacheOptions = {}) {
+    this.maxAgents = options.maxAgents ?? 64;
+    this.idleSocketMs = options.idleSocketMs ?? 60_000;
+    this.retireGraceMs = options.retireGraceMs ?? 120_000;
+  }
+
+  get size(): number {
+    return this.agents.size;
+  }
+
+  agentFor(transport: BankTransport | undefined, extraCaPems: readonly string[]): Agent {
+    const cas = extraCaPems.map((p) => p.trim()).filter((p) => p.length > 0);
+    const key = this.keyOf(transport, cas);
+    const existing = this.agents.get(key);
+    if (existing) {
+      // Re-insert to mark as most recently used.
+      this.agents.delete(key);
+      this.agents.set(key, existing);
+      return existing;
+    }
+    const agent = new Agent({
+      keepAlive: true,
+      timeout: this.idleSocketMs,
+      // Node's roots plus the extras: public banks keep working when a sandbox CA is added.
+      ca: cas.length > 0 ? [...rootCertificates, ...cas] : undefined,
+      cert: transport?.certificatePem,
+      key: transport?.privateKeyPem,
+    });
+    this.agents.set(key, agent);
+    if (this.agents.size > this.maxAgents) this.retireOldest();
+    return agent;
+  }
+
+  destroyAll(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  /** Clears pending retirements too (for shutdown). */
+  close(): void {
+    this.destroyAll();
+    for (const t of this.retiring) clearTimeout(t);
+    this.retiring.clear();
+  }
+
+  private retireOldest(): void {
+    const oldest = this.agents.keys().next();
+    if (oldest.done) return;
+    const agent = this.agents.get(oldest.value);
+    this.agents.delete(oldest.value);
+    if (!agent) return;
+    const timer = setTimeout(() => {
+      this.retiring.delete(timer);
+      agent.destroy();
+    }, this.retireGraceMs);
+    timer.unref();
+    this.retiring.add(timer);
+  }
+
+  private keyOf(transport: BankTransport | undefined, cas: readonly string[]): string {
+    const h = createHash('sha256');
+    for (const part of [transport?.id ?? '', transport?.certificatePem ?? '', ...cas]) {
+      h.update(String(part.length)).update(':').update(part).update('\0');
+    }
+    return h.digest('hex');
+  }
+}
