@@ -1,0 +1,3 @@
+export * from './key-store';
+export * from './jwt-signer';
+export * from './fapi.module';
