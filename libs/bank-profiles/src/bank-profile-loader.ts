@@ -1,0 +1,88 @@
+import { Logger } from '@nestjs/common';
+import { displayPath, listProfileFiles, readProfileFile } from './bank-profile-file';
+import { BankProfileLoadError } from './bank-profile-load.error';
+import { applyOverrides } from './bank-profile-overrides';
+import { resolveProfile } from './bank-profile-resolve';
+import { BankProfile, BankProfileDefinition } from './bank-profile.types';
+import type { BankProfilesConfig } from './bank-profiles.config';
+
+export interface BankProfileLoaderLogger {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+interface DirectoryLoad {
+  definitions: Map<string, { definition: BankProfileDefinition; file: string }>;
+  problems: string[];
+}
+
+function loadDirectory(dir: string, label: string): DirectoryLoad {
+  const definitions: DirectoryLoad['definitions'] = new Map();
+  const problems: string[] = [];
+  let files: string[];
+  try {
+    files = listProfileFiles(dir);
+  } catch (e) {
+    return { definitions, problems: [`${label} ${(e as Error).message}; create it or fix the configured path`] };
+  }
+  for (const file of files) {
+    const result = readProfileFile(file);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      continue;
+    }
+    const earlier = definitions.get(result.definition.id);
+    if (earlier) {
+      // Only possible as foo.json beside foo.yaml: which one wins would be an accident of order.
+      problems.push(
+        `${displayPath(file)}: /id '${result.definition.id}' is also defined by ${displayPath(earlier.file)} in the same directory; keep one of the two files`,
+      );
+      continue;
+    }
+    definitions.set(result.definition.id, { definition: result.definition, file });
+  }
+  return { definitions, problems };
+}
+
+/**
+ * Loads the built-in profiles, then the extra directory (same id replaces the built-in), applies
+ * configuration overrides and resolves each profile. Every problem found is reported at once in
+ * one BankProfileLoadError, so an operator fixes them in one pass.
+ */
+export function loadBankProfiles(
+  config: BankProfilesConfig,
+  logger: BankProfileLoaderLogger = new Logger('BankProfileLoader'),
+): BankProfile[] {
+  const builtin = loadDirectory(config.builtinDir, 'bank profiles directory');
+  const problems = [...builtin.problems];
+  const byId = new Map(builtin.definitions);
+  if (config.extraDir) {
+    const extra = loadDirectory(config.extraDir, 'BANK_PROFILES_EXTRA_DIR');
+    problems.push(...extra.problems);
+    for (const [id, entry] of extra.definitions) {
+      const replaced = byId.get(id);
+      if (replaced) {
+        logger.log(`bank profile '${id}' from ${displayPath(entry.file)} replaces the built-in ${displayPath(replaced.file)}`);
+      }
+      byId.set(id, entry);
+    }
+  }
+  if (problems.length) throw new BankProfileLoadError(problems);
+
+  const definitions = new Map([...byId].map(([id, entry]) => [id, entry.definition]));
+  const overridden = applyOverrides(definitions, config.overrides ?? {});
+  if (overridden.problems.length) throw new BankProfileLoadError(overridden.problems);
+
+  const profiles = [...overridden.definitions]
+    .map(([id, definition]) => resolveProfile(definition, displayPath(byId.get(id)?.file ?? id)))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  for (const profile of profiles) {
+    if (!profile.configured) {
+      logger.warn(
+        `bank profile '${profile.id}' is not configured (missing ${profile.missingConfiguration.join(', ')}); set them in BANK_PROFILE_OVERRIDES to use it`,
+      );
+    }
+  }
+  logger.log(`loaded ${profiles.length} bank profile(s): ${profiles.map((p) => p.id).join(', ')}`);
+  return profiles;
+}

@@ -1,0 +1,75 @@
+import { validateProfileDocument } from './bank-profile.schema';
+import { BANK_APIS, BankApiKind, BankProfileDefinition } from './bank-profile.types';
+import type { ProfileOverride } from './bank-profiles.config';
+
+/** Where overrides come from, as the operator knows it. */
+export const OVERRIDES_SOURCE = 'BANK_PROFILE_OVERRIDES';
+
+const OVERRIDE_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls'];
+
+function overrideProblems(id: string, override: ProfileOverride, definition: BankProfileDefinition): string[] {
+  const at = `${OVERRIDES_SOURCE}['${id}']`;
+  const problems: string[] = [];
+  for (const key of Object.keys(override)) {
+    if (!OVERRIDE_KEYS.includes(key)) {
+      problems.push(`${at}: /${key} cannot be overridden; overridable: ${OVERRIDE_KEYS.join(', ')}`);
+    }
+  }
+  for (const [api, value] of Object.entries(override.apis ?? {})) {
+    if (!(BANK_APIS as readonly string[]).includes(api)) {
+      problems.push(`${at}: /apis/${api} is not an API; use one of ${BANK_APIS.join(', ')}`);
+    } else if (!definition.apis[api as BankApiKind]) {
+      problems.push(
+        `${at}: /apis/${api} is not declared by the profile, so its version is unknown; declare it in the profile file instead`,
+      );
+    } else if (value === null || typeof value !== 'object' || Object.keys(value).some((k) => k !== 'baseUrl')) {
+      problems.push(`${at}: /apis/${api} may only hold { baseUrl }`);
+    }
+  }
+  if (override.tls && Object.keys(override.tls).some((k) => k !== 'caBundleFile')) {
+    problems.push(`${at}: /tls may only hold { caBundleFile }`);
+  }
+  return problems;
+}
+
+/**
+ * Applies the operator's per-profile values. Every override must name a loaded profile (a typo
+ * would otherwise silently leave a bank unconfigured), and the result is validated against the
+ * schema again so an overridden URL is checked like one in a file.
+ */
+export function applyOverrides(
+  definitions: Map<string, BankProfileDefinition>,
+  overrides: Record<string, ProfileOverride>,
+): { definitions: Map<string, BankProfileDefinition>; problems: string[] } {
+  const problems: string[] = [];
+  const result = new Map(definitions);
+  const known = [...definitions.keys()].sort();
+  for (const [id, override] of Object.entries(overrides)) {
+    const definition = definitions.get(id);
+    if (!definition) {
+      problems.push(
+        `${OVERRIDES_SOURCE}: override for unknown bank profile '${id}' (known: ${known.join(', ') || 'none'}); fix the id or add a profile file to bank-profiles/ or BANK_PROFILES_EXTRA_DIR`,
+      );
+      continue;
+    }
+    const shapeProblems = overrideProblems(id, override, definition);
+    if (shapeProblems.length) {
+      problems.push(...shapeProblems);
+      continue;
+    }
+    const merged: BankProfileDefinition = structuredClone(definition);
+    if (override.issuerUrl !== undefined) merged.issuerUrl = override.issuerUrl;
+    if (override.wellKnownUrl !== undefined) merged.wellKnownUrl = override.wellKnownUrl;
+    if (override.financialId !== undefined) merged.financialId = override.financialId;
+    for (const api of BANK_APIS) {
+      const baseUrl = override.apis?.[api]?.baseUrl;
+      const declared = merged.apis[api];
+      if (baseUrl !== undefined && declared) declared.baseUrl = baseUrl;
+    }
+    if (override.tls?.caBundleFile !== undefined) merged.tls = { ...merged.tls, caBundleFile: override.tls.caBundleFile };
+    const validated = validateProfileDocument(merged, `${OVERRIDES_SOURCE}['${id}'] (applied to ${id})`);
+    if (validated.ok) result.set(id, validated.definition);
+    else problems.push(...validated.problems);
+  }
+  return { definitions: result, problems };
+}

@@ -1,0 +1,95 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkProfileFile } from './check-profile-file';
+import { readProfileFile } from './bank-profile-file';
+import { BANK_PROFILE_SCHEMA, validateProfileDocument } from './bank-profile.schema';
+import { profileDocument } from './testing/bank-profile.builder';
+
+const SHIPPED_DIR = join(__dirname, '../../../bank-profiles');
+
+type Node = Record<string, unknown>;
+
+/** Every subschema that describes a property, array item or definition. */
+function walk(node: unknown, path: string, visit: (node: Node, path: string) => void): void {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
+  const n = node as Node;
+  visit(n, path);
+  for (const key of ['properties', '$defs']) {
+    const children = n[key] as Node | undefined;
+    for (const [name, child] of Object.entries(children ?? {})) walk(child, `${path}/${key}/${name}`, visit);
+  }
+  if (n.items) walk(n.items, `${path}/items`, visit);
+}
+
+describe('bank profile schema', () => {
+  it('has a description on every property, item and definition', () => {
+    const missing: string[] = [];
+    walk(BANK_PROFILE_SCHEMA, '', (n, path) => {
+      if (typeof n.description !== 'string' || n.description.length < 10) missing.push(path || '/');
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('closes every object (additionalProperties: false)', () => {
+    const open: string[] = [];
+    walk(BANK_PROFILE_SCHEMA, '', (n, path) => {
+      if (n.type === 'object' && n.additionalProperties !== false) open.push(path || '/');
+    });
+    expect(open).toEqual([]);
+  });
+
+  it.each(readdirSync(SHIPPED_DIR).filter((f) => /\.(json|ya?ml)$/.test(f)))('accepts the shipped profile %s', (file) => {
+    expect(checkProfileFile(join(SHIPPED_DIR, file))).toEqual({ ok: true, errors: [] });
+  });
+
+  it('ships the mock bank and the OBIE model bank sandbox', () => {
+    const mock = readProfileFile(join(SHIPPED_DIR, 'mock-bank.json'));
+    const obie = readProfileFile(join(SHIPPED_DIR, 'obie-model-bank-sandbox.json'));
+    if (!mock.ok || !obie.ok) throw new Error('shipped profiles must load');
+    expect(mock.definition.apis.variableRecurringPayments).toEqual({
+      version: 'v4.0',
+      baseUrl: 'https://localhost:8443/open-banking/v4.0/vrp',
+    });
+    expect(mock.definition.registration.defaultScopes).toEqual(['openid', 'accounts', 'payments', 'fundsconfirmations']);
+    expect(obie.definition.financialId).toBe('0015800001041RHAAY');
+    expect(obie.definition.registration.audience).toBe('financial-id');
+  });
+
+  it('applies defaults so files state only what differs from the standard', () => {
+    const result = validateProfileDocument(profileDocument(), 'x.json');
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.definition.registration).toEqual({
+      mode: 'dcr',
+      dcrVersion: '3.3',
+      requestContentType: 'application/jwt',
+      audience: 'issuer',
+      getSupported: true,
+      deleteSupported: true,
+      managementAuth: 'client-credentials',
+      subjectDnFormat: 'oid',
+      scopeFormat: 'space-separated',
+      clientIdIssuedAtUnit: 'seconds',
+      defaultScopes: ['openid', 'accounts', 'payments'],
+    });
+    expect(result.definition.quirks).toEqual({ postCreateConsentDelayMs: 0 });
+    expect(result.definition.requiredConfiguration).toEqual([]);
+  });
+
+  it('does not modify the document it validates', () => {
+    const doc = profileDocument();
+    const before = JSON.stringify(doc);
+    validateProfileDocument(doc, 'x.json');
+    expect(JSON.stringify(doc)).toBe(before);
+  });
+
+  it('keeps an explicit value over the default', () => {
+    const result = validateProfileDocument(
+      profileDocument('b', { registration: { scopeFormat: 'array' }, quirks: { postCreateConsentDelayMs: 250 } }),
+      'b.json',
+    );
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.definition.registration.scopeFormat).toBe('array');
+    expect(result.definition.registration.mode).toBe('dcr');
+    expect(result.definition.quirks.postCreateConsentDelayMs).toBe(250);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * TypeScript shape of a bank profile. `BankProfileDefinition` mirrors
+ * `libs/bank-profiles/schema/bank-profile.schema.json` after schema defaults are applied (keep the
+ * two in step: the schema spec checks the shipped profiles type-check against it); `BankProfile`
+ * adds what the loader resolves (overrides applied, derived values, configuration status).
+ */
+
+export const API_VERSIONS = ['v4.0', 'v3.1.11'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+export const BANK_APIS = ['accountAndTransaction', 'paymentInitiation', 'variableRecurringPayments'] as const;
+export type BankApiKind = (typeof BANK_APIS)[number];
+
+export const CONSENT_TYPES = ['account-access', 'domestic-payment', 'domestic-vrp'] as const;
+export type ConsentType = (typeof CONSENT_TYPES)[number];
+
+/** The consent type each API serves: the default `consentTypes` of a profile. */
+export const CONSENT_TYPE_BY_API: Readonly<Record<BankApiKind, ConsentType>> = {
+  accountAndTransaction: 'account-access',
+  paymentInitiation: 'domestic-payment',
+  variableRecurringPayments: 'domestic-vrp',
+};
+
+export type BankEnvironment = 'sandbox' | 'production' | 'mock';
+export type TokenEndpointAuthMethod = 'tls_client_auth' | 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post';
+
+/** Keys an operator may have to supply through configuration (`requiredConfiguration`). */
+export const CONFIGURABLE_KEYS = [
+  'issuerUrl',
+  'wellKnownUrl',
+  'financialId',
+  'apis.accountAndTransaction.baseUrl',
+  'apis.paymentInitiation.baseUrl',
+  'apis.variableRecurringPayments.baseUrl',
+  'tls.caBundleFile',
+] as const;
+export type ConfigurableKey = (typeof CONFIGURABLE_KEYS)[number];
+
+export interface BankApiDefinition {
+  version: ApiVersion;
+  /** Absent only when listed in `requiredConfiguration` and not yet configured. */
+  baseUrl?: string;
+}
+
+export type BankApis = Partial<Record<BankApiKind, BankApiDefinition>>;
+
+export interface RegistrationBehaviour {
+  mode: 'dcr' | 'manual';
+  dcrVersion: '3.2' | '3.3';
+  requestContentType: 'application/jwt' | 'application/jose';
+  audience: 'financial-id' | 'issuer';
+  getSupported: boolean;
+  deleteSupported: boolean;
+  managementAuth: 'client-credentials' | 'registration-access-token';
+  subjectDnFormat: 'oid' | 'string';
+  scopeFormat: 'space-separated' | 'array';
+  clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
+  defaultScopes: string[];
+}
+
+/** Named deviations from the standard; every one defaults to "the bank follows the standard". */
+export interface BankQuirks {
+  /** Wait after creating a consent before using it (eventually consistent consent stores). */
+  postCreateConsentDelayMs: number;
+}
+
+export interface BankProfileDocumentation {
+  url?: string;
+  notes?: string;
+}
+
+/** A profile file's content once schema defaults are applied. */
+export interface BankProfileDefinition {
+  id: string;
+  displayName: string;
+  group: string;
+  brand?: string;
+  environment: BankEnvironment;
+  issuerUrl?: string;
+  wellKnownUrl?: string;
+  financialId?: string;
+  apis: BankApis;
+  registration: RegistrationBehaviour;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  tls?: { caBundleFile?: string };
+  requiredConfiguration: ConfigurableKey[];
+  consentTypes?: ConsentType[];
+  documentation?: BankProfileDocumentation;
+  quirks: BankQuirks;
+}
+
+/**
+ * A loaded profile: the definition with configuration overrides applied, `wellKnownUrl` and
+ * `consentTypes` resolved, and whether every value the bank does not publish has been supplied.
+ * Call `assertConfigured(profile)` before using one for a bank call.
+ */
+export interface BankProfile extends BankProfileDefinition {
+  /** issuerUrl + '/.well-known/openid-configuration' unless the profile or an override sets it. */
+  wellKnownUrl?: string;
+  consentTypes: ConsentType[];
+  /** False while any `requiredConfiguration` value is missing. */
+  configured: boolean;
+  /** The `requiredConfiguration` keys still missing after overrides. */
+  missingConfiguration: ConfigurableKey[];
+  /** The file the profile came from (for messages). */
+  sourceFile: string;
+}
+
+/** A profile whose required values are all present (what `assertConfigured` narrows to). */
+export type ConfiguredBankProfile = BankProfile & { issuerUrl: string; wellKnownUrl: string; financialId: string };

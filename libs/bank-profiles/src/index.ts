@@ -1,0 +1,15 @@
+export * from './bank-profile.types';
+export * from './bank-profile.schema';
+export * from './bank-profile.errors';
+export * from './bank-profile-load.error';
+export * from './bank-profile.registry';
+export * from './bank-profile-loader';
+export * from './bank-profile-resolve';
+export * from './bank-profiles.config';
+export * from './bank-profiles.module';
+export * from './bank-profiles.controller';
+export * from './bank-profile-query.service';
+export * from './dto/bank-profile-response.dto';
+export * from './check-profile-file';
+export { readProfileFile, listProfileFiles } from './bank-profile-file';
+export * from './testing/bank-profile.builder';
