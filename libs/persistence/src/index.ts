@@ -14,3 +14,4 @@ export * from './encryption/encryption-key.dto';
 export * from './encryption/encryption-key.service';
 export * from './encryption/encryption-keys.controller';
 export * from './migrations';
+export * from './cli/run-migrations';
