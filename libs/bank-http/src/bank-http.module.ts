@@ -1,23 +1,33 @@
-import { Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { ConnectorConfig } from '@obc/config';
 import { BankHttpClient } from './bank-http.client';
 import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settings';
 
-/**
- * Global: the one outbound HTTP client. `BankHttpSettings` defaults to 30 s and Node's CAs;
- * the app binds it to configuration with `BankHttpModule.forRoot({ provide: BankHttpSettings,
- * useFactory: (c: ConnectorConfig) => c.bankHttp, inject: [ConnectorConfig] })`.
- */
+/** `ConnectorConfig.bankHttp` when the config module is loaded, defaults otherwise (tests). */
+export function bankHttpSettingsFrom(config?: ConnectorConfig): BankHttpSettings {
+  if (!config?.bankHttp) return DEFAULT_BANK_HTTP_SETTINGS;
+  return { timeoutMs: config.bankHttp.timeoutMs, caBundlePem: config.bankHttp.caBundlePem };
+}
+
+const SETTINGS_FROM_CONFIG: Provider = {
+  provide: BankHttpSettings,
+  useFactory: bankHttpSettingsFrom,
+  inject: [{ token: ConnectorConfig, optional: true }],
+};
+
+/** Global: the one outbound HTTP client. */
 @Global()
 @Module({
-  providers: [{ provide: BankHttpSettings, useValue: DEFAULT_BANK_HTTP_SETTINGS }, BankHttpClient],
+  providers: [SETTINGS_FROM_CONFIG, BankHttpClient],
   exports: [BankHttpClient, BankHttpSettings],
 })
 export class BankHttpModule {
-  static forRoot(settings: Provider<BankHttpSettings>): { module: typeof BankHttpModule; global: true; providers: Provider[]; exports: unknown[] } {
+  /** For tests or embedders that bind the settings themselves. */
+  static withSettings(settings: BankHttpSettings): DynamicModule {
     return {
       module: BankHttpModule,
       global: true,
-      providers: [settings, BankHttpClient],
+      providers: [{ provide: BankHttpSettings, useValue: settings }, BankHttpClient],
       exports: [BankHttpClient, BankHttpSettings],
     };
   }

@@ -1,0 +1,98 @@
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { BankHttpClient, BankTransport } from '@obc/bank-http';
+import { Clock } from '@obc/common';
+import { OpenIdMetadata, parseOpenIdMetadata } from './openid-metadata';
+import { DEFAULT_TOKEN_MANAGEMENT_SETTINGS, TokenManagementSettings } from './token-management.settings';
+import { NoopTokenMetrics, TokenMetrics } from './token-metrics';
+
+export interface DiscoveryRequest {
+  profileId: string;
+  issuerUrl: string;
+  /** Explicit well-known URL, for banks that do not serve it under the issuer (a discovery quirk). */
+  wellKnownUrl?: string;
+  trustedCaPem?: string;
+  /** Some banks serve discovery only over mTLS. */
+  transport?: BankTransport;
+}
+
+interface CachedMetadata {
+  url: string;
+  metadata: OpenIdMetadata;
+  expiresAtMs: number;
+}
+
+export function wellKnownUrlFor(req: Pick<DiscoveryRequest, 'issuerUrl' | 'wellKnownUrl'>): string {
+  return req.wellKnownUrl ?? `${req.issuerUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+}
+
+/**
+ * A bank's OpenID configuration, fetched through the one HTTP layer, validated and cached per
+ * profile. Concurrent callers share one fetch; a failed fetch is not cached.
+ */
+@Injectable()
+export class DiscoveryService {
+  private readonly logger = new Logger(DiscoveryService.name);
+  private readonly cache = new Map<string, CachedMetadata>();
+  private readonly inFlight = new Map<string, Promise<OpenIdMetadata>>();
+  private readonly settings: TokenManagementSettings;
+  private readonly metrics: TokenMetrics;
+
+  constructor(
+    private readonly http: BankHttpClient,
+    private readonly clock: Clock,
+    @Optional() settings?: TokenManagementSettings,
+    @Optional() metrics?: TokenMetrics,
+  ) {
+    this.settings = settings ?? DEFAULT_TOKEN_MANAGEMENT_SETTINGS;
+    this.metrics = metrics ?? new NoopTokenMetrics();
+  }
+
+  async getMetadata(req: DiscoveryRequest): Promise<OpenIdMetadata> {
+    const url = wellKnownUrlFor(req);
+    // Keyed by profile and URL, so an override of the URL takes effect at once.
+    const key = `${req.profileId}\u0000${url}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.expiresAtMs > this.clock.nowMs()) {
+      this.metrics.cacheHit('discovery');
+      return cached.metadata;
+    }
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    this.metrics.cacheMiss('discovery');
+    const fetching = this.fetch(req, url, key);
+    this.inFlight.set(key, fetching);
+    const clear = (): void => {
+      if (this.inFlight.get(key) === fetching) this.inFlight.delete(key);
+    };
+    fetching.then(clear, clear);
+    return fetching;
+  }
+
+  invalidate(profileId: string): void {
+    const prefix = `${profileId}\u0000`;
+    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+  }
+
+  private async fetch(req: DiscoveryRequest, url: string, key: string): Promise<OpenIdMetadata> {
+    const res = await this.http.request<unknown>({
+      profileId: req.profileId,
+      endpoint: 'discovery',
+      method: 'GET',
+      url,
+      transport: req.transport,
+      trustedCaPem: req.trustedCaPem,
+      expectStatus: [200],
+    });
+    const metadata = parseOpenIdMetadata(res.data, url);
+    if (stripSlash(metadata.issuer) !== stripSlash(req.issuerUrl)) {
+      // Banks do publish mismatched issuers; ID-token checks use the metadata's issuer.
+      this.logger.warn(`profile=${req.profileId} discovery issuer ${metadata.issuer} differs from configured ${req.issuerUrl}`);
+    }
+    this.cache.set(key, { url, metadata, expiresAtMs: this.clock.nowMs() + this.settings.discoveryCacheSeconds * 1000 });
+    return metadata;
+  }
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
