@@ -33,6 +33,11 @@ export class EncryptionKeyRepository {
   insert(key: EncryptionKeyEntity): Promise<EncryptionKeyEntity> {
     return this.dataSource.transaction(async (manager) => {
       if (key.isCurrent) {
+        // Serialise "make current" across replicas; otherwise two concurrent registrations could
+        // each miss the other's new row and the second would hit the single-current index.
+        if (this.dataSource.options.type === 'postgres') {
+          await manager.query(`SELECT pg_advisory_xact_lock(hashtext('obc.encryption_key.current'))`);
+        }
         await manager.update(EncryptionKeyEntity, { isCurrent: true }, { isCurrent: false });
       }
       return manager.save(EncryptionKeyEntity, key);
