@@ -42,13 +42,26 @@ export function secretResolverFromConfig(config: ConnectorConfig, clock?: Clock)
 export class ConnectorConfigModule {
   static forRoot(opts: ConnectorConfigModuleOptions = {}): DynamicModule {
     const env = opts.env ?? processEnvironment();
-    const load = registerAs(CONNECTOR_CONFIG_KEY, () => loadConnectorConfig(env, { configFile: opts.configFile }));
+    const load = registerAs(CONNECTOR_CONFIG_KEY, () =>
+      loadConnectorConfig(env, { configFile: opts.configFile }),
+    );
     return {
       module: ConnectorConfigModule,
       global: true,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, ignoreEnvVars: true, skipProcessEnv: true, load: [load] })],
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          ignoreEnvVars: true,
+          skipProcessEnv: true,
+          load: [load],
+        }),
+      ],
       providers: [
-        { provide: ConnectorConfig, useFactory: (c: ConnectorConfig) => c, inject: [getConfigToken(CONNECTOR_CONFIG_KEY)] },
+        {
+          provide: ConnectorConfig,
+          useFactory: (c: ConnectorConfig) => c,
+          inject: [getConfigToken(CONNECTOR_CONFIG_KEY)],
+        },
         {
           provide: SecretResolver,
           useFactory: (c: ConnectorConfig, clock?: Clock) => secretResolverFromConfig(c, clock),

@@ -52,7 +52,11 @@ export interface ConnectorConfigTree {
     logging: boolean;
   };
   encryption: { key?: Buffer; keyId: string };
-  bankProfiles: { dir: string; extraDir?: string; overrides: Readonly<Record<string, BankProfileOverride>> };
+  bankProfiles: {
+    dir: string;
+    extraDir?: string;
+    overrides: Readonly<Record<string, BankProfileOverride>>;
+  };
   bankHttp: { caBundleFile?: string; caBundlePem?: string; timeoutMs: number };
   directory: { sandbox: DirectoryConfig; production: DirectoryConfig };
   aws: { region: string; ssmEndpoint?: string };
@@ -84,7 +88,10 @@ export class ConnectorConfig implements ConnectorConfigTree {
   declare readonly secretSources: SecretSources;
 
   /** Builds a config from a tree (tests may use this directly with a hand-made tree). */
-  static from(tree: ConnectorConfigTree, secretSources = new SecretSources({}, new Map())): ConnectorConfig {
+  static from(
+    tree: ConnectorConfigTree,
+    secretSources = new SecretSources({}, new Map()),
+  ): ConnectorConfig {
     const config = Object.assign(new ConnectorConfig(), tree);
     Object.defineProperty(config, 'secretSources', { value: secretSources, enumerable: false });
     return config;
@@ -93,16 +100,24 @@ export class ConnectorConfig implements ConnectorConfigTree {
   /** Serialises with secret values replaced, so logging the configuration is safe. */
   toJSON(): Record<string, unknown> {
     const copy = JSON.parse(
-      JSON.stringify({ ...this, encryption: { ...this.encryption, key: undefined } }, (_k, v: unknown) => v),
+      JSON.stringify(
+        { ...this, encryption: { ...this.encryption, key: undefined } },
+        (_k, v: unknown) => v,
+      ),
     ) as Record<string, unknown>;
     for (const path of SECRET_PATHS) {
       const parts = path.split('.');
-      const parent = parts.slice(0, -1).reduce<Record<string, unknown> | undefined>(
-        (node, p) => node?.[p] as Record<string, unknown> | undefined,
-        copy,
-      );
+      const parent = parts
+        .slice(0, -1)
+        .reduce<Record<string, unknown> | undefined>(
+          (node, p) => node?.[p] as Record<string, unknown> | undefined,
+          copy,
+        );
       const leaf = parts[parts.length - 1];
-      const original = parts.reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], this);
+      const original = parts.reduce<unknown>(
+        (node, p) => (node as Record<string, unknown> | undefined)?.[p],
+        this,
+      );
       if (parent && original !== undefined) parent[leaf] = '[redacted]';
     }
     return copy;

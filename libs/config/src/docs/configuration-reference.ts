@@ -26,18 +26,30 @@ function defaultText(s: ConfigSetting): string {
   if (s.required) return '(required)';
   if (s.default === undefined) return '(none)';
   if (isDerivedDefault(s.default)) return s.default.describe;
-  if (typeof s.default === 'object' && !Buffer.isBuffer(s.default)) return `\`${JSON.stringify(s.default)}\``;
+  if (typeof s.default === 'object' && !Buffer.isBuffer(s.default))
+    return `\`${JSON.stringify(s.default)}\``;
   return `\`${String(s.default)}\``;
 }
 
-function row(s: ConfigSetting): string {
-  const name = s.secret ? `\`${s.env}\` (secret: or \`${s.env}_FILE\`, \`${s.env}_SSM\`)` : `\`${s.env}\``;
+function cells(s: ConfigSetting): string[] {
+  const name = s.secret
+    ? `\`${s.env}\` (secret: or \`${s.env}_FILE\`, \`${s.env}_SSM\`)`
+    : `\`${s.env}\``;
   const path = s.envOnly ? '(environment only)' : `\`${s.path}\``;
-  return `| ${cell(name)} | ${path} | ${cell(expectation(s))} | ${cell(defaultText(s))} | ${cell(s.description)} |`;
+  return [name, path, expectation(s), defaultText(s), s.description].map(cell);
+}
+
+/** A markdown table with padded columns, laid out as prettier would (so the doc passes lint). */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
 }
 
 /** The configuration reference (docs/configuration.md), rendered from CONFIG_SETTINGS. */
-export function renderConfigurationReference(settings: readonly ConfigSetting[] = CONFIG_SETTINGS): string {
+export function renderConfigurationReference(
+  settings: readonly ConfigSetting[] = CONFIG_SETTINGS,
+): string {
   const lines: string[] = [
     '# Configuration reference',
     '',
@@ -63,25 +75,33 @@ export function renderConfigurationReference(settings: readonly ConfigSetting[] 
     '',
     'API requests reference secrets as `SecretRef = { source, name }`, never inline:',
     '',
-    '| source | name |',
-    '| --- | --- |',
-    '| `env` | an environment variable of the connector (as it was at start-up) |',
-    '| `file` | a file path (no `..` segments); relative paths are read from the working directory |',
-    '| `aws-ssm` | an SSM parameter name, read with decryption |',
-    '| `config` | a key of the config file\'s `secrets:` map |',
+    ...table(
+      ['source', 'name'],
+      [
+        ['`env`', 'an environment variable of the connector (as it was at start-up)'],
+        [
+          '`file`',
+          'a file path (no `..` segments); relative paths are read from the working directory',
+        ],
+        ['`aws-ssm`', 'an SSM parameter name, read with decryption'],
+        ['`config`', "a key of the config file's `secrets:` map"],
+      ],
+    ),
     '',
     'Resolved values are cached for 60 seconds.',
     '',
     '## Settings',
   ];
-  let group = '';
+  const groups = new Map<string, ConfigSetting[]>();
   for (const s of settings) {
     const g = s.path.split('.')[0];
-    if (g !== group) {
-      group = g;
-      lines.push('', `### ${GROUP_TITLES[g] ?? g}`, '', '| Variable | Path | Expects | Default | Description |', '| --- | --- | --- | --- | --- |');
-    }
-    lines.push(row(s));
+    groups.set(g, [...(groups.get(g) ?? []), s]);
+  }
+  for (const [g, members] of groups) {
+    lines.push('', `### ${GROUP_TITLES[g] ?? g}`, '');
+    lines.push(
+      ...table(['Variable', 'Path', 'Expects', 'Default', 'Description'], members.map(cells)),
+    );
   }
   lines.push('');
   return lines.join('\n');

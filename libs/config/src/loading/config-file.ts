@@ -20,7 +20,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * Reads the optional config file (YAML, or JSON which YAML also reads) into values keyed by
  * setting path. Unknown keys are reported, since a typo would otherwise silently do nothing.
  */
-export function readConfigFile(path: string, settings: readonly ConfigSetting[]): ConfigFileContents {
+export function readConfigFile(
+  path: string,
+  settings: readonly ConfigSetting[],
+): ConfigFileContents {
   const out: ConfigFileContents = { values: new Map(), secrets: new Map(), problems: [] };
   let doc: unknown;
   try {

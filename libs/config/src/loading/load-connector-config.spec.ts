@@ -23,7 +23,10 @@ function file(name: string, content: string): string {
   return p;
 }
 
-async function errorOf(env: Record<string, string | undefined>, opts = {}): Promise<ConfigValidationError> {
+async function errorOf(
+  env: Record<string, string | undefined>,
+  opts = {},
+): Promise<ConfigValidationError> {
   try {
     await loadConnectorConfig(env, opts);
   } catch (e) {
@@ -42,7 +45,9 @@ async function selfSignedPem(): Promise<string> {
     name: 'CN=Test CA',
     notBefore: new Date(Date.now() - 1000),
     notAfter: new Date(Date.now() + 86_400_000),
-    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
+    keys: keys as unknown as Parameters<
+      typeof x509.X509CertificateGenerator.createSelfSigned
+    >[0]['keys'],
     signingAlgorithm: alg,
   });
   return cert.toString('pem');
@@ -53,10 +58,20 @@ describe('loadConnectorConfig: defaults', () => {
     const c = await loadConnectorConfig(base);
     expect(c.nodeEnv).toBe('development');
     expect(c.production).toBe(false);
-    expect(c.server).toEqual({ port: 3000, host: '0.0.0.0', publicBaseUrl: 'http://localhost:3000' });
+    expect(c.server).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      publicBaseUrl: 'http://localhost:3000',
+    });
     expect(c.log.level).toBe('info');
     expect(c.auth.apiKeys).toEqual([KEY_A]);
-    expect(c.database).toEqual({ type: 'sqlite', sqlitePath: './data/connector.sqlite', migrateOnStart: true, poolSize: 10, logging: false });
+    expect(c.database).toEqual({
+      type: 'sqlite',
+      sqlitePath: './data/connector.sqlite',
+      migrateOnStart: true,
+      poolSize: 10,
+      logging: false,
+    });
     expect(c.encryption).toEqual({ keyId: 'default' });
     expect(c.bankProfiles.overrides).toEqual({});
     expect(c.bankProfiles.extraDir).toBeUndefined();
@@ -83,9 +98,19 @@ describe('loadConnectorConfig: defaults', () => {
 
 describe('loadConnectorConfig: each setting', () => {
   it('reads server, runtime and logging settings', async () => {
-    const c = await loadConnectorConfig({ ...base, NODE_ENV: 'production', PORT: '8080', HOST: '127.0.0.1', LOG_LEVEL: 'DEBUG' });
+    const c = await loadConnectorConfig({
+      ...base,
+      NODE_ENV: 'production',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'DEBUG',
+    });
     expect(c.production).toBe(true);
-    expect(c.server).toEqual({ port: 8080, host: '127.0.0.1', publicBaseUrl: 'http://localhost:8080' });
+    expect(c.server).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      publicBaseUrl: 'http://localhost:8080',
+    });
     expect(c.log.level).toBe('debug');
   });
 
@@ -95,29 +120,60 @@ describe('loadConnectorConfig: each setting', () => {
   });
 
   it('PostgreSQL: type, pool size, logging, no migration on start by default', async () => {
-    const c = await loadConnectorConfig({ ...base, DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', DATABASE_POOL_SIZE: '5', DATABASE_LOGGING: 'true' });
-    expect(c.database).toMatchObject({ type: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db', migrateOnStart: false, poolSize: 5, logging: true });
+    const c = await loadConnectorConfig({
+      ...base,
+      DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+      DATABASE_POOL_SIZE: '5',
+      DATABASE_LOGGING: 'true',
+    });
+    expect(c.database).toMatchObject({
+      type: 'postgres',
+      url: 'postgres://u:p@127.0.0.1:5432/db',
+      migrateOnStart: false,
+      poolSize: 5,
+      logging: true,
+    });
   });
 
   it('DATABASE_MIGRATE_ON_START overrides the per-driver default', async () => {
-    expect((await loadConnectorConfig({ ...base, DATABASE_MIGRATE_ON_START: 'false' })).database.migrateOnStart).toBe(false);
-    const pg = await loadConnectorConfig({ ...base, DATABASE_URL: 'postgresql://h/db', DATABASE_MIGRATE_ON_START: 'yes' });
+    expect(
+      (await loadConnectorConfig({ ...base, DATABASE_MIGRATE_ON_START: 'false' })).database
+        .migrateOnStart,
+    ).toBe(false);
+    const pg = await loadConnectorConfig({
+      ...base,
+      DATABASE_URL: 'postgresql://h/db',
+      DATABASE_MIGRATE_ON_START: 'yes',
+    });
     expect(pg.database.migrateOnStart).toBe(true);
   });
 
   it('SQLITE_PATH', async () => {
-    expect((await loadConnectorConfig({ ...base, SQLITE_PATH: '/tmp/x.sqlite' })).database.sqlitePath).toBe('/tmp/x.sqlite');
+    expect(
+      (await loadConnectorConfig({ ...base, SQLITE_PATH: '/tmp/x.sqlite' })).database.sqlitePath,
+    ).toBe('/tmp/x.sqlite');
   });
 
   it('ENCRYPTION_KEY is decoded to 32 bytes, with its id', async () => {
     const key = Buffer.alloc(32, 9);
-    const c = await loadConnectorConfig({ ...base, ENCRYPTION_KEY: key.toString('base64'), ENCRYPTION_KEY_ID: 'k1' });
+    const c = await loadConnectorConfig({
+      ...base,
+      ENCRYPTION_KEY: key.toString('base64'),
+      ENCRYPTION_KEY_ID: 'k1',
+    });
     expect(c.encryption.key?.equals(key)).toBe(true);
     expect(c.encryption.keyId).toBe('k1');
   });
 
   it('bank profile directories, overrides and timeout', async () => {
-    const overrides = { 'mock-bank': { issuerUrl: 'https://127.0.0.1:9443', financialId: '0015800001041RHAAY', apis: { accountAndTransaction: { baseUrl: 'https://127.0.0.1:9443/aisp' } }, tls: { caBundleFile: '/x/ca.pem' } } };
+    const overrides = {
+      'mock-bank': {
+        issuerUrl: 'https://127.0.0.1:9443',
+        financialId: '0015800001041RHAAY',
+        apis: { accountAndTransaction: { baseUrl: 'https://127.0.0.1:9443/aisp' } },
+        tls: { caBundleFile: '/x/ca.pem' },
+      },
+    };
     const c = await loadConnectorConfig({
       ...base,
       BANK_PROFILES_DIR: '/opt/profiles',
@@ -125,7 +181,11 @@ describe('loadConnectorConfig: each setting', () => {
       BANK_PROFILE_OVERRIDES: JSON.stringify(overrides),
       BANK_HTTP_TIMEOUT_MS: '2500',
     });
-    expect(c.bankProfiles).toEqual({ dir: '/opt/profiles', extraDir: '/etc/obc/profiles', overrides });
+    expect(c.bankProfiles).toEqual({
+      dir: '/opt/profiles',
+      extraDir: '/etc/obc/profiles',
+      overrides,
+    });
     expect(c.bankHttp.timeoutMs).toBe(2500);
   });
 
@@ -141,7 +201,8 @@ describe('loadConnectorConfig: each setting', () => {
     const c = await loadConnectorConfig({
       ...base,
       DIRECTORY_SANDBOX_TOKEN_URL: 'https://127.0.0.1:8443/directory/token',
-      DIRECTORY_SANDBOX_SSA_URL: 'https://127.0.0.1:8443/directory/{organisationId}/{softwareId}/ssa',
+      DIRECTORY_SANDBOX_SSA_URL:
+        'https://127.0.0.1:8443/directory/{organisationId}/{softwareId}/ssa',
       DIRECTORY_PRODUCTION_TOKEN_URL: 'https://dir.example.test/token',
       DIRECTORY_PRODUCTION_AUDIENCE: 'dir-aud',
       DIRECTORY_PRODUCTION_SCOPE: 'ASPSPReadAccess',
@@ -152,11 +213,21 @@ describe('loadConnectorConfig: each setting', () => {
       scope: 'ASPSPReadAccess TPPReadAccess AuthoritiesReadAccess',
       audience: 'https://127.0.0.1:8443/directory/token',
     });
-    expect(c.directory.production).toEqual({ tokenUrl: 'https://dir.example.test/token', scope: 'ASPSPReadAccess', audience: 'dir-aud' });
+    expect(c.directory.production).toEqual({
+      tokenUrl: 'https://dir.example.test/token',
+      scope: 'ASPSPReadAccess',
+      audience: 'dir-aud',
+    });
   });
 
   it('AWS and timing settings', async () => {
-    const c = await loadConnectorConfig({ ...base, AWS_REGION: 'eu-west-1', AWS_SSM_ENDPOINT: 'http://127.0.0.1:4566', AUTH_CONTEXT_TTL_SECONDS: '120', TOKEN_EARLY_EXPIRY_SECONDS: '0' });
+    const c = await loadConnectorConfig({
+      ...base,
+      AWS_REGION: 'eu-west-1',
+      AWS_SSM_ENDPOINT: 'http://127.0.0.1:4566',
+      AUTH_CONTEXT_TTL_SECONDS: '120',
+      TOKEN_EARLY_EXPIRY_SECONDS: '0',
+    });
     expect(c.aws).toEqual({ region: 'eu-west-1', ssmEndpoint: 'http://127.0.0.1:4566' });
     expect(c.authContexts.ttlSeconds).toBe(120);
     expect(c.tokens.earlyExpirySeconds).toBe(0);
@@ -167,35 +238,62 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
   it('PORT', async () => {
     const e = await errorOf({ ...base, PORT: 'abc' });
     expect(e.message).toContain("PORT: expected an integer 0-65535, got 'abc'");
-    expect(e.issues).toEqual([{ variable: 'PORT', message: "expected an integer 0-65535, got 'abc'" }]);
+    expect(e.issues).toEqual([
+      { variable: 'PORT', message: "expected an integer 0-65535, got 'abc'" },
+    ]);
   });
 
   it('lists every bad variable at once', async () => {
-    const e = await errorOf({ PORT: '99999', LOG_LEVEL: 'loud', DATABASE_POOL_SIZE: '0', BANK_HTTP_TIMEOUT_MS: 'soon', AWS_SSM_ENDPOINT: 'nope', DATABASE_LOGGING: 'perhaps', PUBLIC_BASE_URL: 'example' });
+    const e = await errorOf({
+      PORT: '99999',
+      LOG_LEVEL: 'loud',
+      DATABASE_POOL_SIZE: '0',
+      BANK_HTTP_TIMEOUT_MS: 'soon',
+      AWS_SSM_ENDPOINT: 'nope',
+      DATABASE_LOGGING: 'perhaps',
+      PUBLIC_BASE_URL: 'example',
+    });
     expect(e.issues.map((i) => i.variable).sort()).toEqual(
-      ['API_KEYS', 'AWS_SSM_ENDPOINT', 'BANK_HTTP_TIMEOUT_MS', 'DATABASE_LOGGING', 'DATABASE_POOL_SIZE', 'LOG_LEVEL', 'PORT', 'PUBLIC_BASE_URL'].sort(),
+      [
+        'API_KEYS',
+        'AWS_SSM_ENDPOINT',
+        'BANK_HTTP_TIMEOUT_MS',
+        'DATABASE_LOGGING',
+        'DATABASE_POOL_SIZE',
+        'LOG_LEVEL',
+        'PORT',
+        'PUBLIC_BASE_URL',
+      ].sort(),
     );
-    expect(e.message).toContain("LOG_LEVEL: expected one of fatal|error|warn|info|debug|trace, got 'loud'");
+    expect(e.message).toContain(
+      "LOG_LEVEL: expected one of fatal|error|warn|info|debug|trace, got 'loud'",
+    );
     expect(e.message).toMatch(/^Invalid configuration \(8 problems\):/);
   });
 
   it('API_KEYS missing: refuses to start and says how to set one', async () => {
     const e = await errorOf({});
     expect(e.issues).toHaveLength(1);
-    expect(e.message).toMatch(/API_KEYS: required: the service refuses to start without a caller API key/);
+    expect(e.message).toMatch(
+      /API_KEYS: required: the service refuses to start without a caller API key/,
+    );
     expect(e.message).toContain('API_KEYS_FILE');
     expect(e.message).toContain('API_KEYS_SSM');
   });
 
   it('API_KEYS too short: says which, never shows the keys', async () => {
     const e = await errorOf({ API_KEYS: `${KEY_B},short-secret` });
-    expect(e.message).toContain('API_KEYS: expected each API key to be at least 24 characters (key 2 has 12)');
+    expect(e.message).toContain(
+      'API_KEYS: expected each API key to be at least 24 characters (key 2 has 12)',
+    );
     expect(e.message).not.toContain('short-secret');
     expect(e.message).not.toContain(KEY_B);
   });
 
   it('API_KEYS of only commas', async () => {
-    expect((await errorOf({ API_KEYS: ' , ' })).message).toContain('API_KEYS: expected at least one API key');
+    expect((await errorOf({ API_KEYS: ' , ' })).message).toContain(
+      'API_KEYS: expected at least one API key',
+    );
   });
 
   it('DATABASE_URL must be PostgreSQL, and is not echoed', async () => {
@@ -206,14 +304,19 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
 
   it('ENCRYPTION_KEY of the wrong length', async () => {
     const e = await errorOf({ ...base, ENCRYPTION_KEY: Buffer.alloc(31).toString('base64') });
-    expect(e.message).toContain('ENCRYPTION_KEY: expected base64 of exactly 32 bytes, got 31 bytes');
+    expect(e.message).toContain(
+      'ENCRYPTION_KEY: expected base64 of exactly 32 bytes, got 31 bytes',
+    );
   });
 
   it.each([
     ['[]', 'expected a JSON object'],
     ['{"bank": 3}', 'bank must be an object of overrides'],
     ['{"bank": {"issuerUrl": "nope"}}', 'bank.issuerUrl must be an http(s) URL'],
-    ['{"bank": {"apis": {"cards": {"baseUrl": "https://x.test"}}}}', 'bank.apis.cards is not a known API'],
+    [
+      '{"bank": {"apis": {"cards": {"baseUrl": "https://x.test"}}}}',
+      'bank.apis.cards is not a known API',
+    ],
     ['{"bank": {"colour": "red"}}', 'bank.colour is not a known override'],
     ['{"bank": {"tls": {"caBundleFile": 1}}}', 'bank.tls.caBundleFile must be a file path'],
   ])('BANK_PROFILE_OVERRIDES %s', async (raw, expected) => {
@@ -223,16 +326,27 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
   });
 
   it('BANK_CA_BUNDLE_FILE missing or not PEM', async () => {
-    expect((await errorOf({ ...base, BANK_CA_BUNDLE_FILE: join(dir, 'none.pem') })).message).toMatch(/BANK_CA_BUNDLE_FILE: expected a readable PEM file.*ENOENT/);
+    expect(
+      (await errorOf({ ...base, BANK_CA_BUNDLE_FILE: join(dir, 'none.pem') })).message,
+    ).toMatch(/BANK_CA_BUNDLE_FILE: expected a readable PEM file.*ENOENT/);
     const notPem = file('x.pem', 'hello');
-    expect((await errorOf({ ...base, BANK_CA_BUNDLE_FILE: notPem })).message).toContain('BANK_CA_BUNDLE_FILE: expected a PEM file with at least one CERTIFICATE');
+    expect((await errorOf({ ...base, BANK_CA_BUNDLE_FILE: notPem })).message).toContain(
+      'BANK_CA_BUNDLE_FILE: expected a PEM file with at least one CERTIFICATE',
+    );
     const broken = file('y.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
-    expect((await errorOf({ ...base, BANK_CA_BUNDLE_FILE: broken })).message).toContain('certificate 1');
+    expect((await errorOf({ ...base, BANK_CA_BUNDLE_FILE: broken })).message).toContain(
+      'certificate 1',
+    );
   });
 
   it('DIRECTORY_*_SSA_URL must carry both placeholders', async () => {
-    const e = await errorOf({ ...base, DIRECTORY_SANDBOX_SSA_URL: 'https://x.test/{organisationId}/ssa' });
-    expect(e.message).toContain('DIRECTORY_SANDBOX_SSA_URL: expected an http(s) URL template containing {organisationId} and {softwareId}');
+    const e = await errorOf({
+      ...base,
+      DIRECTORY_SANDBOX_SSA_URL: 'https://x.test/{organisationId}/ssa',
+    });
+    expect(e.message).toContain(
+      'DIRECTORY_SANDBOX_SSA_URL: expected an http(s) URL template with {organisationId} and {softwareId}',
+    );
   });
 });
 
@@ -244,13 +358,18 @@ describe('loadConnectorConfig: secret forms', () => {
 
   it('ENCRYPTION_KEY_FILE', async () => {
     const key = Buffer.alloc(32, 3);
-    const c = await loadConnectorConfig({ ...base, ENCRYPTION_KEY_FILE: file('enc', `${key.toString('base64')}\n`) });
+    const c = await loadConnectorConfig({
+      ...base,
+      ENCRYPTION_KEY_FILE: file('enc', `${key.toString('base64')}\n`),
+    });
     expect(c.encryption.key?.equals(key)).toBe(true);
   });
 
   it('more than one form is an error', async () => {
     const e = await errorOf({ API_KEYS: KEY_A, API_KEYS_FILE: file('keys', KEY_A) });
-    expect(e.message).toContain('API_KEYS: set only one of API_KEYS, API_KEYS_FILE, API_KEYS_SSM (found API_KEYS, API_KEYS_FILE)');
+    expect(e.message).toContain(
+      'API_KEYS: set only one of API_KEYS, API_KEYS_FILE, API_KEYS_SSM (found API_KEYS, API_KEYS_FILE)',
+    );
   });
 
   it('a missing NAME_FILE names the variable and the file', async () => {
@@ -297,31 +416,54 @@ secrets:
     const path = file('obc.yaml', yaml);
     const c = await loadConnectorConfig({ CONFIG_FILE: path });
     expect(c.configFile).toBe(path);
-    expect(c.server).toEqual({ port: 4000, host: '127.0.0.1', publicBaseUrl: 'http://localhost:4000' });
+    expect(c.server).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      publicBaseUrl: 'http://localhost:4000',
+    });
     expect(c.log.level).toBe('warn');
     expect(c.auth.apiKeys).toEqual([KEY_A]);
     expect(c.database.migrateOnStart).toBe(false);
-    expect(c.bankProfiles.overrides).toEqual({ 'mock-bank': { financialId: '0015800001041RHAAY' } });
+    expect(c.bankProfiles.overrides).toEqual({
+      'mock-bank': { financialId: '0015800001041RHAAY' },
+    });
     expect(c.encryption.key?.equals(Buffer.alloc(32, 5))).toBe(true);
     expect(c.secretSources.configValue('obwac-key')).toBe('-----BEGIN PRIVATE KEY-----');
   });
 
   it('the environment overrides the file', async () => {
-    const c = await loadConnectorConfig({ CONFIG_FILE: file('obc.yaml', yaml), PORT: '5000', API_KEYS: KEY_B });
+    const c = await loadConnectorConfig({
+      CONFIG_FILE: file('obc.yaml', yaml),
+      PORT: '5000',
+      API_KEYS: KEY_B,
+    });
     expect(c.server.port).toBe(5000);
     expect(c.auth.apiKeys).toEqual([KEY_B]);
     expect(c.log.level).toBe('warn');
   });
 
   it('the configFile option wins over CONFIG_FILE; JSON works', async () => {
-    const json = file('obc.json', JSON.stringify({ server: { port: 4100 }, auth: { apiKeys: KEY_A } }));
-    const c = await loadConnectorConfig({ CONFIG_FILE: join(dir, 'absent.yaml') }, { configFile: json });
+    const json = file(
+      'obc.json',
+      JSON.stringify({ server: { port: 4100 }, auth: { apiKeys: KEY_A } }),
+    );
+    const c = await loadConnectorConfig(
+      { CONFIG_FILE: join(dir, 'absent.yaml') },
+      { configFile: json },
+    );
     expect(c.server.port).toBe(4100);
   });
 
   it('bad file values name the variable and the file path; unknown keys are reported', async () => {
-    const e = await errorOf({ CONFIG_FILE: file('bad.yaml', `server:\n  port: lots\n  prot: 1\nauth:\n  apiKeys: [${KEY_A}]\n`) });
-    expect(e.message).toContain("PORT (config file server.port): expected an integer 0-65535, got 'lots'");
+    const e = await errorOf({
+      CONFIG_FILE: file(
+        'bad.yaml',
+        `server:\n  port: lots\n  prot: 1\nauth:\n  apiKeys: [${KEY_A}]\n`,
+      ),
+    });
+    expect(e.message).toContain(
+      "PORT (config file server.port): expected an integer 0-65535, got 'lots'",
+    );
     expect(e.message).toContain("CONFIG_FILE: unknown setting 'server.prot'");
   });
 
@@ -333,11 +475,20 @@ secrets:
 
 describe('ConnectorConfig serialisation', () => {
   it('redacts secrets and hides the secret sources', async () => {
-    const c = await loadConnectorConfig({ ...base, DATABASE_URL: 'postgres://u:hunter2@h/db', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
+    const c = await loadConnectorConfig({
+      ...base,
+      DATABASE_URL: 'postgres://u:hunter2@h/db',
+      ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
     const text = JSON.stringify(c);
     expect(text).not.toContain(KEY_A);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain(Buffer.alloc(32, 1).toString('base64'));
-    expect(JSON.parse(text)).toMatchObject({ auth: { apiKeys: '[redacted]' }, database: { url: '[redacted]' }, encryption: { key: '[redacted]' }, server: { port: 3000 } });
+    expect(JSON.parse(text)).toMatchObject({
+      auth: { apiKeys: '[redacted]' },
+      database: { url: '[redacted]' },
+      encryption: { key: '[redacted]' },
+      server: { port: 3000 },
+    });
   });
 });

@@ -21,7 +21,12 @@ export interface LoadConnectorConfigOptions {
 type RawValue = { raw: unknown; variable: string };
 
 function isSecretRefLike(v: unknown): v is SecretRef {
-  return typeof v === 'object' && v !== null && typeof (v as SecretRef).source === 'string' && typeof (v as SecretRef).name === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as SecretRef).source === 'string' &&
+    typeof (v as SecretRef).name === 'string'
+  );
 }
 
 function secretFailure(e: unknown): string {
@@ -43,7 +48,10 @@ function setPath(tree: Record<string, unknown>, path: string, value: unknown): v
  * the environment wins). Every problem is collected and thrown together as one
  * ConfigValidationError, so an operator sees all of them at once.
  */
-export async function loadConnectorConfig(env: Environment, opts: LoadConnectorConfigOptions = {}): Promise<ConnectorConfig> {
+export async function loadConnectorConfig(
+  env: Environment,
+  opts: LoadConnectorConfigOptions = {},
+): Promise<ConnectorConfig> {
   const snapshot: Environment = Object.freeze({ ...env });
   // An empty variable counts as unset: compose files and Helm charts often render `VAR=`.
   const envValue = (name: string): string | undefined => {
@@ -68,7 +76,11 @@ export async function loadConnectorConfig(env: Environment, opts: LoadConnectorC
       // Settled before secret settings are read: AWS settings are plain values.
       const plain = (path: string): string | undefined => {
         const s = CONFIG_SETTINGS.find((x) => x.path === path);
-        const raw = s ? (envValue(s.env) ?? file.values.get(path) ?? (isDerivedDefault(s.default) ? undefined : s.default)) : undefined;
+        const raw = s
+          ? (envValue(s.env) ??
+            file.values.get(path) ??
+            (isDerivedDefault(s.default) ? undefined : s.default))
+          : undefined;
         const parsed = s && raw !== undefined ? parseSettingValue(s, raw) : undefined;
         return parsed?.ok ? String(parsed.value) : undefined;
       };
@@ -86,18 +98,27 @@ export async function loadConnectorConfig(env: Environment, opts: LoadConnectorC
     const forms = secretForms(s);
     const given = forms.filter((f) => envValue(f) !== undefined);
     if (given.length > 1) {
-      issues.push({ variable: s.env, message: `set only one of ${forms.join(', ')} (found ${given.join(', ')})` });
+      issues.push({
+        variable: s.env,
+        message: `set only one of ${forms.join(', ')} (found ${given.join(', ')})`,
+      });
       return 'failed';
     }
     if (given.length === 1) {
       const variable = given[0];
       const v = envValue(variable) as string;
       if (variable === s.env) return { raw: v, variable };
-      const ref: SecretRef = { source: variable.endsWith('_FILE') ? 'file' : 'aws-ssm', name: v.trim() };
+      const ref: SecretRef = {
+        source: variable.endsWith('_FILE') ? 'file' : 'aws-ssm',
+        name: v.trim(),
+      };
       try {
         return { raw: await secrets().resolve(ref), variable };
       } catch (e) {
-        issues.push({ variable, message: `expected ${ref.source === 'file' ? 'a readable file' : 'an existing SSM parameter'} holding ${s.env}: ${secretFailure(e)}` });
+        issues.push({
+          variable,
+          message: `expected ${ref.source === 'file' ? 'a readable file' : 'an existing SSM parameter'} holding ${s.env}: ${secretFailure(e)}`,
+        });
         return 'failed';
       }
     }
@@ -106,9 +127,15 @@ export async function loadConnectorConfig(env: Environment, opts: LoadConnectorC
     const variable = `${s.env} (config file ${s.path})`;
     if (s.secret && isSecretRefLike(fromFile)) {
       try {
-        return { raw: await secrets().resolve({ source: fromFile.source, name: fromFile.name }), variable };
+        return {
+          raw: await secrets().resolve({ source: fromFile.source, name: fromFile.name }),
+          variable,
+        };
       } catch (e) {
-        issues.push({ variable, message: `expected a resolvable secret reference: ${secretFailure(e)}` });
+        issues.push({
+          variable,
+          message: `expected a resolvable secret reference: ${secretFailure(e)}`,
+        });
         return 'failed';
       }
     }
@@ -122,7 +149,11 @@ export async function loadConnectorConfig(env: Environment, opts: LoadConnectorC
       if (given === undefined) {
         const value = isDerivedDefault(s.default) ? s.default.compute(lookup) : s.default;
         if (value !== undefined) values.set(s.path, value);
-        else if (s.required) issues.push({ variable: s.env, message: `required: ${s.requiredHint ?? `set ${s.env}`}` });
+        else if (s.required)
+          issues.push({
+            variable: s.env,
+            message: `required: ${s.requiredHint ?? `set ${s.env}`}`,
+          });
         continue;
       }
       const outcome = parseSettingValue(s, given.raw);
@@ -148,5 +179,8 @@ export async function loadConnectorConfig(env: Environment, opts: LoadConnectorC
   tree.production = values.get('nodeEnv') === 'production';
   setPath(tree, 'database.type', values.has('database.url') ? 'postgres' : 'sqlite');
   if (configFile) tree.configFile = configFile;
-  return ConnectorConfig.from(tree as unknown as ConnectorConfigTree, new SecretSources(snapshot, file.secrets));
+  return ConnectorConfig.from(
+    tree as unknown as ConnectorConfigTree,
+    new SecretSources(snapshot, file.secrets),
+  );
 }

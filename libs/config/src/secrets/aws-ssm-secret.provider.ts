@@ -21,7 +21,9 @@ export class AwsSsmSecretProvider implements SecretProvider {
   async get(ref: SecretRef): Promise<string> {
     let value: string | undefined;
     try {
-      const out = await this.ssm().send(new GetParameterCommand({ Name: ref.name, WithDecryption: true }));
+      const out = await this.ssm().send(
+        new GetParameterCommand({ Name: ref.name, WithDecryption: true }),
+      );
       value = out.Parameter?.Value;
     } catch (e) {
       const name = (e as Error).name;
@@ -30,9 +32,14 @@ export class AwsSsmSecretProvider implements SecretProvider {
       }
       // The SDK's message can quote the request; keep only the error name and status.
       const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      throw new SecretUnavailableError(ref, `AWS SSM call failed (${name}${status ? `, HTTP ${status}` : ''})`, e);
+      throw new SecretUnavailableError(
+        ref,
+        `AWS SSM call failed (${name}${status ? `, HTTP ${status}` : ''})`,
+        e,
+      );
     }
-    if (value === undefined || value === '') throw new SecretNotFoundError(ref, 'the AWS SSM parameter has no value');
+    if (value === undefined || value === '')
+      throw new SecretNotFoundError(ref, 'the AWS SSM parameter has no value');
     return value;
   }
 

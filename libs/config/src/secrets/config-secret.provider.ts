@@ -10,7 +10,8 @@ export class ConfigSecretProvider implements SecretProvider {
 
   async get(ref: SecretRef): Promise<string> {
     const value = this.lookup(ref.name);
-    if (value === undefined) throw new SecretNotFoundError(ref, 'the config file has no such entry in its secrets map');
+    if (value === undefined)
+      throw new SecretNotFoundError(ref, 'the config file has no such entry in its secrets map');
     return value;
   }
 }

@@ -10,7 +10,8 @@ export class EnvSecretProvider implements SecretProvider {
 
   async get(ref: SecretRef): Promise<string> {
     const value = this.lookup(ref.name);
-    if (value === undefined || value === '') throw new SecretNotFoundError(ref, 'the variable is not set');
+    if (value === undefined || value === '')
+      throw new SecretNotFoundError(ref, 'the variable is not set');
     return value;
   }
 }

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { InvalidSecretRefError, SecretNotFoundError, SecretUnavailableError } from './secret.errors';
+import {
+  InvalidSecretRefError,
+  SecretNotFoundError,
+  SecretUnavailableError,
+} from './secret.errors';
 import { SecretProvider } from './secret-provider';
 import { SecretRef } from './secret-ref';
 
@@ -16,16 +20,23 @@ export class FileSecretProvider implements SecretProvider {
 
   async get(ref: SecretRef): Promise<string> {
     if (ref.name.trim() === '') throw new InvalidSecretRefError(ref, 'the file path is empty');
-    if (ref.name.split(/[\\/]/).includes('..')) throw new InvalidSecretRefError(ref, "file paths may not contain '..'");
+    if (ref.name.split(/[\\/]/).includes('..'))
+      throw new InvalidSecretRefError(ref, "file paths may not contain '..'");
     const path = isAbsolute(ref.name) ? ref.name : resolve(this.baseDir, ref.name);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new SecretNotFoundError(ref, `file '${path}' does not exist`);
-      if (code === 'EISDIR') throw new InvalidSecretRefError(ref, `'${path}' is a directory, not a file`);
-      throw new SecretUnavailableError(ref, `file '${path}' is not readable (${code ?? 'error'})`, e);
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        throw new SecretNotFoundError(ref, `file '${path}' does not exist`);
+      if (code === 'EISDIR')
+        throw new InvalidSecretRefError(ref, `'${path}' is a directory, not a file`);
+      throw new SecretUnavailableError(
+        ref,
+        `file '${path}' is not readable (${code ?? 'error'})`,
+        e,
+      );
     }
     const value = text.replace(/[\r\n]+$/, '');
     if (value === '') throw new SecretNotFoundError(ref, `file '${path}' is empty`);

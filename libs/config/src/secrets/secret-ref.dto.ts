@@ -15,7 +15,7 @@ export class SecretRefDto implements SecretRef {
 
   @ApiProperty({
     description:
-      'The secret\'s name in that source: variable name, absolute file path, SSM parameter name, or key of the config-file `secrets` map. Never the secret value itself.',
+      "The secret's name in that source: variable name, absolute file path, SSM parameter name, or key of the config-file `secrets` map. Never the secret value itself.",
     example: '/obc/prod/obwac-private-key',
     maxLength: 2048,
   })

@@ -36,7 +36,8 @@ export class SecretResolver implements SecretResolving {
       throw new InvalidSecretRefError(ref, `unknown source (known: ${SECRET_SOURCES.join(', ')})`);
     }
     const provider = this.providers.get(ref.source);
-    if (!provider) throw new InvalidSecretRefError(ref, `source '${ref.source}' is not available here`);
+    if (!provider)
+      throw new InvalidSecretRefError(ref, `source '${ref.source}' is not available here`);
     const key = `${ref.source}\u0000${ref.name}`;
     const now = this.clock.nowMs();
     const hit = this.cache.get(key);

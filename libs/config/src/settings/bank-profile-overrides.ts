@@ -17,7 +17,11 @@ export interface BankProfileOverride {
   tls?: { caBundleFile?: string };
 }
 
-const API_NAMES = ['accountAndTransaction', 'paymentInitiation', 'variableRecurringPayments'] as const;
+const API_NAMES = [
+  'accountAndTransaction',
+  'paymentInitiation',
+  'variableRecurringPayments',
+] as const;
 const TOP_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -37,10 +41,12 @@ function isHttpUrl(v: unknown): v is string {
 function checkOverride(id: string, o: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(o)) {
-    if (!TOP_KEYS.includes(key)) problems.push(`${id}.${key} is not a known override (known: ${TOP_KEYS.join(', ')})`);
+    if (!TOP_KEYS.includes(key))
+      problems.push(`${id}.${key} is not a known override (known: ${TOP_KEYS.join(', ')})`);
   }
   for (const key of ['issuerUrl', 'wellKnownUrl'] as const) {
-    if (o[key] !== undefined && !isHttpUrl(o[key])) problems.push(`${id}.${key} must be an http(s) URL`);
+    if (o[key] !== undefined && !isHttpUrl(o[key]))
+      problems.push(`${id}.${key} must be an http(s) URL`);
   }
   if (o.financialId !== undefined && (typeof o.financialId !== 'string' || o.financialId === '')) {
     problems.push(`${id}.financialId must be a non-empty string`);
@@ -63,7 +69,10 @@ function checkOverride(id: string, o: Record<string, unknown>): string[] {
   if (o.tls !== undefined) {
     if (!isObject(o.tls) || Object.keys(o.tls).some((k) => k !== 'caBundleFile')) {
       problems.push(`${id}.tls must be an object { caBundleFile }`);
-    } else if (o.tls.caBundleFile !== undefined && (typeof o.tls.caBundleFile !== 'string' || o.tls.caBundleFile === '')) {
+    } else if (
+      o.tls.caBundleFile !== undefined &&
+      (typeof o.tls.caBundleFile !== 'string' || o.tls.caBundleFile === '')
+    ) {
       problems.push(`${id}.tls.caBundleFile must be a file path`);
     }
   }
@@ -72,14 +81,18 @@ function checkOverride(id: string, o: Record<string, unknown>): string[] {
 
 /** Refines a parsed JSON object into `Record<profileId, BankProfileOverride>`. */
 export function refineBankProfileOverrides(value: SettingValue): ParseOutcome {
-  if (!isObject(value)) return { ok: false, expected: 'expected a JSON object of profileId -> overrides' };
+  if (!isObject(value))
+    return { ok: false, expected: 'expected a JSON object of profileId -> overrides' };
   const problems: string[] = [];
   for (const [id, o] of Object.entries(value)) {
     if (!isObject(o)) problems.push(`${id} must be an object of overrides`);
     else problems.push(...checkOverride(id, o));
   }
   if (problems.length) {
-    return { ok: false, expected: `expected a JSON object of profileId -> overrides: ${problems.join('; ')}` };
+    return {
+      ok: false,
+      expected: `expected a JSON object of profileId -> overrides: ${problems.join('; ')}`,
+    };
   }
   return { ok: true, value };
 }

@@ -17,11 +17,18 @@ const directory = (env: 'SANDBOX' | 'PRODUCTION'): ConfigSetting[] => {
       env: `DIRECTORY_${env}_SSA_URL`,
       path: `directory.${key}.ssaUrl`,
       type: 'string',
+      expects: 'an http(s) URL template with {organisationId} and {softwareId}',
       description: `URL template of the directory's SSA endpoint (${label}), with \`{organisationId}\` and \`{softwareId}\` placeholders.`,
       refine: (v) =>
-        typeof v === 'string' && v.includes('{organisationId}') && v.includes('{softwareId}') && /^https?:\/\//.test(v)
+        typeof v === 'string' &&
+        v.includes('{organisationId}') &&
+        v.includes('{softwareId}') &&
+        /^https?:\/\//.test(v)
           ? { ok: true, value: v }
-          : { ok: false, expected: `expected an http(s) URL template containing {organisationId} and {softwareId}, got '${String(v)}'` },
+          : {
+              ok: false,
+              expected: `expected an http(s) URL template with {organisationId} and {softwareId}, got '${String(v)}'`,
+            },
     },
     {
       env: `DIRECTORY_${env}_SCOPE`,
@@ -34,7 +41,10 @@ const directory = (env: 'SANDBOX' | 'PRODUCTION'): ConfigSetting[] => {
       env: `DIRECTORY_${env}_AUDIENCE`,
       path: `directory.${key}.audience`,
       type: 'string',
-      default: { describe: `the token URL`, compute: (get) => get(`directory.${key}.tokenUrl`) as string | undefined },
+      default: {
+        describe: `the token URL`,
+        compute: (get) => get(`directory.${key}.tokenUrl`) as string | undefined,
+      },
       description: `Audience of the client assertion sent to the directory (${label}).`,
     },
   ];
@@ -61,13 +71,30 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: 'development',
     description: '`production` turns on production behaviour (`production` flag in the tree).',
   },
-  { env: 'PORT', path: 'server.port', type: 'integer', min: 0, max: 65535, default: 3000, description: 'HTTP port to listen on (0: any free port).' },
-  { env: 'HOST', path: 'server.host', type: 'string', default: '0.0.0.0', description: 'Interface to listen on.' },
+  {
+    env: 'PORT',
+    path: 'server.port',
+    type: 'integer',
+    min: 0,
+    max: 65535,
+    default: 3000,
+    description: 'HTTP port to listen on (0: any free port).',
+  },
+  {
+    env: 'HOST',
+    path: 'server.host',
+    type: 'string',
+    default: '0.0.0.0',
+    description: 'Interface to listen on.',
+  },
   {
     env: 'PUBLIC_BASE_URL',
     path: 'server.publicBaseUrl',
     type: 'url',
-    default: { describe: 'http://localhost:PORT', compute: (get) => `http://localhost:${String(get('server.port'))}` },
+    default: {
+      describe: 'http://localhost:PORT',
+      compute: (get) => `http://localhost:${String(get('server.port'))}`,
+    },
     refine: (v) => ({ ok: true, value: String(v).replace(/\/+$/, '') }),
     description: 'Base URL callers reach the connector at; used for links and redirect helpers.',
   },
@@ -83,12 +110,14 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     env: 'API_KEYS',
     path: 'auth.apiKeys',
     type: 'string-list',
+    expects: 'a comma-separated list of keys of at least 24 characters',
     secret: true,
     required: true,
     requiredHint:
       'the service refuses to start without a caller API key. Set API_KEYS to one or more comma-separated keys of at least 24 characters (generate one with `openssl rand -base64 32`), or API_KEYS_FILE (a file holding them) or API_KEYS_SSM (an SSM parameter name)',
     refine: refineApiKeys,
-    description: 'Comma-separated API keys that callers send as `Authorization: Bearer <key>`; each at least 24 characters. Required.',
+    description:
+      'Comma-separated API keys that callers send as `Authorization: Bearer <key>`; each at least 24 characters. Required.',
   },
   {
     env: 'DATABASE_URL',
@@ -96,39 +125,81 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     type: 'url',
     protocols: ['postgres', 'postgresql'],
     secret: true,
-    description: 'PostgreSQL connection URL (`postgres://user:password@host:5432/db`). When absent, SQLite at SQLITE_PATH is used.',
+    description:
+      'PostgreSQL connection URL (`postgres://user:password@host:5432/db`). When absent, SQLite at SQLITE_PATH is used.',
   },
-  { env: 'SQLITE_PATH', path: 'database.sqlitePath', type: 'path', default: './data/connector.sqlite', description: 'SQLite database file, used when DATABASE_URL is absent.' },
+  {
+    env: 'SQLITE_PATH',
+    path: 'database.sqlitePath',
+    type: 'path',
+    default: './data/connector.sqlite',
+    description: 'SQLite database file, used when DATABASE_URL is absent.',
+  },
   {
     env: 'DATABASE_MIGRATE_ON_START',
     path: 'database.migrateOnStart',
     type: 'boolean',
-    default: { describe: 'true for SQLite, false for PostgreSQL', compute: (get) => get('database.url') === undefined },
-    description: 'Run pending migrations at start-up. Otherwise start-up refuses while migrations are pending (run `npm run migration:run`).',
+    default: {
+      describe: 'true for SQLite, false for PostgreSQL',
+      compute: (get) => get('database.url') === undefined,
+    },
+    description:
+      'Run pending migrations at start-up. Otherwise start-up refuses while migrations are pending (run `npm run migration:run`).',
   },
-  { env: 'DATABASE_POOL_SIZE', path: 'database.poolSize', type: 'integer', min: 1, max: 1000, default: 10, description: 'PostgreSQL connection pool size.' },
-  { env: 'DATABASE_LOGGING', path: 'database.logging', type: 'boolean', default: false, description: 'Log SQL statements (never their parameters).' },
+  {
+    env: 'DATABASE_POOL_SIZE',
+    path: 'database.poolSize',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: 10,
+    description: 'PostgreSQL connection pool size.',
+  },
+  {
+    env: 'DATABASE_LOGGING',
+    path: 'database.logging',
+    type: 'boolean',
+    default: false,
+    description: 'Log SQL statements (never their parameters).',
+  },
   {
     env: 'ENCRYPTION_KEY',
     path: 'encryption.key',
     type: 'base64-key',
     min: 32,
     secret: true,
-    description: 'Default key (base64 of exactly 32 bytes) for encrypting tokens and secrets at rest, used when no encryption key is marked current. Optional.',
+    description:
+      'Default key (base64 of exactly 32 bytes) for encrypting tokens and secrets at rest, used when no encryption key is marked current. Optional.',
   },
-  { env: 'ENCRYPTION_KEY_ID', path: 'encryption.keyId', type: 'string', default: 'default', description: 'Id recorded with values encrypted under ENCRYPTION_KEY.' },
+  {
+    env: 'ENCRYPTION_KEY_ID',
+    path: 'encryption.keyId',
+    type: 'string',
+    default: 'default',
+    description: 'Id recorded with values encrypted under ENCRYPTION_KEY.',
+  },
   {
     env: 'BANK_PROFILES_DIR',
     path: 'bankProfiles.dir',
     type: 'path',
-    default: { describe: "the package's `bank-profiles/` directory", compute: () => defaultBankProfilesDir() },
+    default: {
+      describe: "the package's `bank-profiles/` directory",
+      compute: () => defaultBankProfilesDir(),
+    },
     description: 'Directory of the built-in bank profiles.',
   },
-  { env: 'BANK_PROFILES_EXTRA_DIR', path: 'bankProfiles.extraDir', type: 'path', description: 'Optional directory of additional bank profiles (one file per bank), loaded at start-up.' },
+  {
+    env: 'BANK_PROFILES_EXTRA_DIR',
+    path: 'bankProfiles.extraDir',
+    type: 'path',
+    description:
+      'Optional directory of additional bank profiles (one file per bank), loaded at start-up.',
+  },
   {
     env: 'BANK_PROFILE_OVERRIDES',
     path: 'bankProfiles.overrides',
     type: 'json-object',
+    expects: 'a JSON object of profileId -> overrides',
     default: {},
     refine: refineBankProfileOverrides,
     description:
@@ -138,14 +209,43 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     env: 'BANK_CA_BUNDLE_FILE',
     path: 'bankHttp.caBundleFile',
     type: 'path',
-    description: 'Optional PEM file of extra CA certificates trusted for outbound bank calls (exposed as `bankHttp.caBundlePem`).',
+    expects: 'a PEM file of CA certificates',
+    description:
+      'Optional PEM file of extra CA certificates trusted for outbound bank calls (exposed as `bankHttp.caBundlePem`).',
   },
-  { env: 'BANK_HTTP_TIMEOUT_MS', path: 'bankHttp.timeoutMs', type: 'integer', min: 1, max: 600000, default: 10000, description: 'Timeout of each outbound bank call, in milliseconds.' },
+  {
+    env: 'BANK_HTTP_TIMEOUT_MS',
+    path: 'bankHttp.timeoutMs',
+    type: 'integer',
+    min: 1,
+    max: 600000,
+    default: 10000,
+    description: 'Timeout of each outbound bank call, in milliseconds.',
+  },
   ...directory('SANDBOX'),
   ...directory('PRODUCTION'),
-  { env: 'AWS_REGION', path: 'aws.region', type: 'string', default: 'eu-west-2', description: 'AWS region for SSM Parameter Store secrets.' },
-  { env: 'AWS_SSM_ENDPOINT', path: 'aws.ssmEndpoint', type: 'url', description: 'Optional SSM endpoint override (e.g. a local test endpoint).' },
-  { env: 'AUTH_CONTEXT_TTL_SECONDS', path: 'authContexts.ttlSeconds', type: 'integer', min: 1, max: 86400, default: 600, description: 'How long an authorisation context (a started consent authorisation) stays valid.' },
+  {
+    env: 'AWS_REGION',
+    path: 'aws.region',
+    type: 'string',
+    default: 'eu-west-2',
+    description: 'AWS region for SSM Parameter Store secrets.',
+  },
+  {
+    env: 'AWS_SSM_ENDPOINT',
+    path: 'aws.ssmEndpoint',
+    type: 'url',
+    description: 'Optional SSM endpoint override (e.g. a local test endpoint).',
+  },
+  {
+    env: 'AUTH_CONTEXT_TTL_SECONDS',
+    path: 'authContexts.ttlSeconds',
+    type: 'integer',
+    min: 1,
+    max: 86400,
+    default: 600,
+    description: 'How long an authorisation context (a started consent authorisation) stays valid.',
+  },
   {
     env: 'TOKEN_EARLY_EXPIRY_SECONDS',
     path: 'tokens.earlyExpirySeconds',
@@ -153,11 +253,14 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     min: 0,
     max: 3600,
     default: 30,
-    description: 'Cached bank access tokens are treated as expired this many seconds before they really expire.',
+    description:
+      'Cached bank access tokens are treated as expired this many seconds before they really expire.',
   },
 ];
 
 /** The three ways a secret setting can be given. */
 export function secretForms(setting: ConfigSetting): string[] {
-  return setting.secret ? [setting.env, `${setting.env}_FILE`, `${setting.env}_SSM`] : [setting.env];
+  return setting.secret
+    ? [setting.env, `${setting.env}_FILE`, `${setting.env}_SSM`]
+    : [setting.env];
 }

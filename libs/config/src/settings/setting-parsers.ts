@@ -16,13 +16,14 @@ export function describeRaw(setting: ConfigSetting, raw: unknown): string {
 
 /** What a setting expects, in the words used by error messages and the reference doc. */
 export function expectation(setting: ConfigSetting): string {
+  if (setting.expects) return setting.expects;
   switch (setting.type) {
     case 'integer':
       return `an integer ${setting.min ?? '-∞'}-${setting.max ?? '∞'}`;
     case 'boolean':
       return 'true or false (also 1/0, yes/no, on/off)';
     case 'url':
-      return `a ${(setting.protocols ?? ['http', 'https']).join(' or ')} URL`;
+      return setting.protocols ? `a ${setting.protocols.join(' or ')} URL` : 'an http(s) URL';
     case 'enum':
       return `one of ${(setting.allowed ?? []).join('|')}`;
     case 'string-list':
@@ -39,11 +40,19 @@ export function expectation(setting: ConfigSetting): string {
 }
 
 function fail(setting: ConfigSetting, raw: unknown): ParseOutcome {
-  return { ok: false, expected: `expected ${expectation(setting)}, got ${describeRaw(setting, raw)}` };
+  return {
+    ok: false,
+    expected: `expected ${expectation(setting)}, got ${describeRaw(setting, raw)}`,
+  };
 }
 
 function parseInteger(setting: ConfigSetting, raw: unknown): ParseOutcome {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+        ? Number(raw.trim())
+        : NaN;
   if (!Number.isSafeInteger(n)) return fail(setting, raw);
   if (setting.min !== undefined && n < setting.min) return fail(setting, raw);
   if (setting.max !== undefined && n > setting.max) return fail(setting, raw);
@@ -82,21 +91,34 @@ function parseJsonObject(setting: ConfigSetting, raw: unknown): ParseOutcome {
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      return { ok: false, expected: `expected ${expectation(setting)}, got invalid JSON (${(e as Error).message})` };
+      return {
+        ok: false,
+        expected: `expected ${expectation(setting)}, got invalid JSON (${(e as Error).message})`,
+      };
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(setting, raw);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail(setting, raw);
   return { ok: true, value: value as Record<string, unknown> };
 }
 
 function parseBase64Key(setting: ConfigSetting, raw: unknown): ParseOutcome {
   const bytes = setting.min ?? 32;
   if (typeof raw !== 'string' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw.trim())) {
-    return { ok: false, expected: `expected base64 of exactly ${bytes} bytes, got ${describeRaw(setting, raw)}` };
+    return {
+      ok: false,
+      expected: `expected base64 of exactly ${bytes} bytes, got ${describeRaw(setting, raw)}`,
+    };
   }
-  const buf = Buffer.from(raw.trim(), raw.includes('-') || raw.includes('_') ? 'base64url' : 'base64');
+  const buf = Buffer.from(
+    raw.trim(),
+    raw.includes('-') || raw.includes('_') ? 'base64url' : 'base64',
+  );
   if (buf.length !== bytes) {
-    return { ok: false, expected: `expected base64 of exactly ${bytes} bytes, got ${buf.length} bytes` };
+    return {
+      ok: false,
+      expected: `expected base64 of exactly ${bytes} bytes, got ${buf.length} bytes`,
+    };
   }
   return { ok: true, value: buf };
 }
@@ -123,7 +145,10 @@ export function parseSettingValue(setting: ConfigSetting, raw: unknown): ParseOu
       break;
     case 'enum': {
       const s = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
-      outcome = typeof s === 'string' && setting.allowed?.includes(s) ? { ok: true, value: s } : fail(setting, raw);
+      outcome =
+        typeof s === 'string' && setting.allowed?.includes(s)
+          ? { ok: true, value: s }
+          : fail(setting, raw);
       break;
     }
     case 'string-list':

@@ -10,7 +10,8 @@ export type SettingType =
   | 'base64-key'
   | 'path';
 
-export type SettingValue = string | number | boolean | readonly string[] | Buffer | Record<string, unknown>;
+export type SettingValue =
+  string | number | boolean | readonly string[] | Buffer | Record<string, unknown>;
 
 /** Reads values parsed earlier (settings are parsed in declaration order). */
 export type SettingLookup = (path: string) => unknown;
@@ -30,6 +31,8 @@ export interface ConfigSetting {
   path: string;
   type: SettingType;
   description: string;
+  /** What the setting expects, when the type alone says too little (messages and docs). */
+  expects?: string;
   default?: SettingValue | DerivedDefault;
   /** Secret settings also accept `<ENV>_FILE` and `<ENV>_SSM`, and are never echoed in errors. */
   secret?: boolean;
@@ -48,5 +51,11 @@ export interface ConfigSetting {
 }
 
 export function isDerivedDefault(d: ConfigSetting['default']): d is DerivedDefault {
-  return typeof d === 'object' && d !== null && !Buffer.isBuffer(d) && 'compute' in d && typeof d.compute === 'function';
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    !Buffer.isBuffer(d) &&
+    'compute' in d &&
+    typeof d.compute === 'function'
+  );
 }

@@ -18,7 +18,10 @@ export interface SsmTestServer {
 }
 
 /** Credentials for the SDK client talking to the test server (it does not check signatures). */
-export const SSM_TEST_CREDENTIALS = { accessKeyId: 'AKIDTESTTESTTEST', secretAccessKey: 'test-secret-access-key' };
+export const SSM_TEST_CREDENTIALS = {
+  accessKeyId: 'AKIDTESTTESTTEST',
+  secretAccessKey: 'test-secret-access-key',
+};
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
@@ -36,13 +39,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * (`POST /`, `x-amz-target: AmazonSSM.GetParameter`). Only GetParameter is implemented.
  * Listens on 127.0.0.1 on a random port.
  */
-export async function startSsmTestServer(parameters: Record<string, string> = {}): Promise<SsmTestServer> {
+export async function startSsmTestServer(
+  parameters: Record<string, string> = {},
+): Promise<SsmTestServer> {
   const store = new Map(Object.entries(parameters));
   const requests: SsmTestServerRequest[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const text = await readBody(req);
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       } catch {
@@ -51,13 +56,27 @@ export async function startSsmTestServer(parameters: Record<string, string> = {}
       const target = req.headers['x-amz-target'] as string | undefined;
       requests.push({ target, contentType: req.headers['content-type'], body });
       if (req.method !== 'POST' || target !== 'AmazonSSM.GetParameter') {
-        return send(res, 400, { __type: 'UnknownOperationException', message: `unsupported operation ${String(target)}` });
+        return send(res, 400, {
+          __type: 'UnknownOperationException',
+          message: `unsupported operation ${String(target)}`,
+        });
       }
       const name = String(body.Name);
       const value = store.get(name);
-      if (value === undefined) return send(res, 400, { __type: 'ParameterNotFound', message: `Parameter ${name} not found.` });
+      if (value === undefined)
+        return send(res, 400, {
+          __type: 'ParameterNotFound',
+          message: `Parameter ${name} not found.`,
+        });
       return send(res, 200, {
-        Parameter: { Name: name, Type: 'SecureString', Value: value, Version: 1, ARN: `arn:aws:ssm:eu-west-2:000000000000:parameter${name.startsWith('/') ? '' : '/'}${name}`, DataType: 'text' },
+        Parameter: {
+          Name: name,
+          Type: 'SecureString',
+          Value: value,
+          Version: 1,
+          ARN: `arn:aws:ssm:eu-west-2:000000000000:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+          DataType: 'text',
+        },
       });
     })();
   });
