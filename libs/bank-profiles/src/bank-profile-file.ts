@@ -2,7 +2,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BANK_PROFILE_SCHEMA_PATH, validateProfileDocument } from './bank-profile.schema';
-import { BANK_APIS, BankProfileDefinition, CONSENT_TYPE_BY_API, ConfigurableKey } from './bank-profile.types';
+import {
+  BANK_APIS,
+  BankProfileDefinition,
+  CONSENT_TYPE_BY_API,
+  ConfigurableKey,
+} from './bank-profile.types';
 
 export const PROFILE_FILE_EXTENSIONS = ['.json', '.yaml', '.yml'];
 
@@ -12,17 +17,22 @@ export function displayPath(path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Profile files of a directory, sorted so load order (and error order) is stable. */
 export function listProfileFiles(dir: string): string[] {
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new Error(`${displayPath(dir)} is not a readable directory`);
+  if (!isDirectory(dir)) throw new Error(`${displayPath(dir)} is not a readable directory`);
   return readdirSync(dir)
-    .filter((name) => !name.startsWith('.') && PROFILE_FILE_EXTENSIONS.includes(extname(name).toLowerCase()))
+    .filter(
+      (name) =>
+        !name.startsWith('.') && PROFILE_FILE_EXTENSIONS.includes(extname(name).toLowerCase()),
+    )
     .sort()
     .map((name) => join(dir, name));
 }
@@ -31,12 +41,18 @@ export type ProfileFileResult =
   | { ok: true; definition: BankProfileDefinition; file: string }
   | { ok: false; problems: string[]; file: string };
 
-function parseFile(path: string, shown: string): { ok: true; document: unknown } | { ok: false; problem: string } {
+function parseFile(
+  path: string,
+  shown: string,
+): { ok: true; document: unknown } | { ok: false; problem: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return { ok: false, problem: `${shown}: cannot be read (${(e as Error).message}); check the path and its permissions` };
+    return {
+      ok: false,
+      problem: `${shown}: cannot be read (${(e as Error).message}); check the path and its permissions`,
+    };
   }
   const isJson = extname(path).toLowerCase() === '.json';
   try {
@@ -59,7 +75,11 @@ function has(value: string | undefined): boolean {
  * expected to publish is present or listed in requiredConfiguration, and declared consent types
  * are served by a declared API.
  */
-export function checkDefinition(definition: BankProfileDefinition, shown: string, fileStem: string): string[] {
+export function checkDefinition(
+  definition: BankProfileDefinition,
+  shown: string,
+  fileStem: string,
+): string[] {
   const problems: string[] = [];
   const required = new Set<ConfigurableKey>(definition.requiredConfiguration);
   if (definition.id !== fileStem) {
@@ -85,9 +105,13 @@ export function checkDefinition(definition: BankProfileDefinition, shown: string
       );
     }
   }
-  const offered = BANK_APIS.filter((api) => definition.apis[api]).map((api) => CONSENT_TYPE_BY_API[api]);
+  const offered = BANK_APIS.filter((api) => definition.apis[api]).map(
+    (api) => CONSENT_TYPE_BY_API[api],
+  );
   if (offered.length === 0 && definition.consentTypes === undefined) {
-    problems.push(`${shown}: /apis declares no API; declare at least one of ${BANK_APIS.join(', ')}`);
+    problems.push(
+      `${shown}: /apis declares no API; declare at least one of ${BANK_APIS.join(', ')}`,
+    );
   }
   (definition.consentTypes ?? []).forEach((type, i) => {
     if (!offered.includes(type)) {
@@ -107,5 +131,7 @@ export function readProfileFile(path: string): ProfileFileResult {
   const validated = validateProfileDocument(parsed.document, shown);
   if (!validated.ok) return { ok: false, problems: validated.problems, file: path };
   const problems = checkDefinition(validated.definition, shown, basename(path, extname(path)));
-  return problems.length ? { ok: false, problems, file: path } : { ok: true, definition: validated.definition, file: path };
+  return problems.length
+    ? { ok: false, problems, file: path }
+    : { ok: true, definition: validated.definition, file: path };
 }

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { displayPath, listProfileFiles, readProfileFile } from './bank-profile-file';
 import { BankProfileLoadError } from './bank-profile-load.error';
 import { applyOverrides } from './bank-profile-overrides';
@@ -6,6 +5,7 @@ import { resolveProfile } from './bank-profile-resolve';
 import { BankProfile, BankProfileDefinition } from './bank-profile.types';
 import type { BankProfilesConfig } from './bank-profiles.config';
 
+/** Nest's Logger fits; kept as an interface so the loader runs (and is tested) without Nest. */
 export interface BankProfileLoaderLogger {
   log(message: string): void;
   warn(message: string): void;
@@ -23,7 +23,10 @@ function loadDirectory(dir: string, label: string): DirectoryLoad {
   try {
     files = listProfileFiles(dir);
   } catch (e) {
-    return { definitions, problems: [`${label} ${(e as Error).message}; create it or fix the configured path`] };
+    return {
+      definitions,
+      problems: [`${label} ${(e as Error).message}; create it or fix the configured path`],
+    };
   }
   for (const file of files) {
     const result = readProfileFile(file);
@@ -51,7 +54,7 @@ function loadDirectory(dir: string, label: string): DirectoryLoad {
  */
 export function loadBankProfiles(
   config: BankProfilesConfig,
-  logger: BankProfileLoaderLogger = new Logger('BankProfileLoader'),
+  logger: BankProfileLoaderLogger,
 ): BankProfile[] {
   const builtin = loadDirectory(config.builtinDir, 'bank profiles directory');
   const problems = [...builtin.problems];
@@ -62,7 +65,9 @@ export function loadBankProfiles(
     for (const [id, entry] of extra.definitions) {
       const replaced = byId.get(id);
       if (replaced) {
-        logger.log(`bank profile '${id}' from ${displayPath(entry.file)} replaces the built-in ${displayPath(replaced.file)}`);
+        logger.log(
+          `bank profile '${id}' from ${displayPath(entry.file)} replaces the built-in ${displayPath(replaced.file)}`,
+        );
       }
       byId.set(id, entry);
     }

@@ -7,12 +7,18 @@ export const OVERRIDES_SOURCE = 'BANK_PROFILE_OVERRIDES';
 
 const OVERRIDE_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls'];
 
-function overrideProblems(id: string, override: ProfileOverride, definition: BankProfileDefinition): string[] {
+function overrideProblems(
+  id: string,
+  override: ProfileOverride,
+  definition: BankProfileDefinition,
+): string[] {
   const at = `${OVERRIDES_SOURCE}['${id}']`;
   const problems: string[] = [];
   for (const key of Object.keys(override)) {
     if (!OVERRIDE_KEYS.includes(key)) {
-      problems.push(`${at}: /${key} cannot be overridden; overridable: ${OVERRIDE_KEYS.join(', ')}`);
+      problems.push(
+        `${at}: /${key} cannot be overridden; overridable: ${OVERRIDE_KEYS.join(', ')}`,
+      );
     }
   }
   for (const [api, value] of Object.entries(override.apis ?? {})) {
@@ -22,7 +28,11 @@ function overrideProblems(id: string, override: ProfileOverride, definition: Ban
       problems.push(
         `${at}: /apis/${api} is not declared by the profile, so its version is unknown; declare it in the profile file instead`,
       );
-    } else if (value === null || typeof value !== 'object' || Object.keys(value).some((k) => k !== 'baseUrl')) {
+    } else if (
+      value === null ||
+      typeof value !== 'object' ||
+      Object.keys(value).some((k) => k !== 'baseUrl')
+    ) {
       problems.push(`${at}: /apis/${api} may only hold { baseUrl }`);
     }
   }
@@ -66,8 +76,12 @@ export function applyOverrides(
       const declared = merged.apis[api];
       if (baseUrl !== undefined && declared) declared.baseUrl = baseUrl;
     }
-    if (override.tls?.caBundleFile !== undefined) merged.tls = { ...merged.tls, caBundleFile: override.tls.caBundleFile };
-    const validated = validateProfileDocument(merged, `${OVERRIDES_SOURCE}['${id}'] (applied to ${id})`);
+    if (override.tls?.caBundleFile !== undefined)
+      merged.tls = { ...merged.tls, caBundleFile: override.tls.caBundleFile };
+    const validated = validateProfileDocument(
+      merged,
+      `${OVERRIDES_SOURCE}['${id}'] (applied to ${id})`,
+    );
     if (validated.ok) result.set(id, validated.definition);
     else problems.push(...validated.problems);
   }

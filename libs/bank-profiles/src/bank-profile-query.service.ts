@@ -14,7 +14,11 @@ export class BankProfileQueryService {
 
   /** 404 here (not the registry's 400): the id is a path segment naming the resource itself. */
   getById(id: string): BankProfileResponseDto {
-    if (!this.registry.has(id)) throw new BankProfileNotFoundError(id, this.registry.list().map((p) => p.id));
+    if (!this.registry.has(id))
+      throw new BankProfileNotFoundError(
+        id,
+        this.registry.list().map((p) => p.id),
+      );
     return BankProfileResponseDto.from(this.registry.get(id));
   }
 }

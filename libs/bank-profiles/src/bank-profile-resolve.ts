@@ -1,4 +1,10 @@
-import { BANK_APIS, BankProfile, BankProfileDefinition, CONSENT_TYPE_BY_API, ConfigurableKey } from './bank-profile.types';
+import {
+  BANK_APIS,
+  BankProfile,
+  BankProfileDefinition,
+  CONSENT_TYPE_BY_API,
+  ConfigurableKey,
+} from './bank-profile.types';
 
 /** OpenID Connect Discovery: strip a terminating '/', then append the well-known path. */
 export function defaultWellKnownUrl(issuerUrl: string): string {
@@ -26,11 +32,15 @@ function valueOf(definition: BankProfileDefinition, key: ConfigurableKey): strin
 
 /** The loaded form of a definition (overrides already applied). */
 export function resolveProfile(definition: BankProfileDefinition, sourceFile: string): BankProfile {
-  const missingConfiguration = definition.requiredConfiguration.filter((key) => !valueOf(definition, key));
+  const missingConfiguration = definition.requiredConfiguration.filter(
+    (key) => !valueOf(definition, key),
+  );
   const wellKnownUrl =
-    definition.wellKnownUrl ?? (definition.issuerUrl ? defaultWellKnownUrl(definition.issuerUrl) : undefined);
+    definition.wellKnownUrl ??
+    (definition.issuerUrl ? defaultWellKnownUrl(definition.issuerUrl) : undefined);
   const consentTypes =
-    definition.consentTypes ?? BANK_APIS.filter((api) => definition.apis[api]).map((api) => CONSENT_TYPE_BY_API[api]);
+    definition.consentTypes ??
+    BANK_APIS.filter((api) => definition.apis[api]).map((api) => CONSENT_TYPE_BY_API[api]);
   return {
     ...definition,
     wellKnownUrl,

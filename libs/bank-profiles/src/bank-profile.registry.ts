@@ -27,7 +27,9 @@ export class InMemoryBankProfileRegistry implements BankProfileRegistry {
 
   constructor(profiles: readonly BankProfile[]) {
     this.byId = new Map(
-      [...profiles].sort((a, b) => a.id.localeCompare(b.id)).map((p) => [p.id, deepFreeze(structuredClone(p))] as const),
+      [...profiles]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((p) => [p.id, deepFreeze(structuredClone(p))] as const),
     );
   }
 

@@ -16,7 +16,8 @@ function walk(node: unknown, path: string, visit: (node: Node, path: string) => 
   visit(n, path);
   for (const key of ['properties', '$defs']) {
     const children = n[key] as Node | undefined;
-    for (const [name, child] of Object.entries(children ?? {})) walk(child, `${path}/${key}/${name}`, visit);
+    for (const [name, child] of Object.entries(children ?? {}))
+      walk(child, `${path}/${key}/${name}`, visit);
   }
   if (n.items) walk(n.items, `${path}/items`, visit);
 }
@@ -38,9 +39,12 @@ describe('bank profile schema', () => {
     expect(open).toEqual([]);
   });
 
-  it.each(readdirSync(SHIPPED_DIR).filter((f) => /\.(json|ya?ml)$/.test(f)))('accepts the shipped profile %s', (file) => {
-    expect(checkProfileFile(join(SHIPPED_DIR, file))).toEqual({ ok: true, errors: [] });
-  });
+  it.each(readdirSync(SHIPPED_DIR).filter((f) => /\.(json|ya?ml)$/.test(f)))(
+    'accepts the shipped profile %s',
+    (file) => {
+      expect(checkProfileFile(join(SHIPPED_DIR, file))).toEqual({ ok: true, errors: [] });
+    },
+  );
 
   it('ships the mock bank and the OBIE model bank sandbox', () => {
     const mock = readProfileFile(join(SHIPPED_DIR, 'mock-bank.json'));
@@ -50,7 +54,12 @@ describe('bank profile schema', () => {
       version: 'v4.0',
       baseUrl: 'https://localhost:8443/open-banking/v4.0/vrp',
     });
-    expect(mock.definition.registration.defaultScopes).toEqual(['openid', 'accounts', 'payments', 'fundsconfirmations']);
+    expect(mock.definition.registration.defaultScopes).toEqual([
+      'openid',
+      'accounts',
+      'payments',
+      'fundsconfirmations',
+    ]);
     expect(obie.definition.financialId).toBe('0015800001041RHAAY');
     expect(obie.definition.registration.audience).toBe('financial-id');
   });
@@ -84,7 +93,10 @@ describe('bank profile schema', () => {
 
   it('keeps an explicit value over the default', () => {
     const result = validateProfileDocument(
-      profileDocument('b', { registration: { scopeFormat: 'array' }, quirks: { postCreateConsentDelayMs: 250 } }),
+      profileDocument('b', {
+        registration: { scopeFormat: 'array' },
+        quirks: { postCreateConsentDelayMs: 250 },
+      }),
       'b.json',
     );
     if (!result.ok) throw new Error(result.problems.join('\n'));

@@ -13,7 +13,13 @@ function validator(): ValidateFunction {
   if (!compiled) {
     // allErrors: one start-up reports every problem of a file, not one per restart.
     // useDefaults: files state only what differs from the standard.
-    const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false });
+    const ajv = new Ajv2020({
+      allErrors: true,
+      useDefaults: true,
+      verbose: true,
+      strict: true,
+      strictTypes: false,
+    });
     addFormats(ajv);
     compiled = ajv.compile(schema);
   }
@@ -21,8 +27,7 @@ function validator(): ValidateFunction {
 }
 
 export type SchemaValidationResult =
-  | { ok: true; definition: BankProfileDefinition }
-  | { ok: false; problems: string[] };
+  { ok: true; definition: BankProfileDefinition } | { ok: false; problems: string[] };
 
 /**
  * Validates one parsed profile document. The input is not modified: defaults are applied to a
@@ -33,7 +38,10 @@ export function validateProfileDocument(document: unknown, source: string): Sche
   const copy: unknown = structuredClone(document);
   const validate = validator();
   if (validate(copy)) return { ok: true, definition: copy as BankProfileDefinition };
-  return { ok: false, problems: (validate.errors ?? []).map((e) => `${source}: ${describeSchemaError(e)}`) };
+  return {
+    ok: false,
+    problems: (validate.errors ?? []).map((e) => `${source}: ${describeSchemaError(e)}`),
+  };
 }
 
 function escapePointerToken(token: string): string {
@@ -41,7 +49,7 @@ function escapePointerToken(token: string): string {
 }
 
 function shown(value: unknown): string {
-  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -63,7 +71,9 @@ export function describeSchemaError(error: ErrorObject): string {
     }
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const allowed = Object.keys(
+        (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+      );
       return (
         `${error.instancePath}/${escapePointerToken(extra)} is not a known property` +
         (allowed.length ? ` (allowed here: ${allowed.join(', ')})` : '') +
@@ -71,7 +81,9 @@ export function describeSchemaError(error: ErrorObject): string {
       );
     }
     case 'enum': {
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ');
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues
+        .map(String)
+        .join(', ');
       return `${at} must be one of ${allowed} (got ${shown(error.data)}); fix the value or ${SEE}`;
     }
     case 'type': {

@@ -8,7 +8,11 @@
 export const API_VERSIONS = ['v4.0', 'v3.1.11'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
-export const BANK_APIS = ['accountAndTransaction', 'paymentInitiation', 'variableRecurringPayments'] as const;
+export const BANK_APIS = [
+  'accountAndTransaction',
+  'paymentInitiation',
+  'variableRecurringPayments',
+] as const;
 export type BankApiKind = (typeof BANK_APIS)[number];
 
 export const CONSENT_TYPES = ['account-access', 'domestic-payment', 'domestic-vrp'] as const;
@@ -22,7 +26,8 @@ export const CONSENT_TYPE_BY_API: Readonly<Record<BankApiKind, ConsentType>> = {
 };
 
 export type BankEnvironment = 'sandbox' | 'production' | 'mock';
-export type TokenEndpointAuthMethod = 'tls_client_auth' | 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post';
+export type TokenEndpointAuthMethod =
+  'tls_client_auth' | 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post';
 
 /** Keys an operator may have to supply through configuration (`requiredConfiguration`). */
 export const CONFIGURABLE_KEYS = [
@@ -107,4 +112,8 @@ export interface BankProfile extends BankProfileDefinition {
 }
 
 /** A profile whose required values are all present (what `assertConfigured` narrows to). */
-export type ConfiguredBankProfile = BankProfile & { issuerUrl: string; wellKnownUrl: string; financialId: string };
+export type ConfiguredBankProfile = BankProfile & {
+  issuerUrl: string;
+  wellKnownUrl: string;
+  financialId: string;
+};

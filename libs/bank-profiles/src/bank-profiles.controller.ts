@@ -9,14 +9,21 @@ export class BankProfilesController {
   constructor(private readonly profiles: BankProfileQueryService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the loaded bank profiles', description: 'Built-in profiles, those of BANK_PROFILES_EXTRA_DIR, with configuration overrides applied.' })
+  @ApiOperation({
+    summary: 'List the loaded bank profiles',
+    description:
+      'Built-in profiles, those of BANK_PROFILES_EXTRA_DIR, with configuration overrides applied.',
+  })
   @ApiOkResponse({ type: BankProfileResponseDto, isArray: true })
   list(): BankProfileResponseDto[] {
     return this.profiles.list();
   }
 
   @Get(':profileId')
-  @ApiOperation({ summary: 'Get one bank profile', description: 'Unknown id: 404 bank-profile/not-found listing the known ids.' })
+  @ApiOperation({
+    summary: 'Get one bank profile',
+    description: 'Unknown id: 404 bank-profile/not-found listing the known ids.',
+  })
   @ApiParam({ name: 'profileId', description: 'Profile id, e.g. obie-model-bank-sandbox.' })
   @ApiOkResponse({ type: BankProfileResponseDto })
   get(@Param('profileId') profileId: string): BankProfileResponseDto {

@@ -2,7 +2,11 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { ConnectorConfig } from '@obc/config';
 import { BankProfileQueryService } from './bank-profile-query.service';
 import { loadBankProfiles } from './bank-profile-loader';
-import { BANK_PROFILE_REGISTRY, BankProfileRegistry, InMemoryBankProfileRegistry } from './bank-profile.registry';
+import {
+  BANK_PROFILE_REGISTRY,
+  BankProfileRegistry,
+  InMemoryBankProfileRegistry,
+} from './bank-profile.registry';
 import { BANK_PROFILES_CONFIG, BankProfilesConfig } from './bank-profiles.config';
 import { BankProfilesController } from './bank-profiles.controller';
 
@@ -24,7 +28,11 @@ export function bankProfilesConfigFrom(config: ConnectorConfig): BankProfilesCon
 @Module({
   controllers: [BankProfilesController],
   providers: [
-    { provide: BANK_PROFILES_CONFIG, useFactory: bankProfilesConfigFrom, inject: [ConnectorConfig] },
+    {
+      provide: BANK_PROFILES_CONFIG,
+      useFactory: bankProfilesConfigFrom,
+      inject: [ConnectorConfig],
+    },
     {
       provide: BANK_PROFILE_REGISTRY,
       useFactory: (config: BankProfilesConfig): BankProfileRegistry =>

@@ -19,7 +19,10 @@ describe('checkProfileFile', () => {
   }
 
   it('accepts a minimal valid JSON profile', () => {
-    expect(checkProfileFile(write('test-bank.json', profileDocument()))).toEqual({ ok: true, errors: [] });
+    expect(checkProfileFile(write('test-bank.json', profileDocument()))).toEqual({
+      ok: true,
+      errors: [],
+    });
   });
 
   it('accepts a YAML profile', () => {
@@ -49,7 +52,10 @@ describe('checkProfileFile', () => {
       'an unknown property',
       'test-bank.json',
       profileDocument('test-bank', { quirks: { postCreateConsentDelay: 5 } }),
-      [/\/quirks\/postCreateConsentDelay is not a known property \(allowed here: postCreateConsentDelayMs\)/, /remove it/],
+      [
+        /\/quirks\/postCreateConsentDelay is not a known property \(allowed here: postCreateConsentDelayMs\)/,
+        /remove it/,
+      ],
     ],
     [
       'a missing required property',
@@ -61,7 +67,10 @@ describe('checkProfileFile', () => {
       'a value of the wrong type',
       'test-bank.json',
       profileDocument('test-bank', { registration: { getSupported: 'yes' } }),
-      [/\/registration\/getSupported must be of type boolean \(got string 'yes'\)/, /fix the value/],
+      [
+        /\/registration\/getSupported must be of type boolean \(got string 'yes'\)/,
+        /fix the value/,
+      ],
     ],
     [
       'a URL that is not one',
@@ -72,8 +81,13 @@ describe('checkProfileFile', () => {
     [
       'a base URL with a trailing slash',
       'test-bank.json',
-      profileDocument('test-bank', { apis: { accountAndTransaction: { version: 'v4.0', baseUrl: 'https://rs.example/aisp/' } } }),
-      [/\/apis\/accountAndTransaction\/baseUrl must match pattern/, /Expected: Full base URL of the API/],
+      profileDocument('test-bank', {
+        apis: { accountAndTransaction: { version: 'v4.0', baseUrl: 'https://rs.example/aisp/' } },
+      }),
+      [
+        /\/apis\/accountAndTransaction\/baseUrl must match pattern/,
+        /Expected: Full base URL of the API/,
+      ],
     ],
     [
       'an id that is not kebab-case',
@@ -85,7 +99,10 @@ describe('checkProfileFile', () => {
       'an id that does not match the file name',
       'other-name.json',
       profileDocument('test-bank'),
-      [/\/id is 'test-bank' but the file is named 'other-name'/, /rename the file to 'test-bank.json' or set \/id to 'other-name'/],
+      [
+        /\/id is 'test-bank' but the file is named 'other-name'/,
+        /rename the file to 'test-bank.json' or set \/id to 'other-name'/,
+      ],
     ],
     [
       'a missing issuer not listed as required configuration',
@@ -97,11 +114,29 @@ describe('checkProfileFile', () => {
       'a consent type without its API',
       'test-bank.json',
       profileDocument('test-bank', { consentTypes: ['domestic-vrp'] }),
-      [/\/consentTypes\/0 is 'domestic-vrp' but the API serving it is not declared/, /declare the API or remove/],
+      [
+        /\/consentTypes\/0 is 'domestic-vrp' but the API serving it is not declared/,
+        /declare the API or remove/,
+      ],
     ],
-    ['unparseable JSON', 'test-bank.json', '{ "id": "test-bank", }', [/is not valid JSON \(/, /fix the syntax/]],
-    ['unparseable YAML', 'test-bank.yaml', 'id: test-bank\n  displayName: [unclosed\n', [/is not valid YAML \(/, /fix the syntax/]],
-    ['a document that is not an object', 'test-bank.yaml', '- just\n- a list\n', [/ \/ must be of type object \(got array/]],
+    [
+      'unparseable JSON',
+      'test-bank.json',
+      '{ "id": "test-bank", }',
+      [/is not valid JSON \(/, /fix the syntax/],
+    ],
+    [
+      'unparseable YAML',
+      'test-bank.yaml',
+      'id: test-bank\n  displayName: [unclosed\n',
+      [/is not valid YAML \(/, /fix the syntax/],
+    ],
+    [
+      'a document that is not an object',
+      'test-bank.yaml',
+      '- just\n- a list\n',
+      [/ \/ must be of type object \(got array/],
+    ],
   ];
 
   it.each(cases)('rejects %s, naming file, field and fix', (_label, name, content, expected) => {
@@ -114,12 +149,17 @@ describe('checkProfileFile', () => {
   });
 
   it('reports every problem of a file at once', () => {
-    const path = write('test-bank.json', profileDocument('test-bank', { environment: 'staging', tokenEndpointAuthMethod: 'none' }));
+    const path = write(
+      'test-bank.json',
+      profileDocument('test-bank', { environment: 'staging', tokenEndpointAuthMethod: 'none' }),
+    );
     const { errors } = checkProfileFile(path);
     expect(errors).toHaveLength(2);
     expect(errors.join('\n')).toContain('/environment');
     expect(errors.join('\n')).toContain('/tokenEndpointAuthMethod');
-    expect(errors.every((e) => e.startsWith(`${path}: `) && e.includes(BANK_PROFILE_SCHEMA_PATH))).toBe(true);
+    expect(
+      errors.every((e) => e.startsWith(`${path}: `) && e.includes(BANK_PROFILE_SCHEMA_PATH)),
+    ).toBe(true);
   });
 
   it('reports a file it cannot read', () => {

@@ -1,24 +1,46 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { API_VERSIONS, ApiVersion, CONSENT_TYPES, CONFIGURABLE_KEYS, ConfigurableKey, ConsentType } from '../bank-profile.types';
+import {
+  API_VERSIONS,
+  ApiVersion,
+  CONSENT_TYPES,
+  CONFIGURABLE_KEYS,
+  ConfigurableKey,
+  ConsentType,
+} from '../bank-profile.types';
 import type { BankProfile, BankEnvironment, TokenEndpointAuthMethod } from '../bank-profile.types';
 
 export class BankProfileApiVersionsDto {
-  @ApiPropertyOptional({ enum: API_VERSIONS, description: 'Account and Transaction API (AISP) version; absent when not offered.' })
+  @ApiPropertyOptional({
+    enum: API_VERSIONS,
+    description: 'Account and Transaction API (AISP) version; absent when not offered.',
+  })
   accountAndTransaction?: ApiVersion;
 
-  @ApiPropertyOptional({ enum: API_VERSIONS, description: 'Payment Initiation API (PISP) version; absent when not offered.' })
+  @ApiPropertyOptional({
+    enum: API_VERSIONS,
+    description: 'Payment Initiation API (PISP) version; absent when not offered.',
+  })
   paymentInitiation?: ApiVersion;
 
-  @ApiPropertyOptional({ enum: API_VERSIONS, description: 'Variable Recurring Payments API version; absent when not offered.' })
+  @ApiPropertyOptional({
+    enum: API_VERSIONS,
+    description: 'Variable Recurring Payments API version; absent when not offered.',
+  })
   variableRecurringPayments?: ApiVersion;
 }
 
 /** One loaded bank profile as GET /v1/manage/bank-profiles shows it. */
 export class BankProfileResponseDto {
-  @ApiProperty({ description: 'Profile id, as given in `bankProfile` when creating a bank registration.', example: 'obie-model-bank-sandbox' })
+  @ApiProperty({
+    description: 'Profile id, as given in `bankProfile` when creating a bank registration.',
+    example: 'obie-model-bank-sandbox',
+  })
   id!: string;
 
-  @ApiProperty({ description: 'Human-readable bank name.', example: 'OBIE Model Bank (Ozone sandbox)' })
+  @ApiProperty({
+    description: 'Human-readable bank name.',
+    example: 'OBIE Model Bank (Ozone sandbox)',
+  })
   displayName!: string;
 
   @ApiProperty({ description: 'Banking group the profile belongs to.', example: 'obie' })
@@ -27,13 +49,24 @@ export class BankProfileResponseDto {
   @ApiPropertyOptional({ description: 'Brand within the group, when the group runs several.' })
   brand?: string;
 
-  @ApiProperty({ enum: ['sandbox', 'production', 'mock'], description: "Kind of environment: the bank's sandbox, its production service or the project's mock bank." })
+  @ApiProperty({
+    enum: ['sandbox', 'production', 'mock'],
+    description:
+      "Kind of environment: the bank's sandbox, its production service or the project's mock bank.",
+  })
   environment!: BankEnvironment;
 
-  @ApiProperty({ type: BankProfileApiVersionsDto, description: 'Open Banking spec version per API the bank offers.' })
+  @ApiProperty({
+    type: BankProfileApiVersionsDto,
+    description: 'Open Banking spec version per API the bank offers.',
+  })
   apiVersions!: BankProfileApiVersionsDto;
 
-  @ApiProperty({ enum: ['dcr', 'manual'], description: "How clients are registered: by Dynamic Client Registration, or manually in the bank's portal and then imported." })
+  @ApiProperty({
+    enum: ['dcr', 'manual'],
+    description:
+      "How clients are registered: by Dynamic Client Registration, or manually in the bank's portal and then imported.",
+  })
   registrationMode!: 'dcr' | 'manual';
 
   @ApiProperty({
@@ -42,10 +75,17 @@ export class BankProfileResponseDto {
   })
   tokenEndpointAuthMethod!: TokenEndpointAuthMethod;
 
-  @ApiProperty({ enum: CONSENT_TYPES, isArray: true, description: 'Consent types this profile supports.' })
+  @ApiProperty({
+    enum: CONSENT_TYPES,
+    isArray: true,
+    description: 'Consent types this profile supports.',
+  })
   consentTypes!: ConsentType[];
 
-  @ApiProperty({ description: 'False while values the bank does not publish are missing from the configuration; such a profile cannot be used yet.' })
+  @ApiProperty({
+    description:
+      'False while values the bank does not publish are missing from the configuration; such a profile cannot be used yet.',
+  })
   configured!: boolean;
 
   @ApiProperty({
@@ -55,10 +95,16 @@ export class BankProfileResponseDto {
   })
   missingConfiguration!: ConfigurableKey[];
 
-  @ApiPropertyOptional({ description: "OpenID Connect issuer of the bank's authorisation server (after configuration overrides); absent while not configured." })
+  @ApiPropertyOptional({
+    description:
+      "OpenID Connect issuer of the bank's authorisation server (after configuration overrides); absent while not configured.",
+  })
   issuerUrl?: string;
 
-  @ApiPropertyOptional({ description: "The bank's Open Banking organisation id (x-fapi-financial-id); absent while not configured." })
+  @ApiPropertyOptional({
+    description:
+      "The bank's Open Banking organisation id (x-fapi-financial-id); absent while not configured.",
+  })
   financialId?: string;
 
   /** Field by field, so internal profile details (quirks, file paths) never leak by accident. */
@@ -70,9 +116,12 @@ export class BankProfileResponseDto {
     if (profile.brand !== undefined) dto.brand = profile.brand;
     dto.environment = profile.environment;
     const versions = new BankProfileApiVersionsDto();
-    if (profile.apis.accountAndTransaction) versions.accountAndTransaction = profile.apis.accountAndTransaction.version;
-    if (profile.apis.paymentInitiation) versions.paymentInitiation = profile.apis.paymentInitiation.version;
-    if (profile.apis.variableRecurringPayments) versions.variableRecurringPayments = profile.apis.variableRecurringPayments.version;
+    if (profile.apis.accountAndTransaction)
+      versions.accountAndTransaction = profile.apis.accountAndTransaction.version;
+    if (profile.apis.paymentInitiation)
+      versions.paymentInitiation = profile.apis.paymentInitiation.version;
+    if (profile.apis.variableRecurringPayments)
+      versions.variableRecurringPayments = profile.apis.variableRecurringPayments.version;
     dto.apiVersions = versions;
     dto.registrationMode = profile.registration.mode;
     dto.tokenEndpointAuthMethod = profile.tokenEndpointAuthMethod;

@@ -2,7 +2,10 @@ import { resolveProfile } from '../bank-profile-resolve';
 import type { BankProfile, BankProfileDefinition } from '../bank-profile.types';
 
 /** A minimal valid profile file content (as written on disk, before defaults). */
-export function profileDocument(id = 'test-bank', patch: Record<string, unknown> = {}): Record<string, unknown> {
+export function profileDocument(
+  id = 'test-bank',
+  patch: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id,
     displayName: 'Test Bank',
@@ -11,8 +14,14 @@ export function profileDocument(id = 'test-bank', patch: Record<string, unknown>
     issuerUrl: 'https://auth.test-bank.example',
     financialId: '0015800001041TEST',
     apis: {
-      accountAndTransaction: { version: 'v4.0', baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/aisp' },
-      paymentInitiation: { version: 'v4.0', baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/pisp' },
+      accountAndTransaction: {
+        version: 'v4.0',
+        baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/aisp',
+      },
+      paymentInitiation: {
+        version: 'v4.0',
+        baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/pisp',
+      },
     },
     tokenEndpointAuthMethod: 'tls_client_auth',
     ...patch,
@@ -32,9 +41,18 @@ export function buildBankProfile(patch: Partial<BankProfileDefinition> = {}): Ba
     issuerUrl: 'https://auth.test-bank.example',
     financialId: '0015800001041TEST',
     apis: {
-      accountAndTransaction: { version: 'v4.0', baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/aisp' },
-      paymentInitiation: { version: 'v4.0', baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/pisp' },
-      variableRecurringPayments: { version: 'v4.0', baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/vrp' },
+      accountAndTransaction: {
+        version: 'v4.0',
+        baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/aisp',
+      },
+      paymentInitiation: {
+        version: 'v4.0',
+        baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/pisp',
+      },
+      variableRecurringPayments: {
+        version: 'v4.0',
+        baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/vrp',
+      },
     },
     registration: {
       mode: 'dcr',
