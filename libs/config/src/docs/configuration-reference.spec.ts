@@ -25,7 +25,7 @@ describe('configuration reference', () => {
     for (const s of CONFIG_SETTINGS) expect(doc).toContain(`\`${s.env}\``);
     expect(doc).toContain('`API_KEYS_FILE`');
     expect(doc).toContain('`ENCRYPTION_KEY_SSM`');
-    expect(doc).toMatch(/\| `PORT` \| `server.port` \| an integer 0-65535 \| `3000` \|/);
+    expect(doc).toMatch(/\| `PORT` +\| `server.port` +\| an integer 0-65535 +\| `3000` +\|/);
     expect(doc).toContain('http://localhost:PORT');
   });
 
