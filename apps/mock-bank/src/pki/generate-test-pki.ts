@@ -7,7 +7,7 @@ import { rsaThumbprintKid } from './key-id';
 import { PKI_FILES, PKI_MANIFEST_FILE, type PkiManifest } from './pki-manifest';
 import { randomOrganisationId, randomSoftwareId } from './random-ids';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export interface GenerateTestPkiOptions {
   organisationId?: string;
@@ -32,7 +32,7 @@ const SERVER_AUTH_EKU = '1.3.6.1.5.5.7.3.1';
 
 interface Issued {
   cert: x509.X509Certificate;
-  keys: CryptoKeyPair;
+  keys: webcrypto.CryptoKeyPair;
 }
 
 /**
@@ -44,7 +44,7 @@ interface Issued {
 export async function generateTestPki(outDir: string, opts: GenerateTestPkiOptions = {}): Promise<PkiManifest> {
   const organisationId = opts.organisationId ?? randomOrganisationId();
   const softwareId = opts.softwareId ?? randomSoftwareId();
-  const organisationName = opts.organisationName ?? 'Open Banking Connector Test TPP';
+  const organisationName = opts.organisationName ?? 'OBC Test TPP';
   const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + (opts.validityDays ?? 365) * 86_400_000) };
 
   const ca = await createCa('OBC Test Root CA', validity);
@@ -126,8 +126,8 @@ function escapeDnValue(value: string): string {
   return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
 }
 
-async function generateRsaKeys(): Promise<CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(RSA_ALG, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+async function generateRsaKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return webcrypto.subtle.generateKey(RSA_ALG, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
 }
 
 async function createCa(commonName: string, validity: { notBefore: Date; notAfter: Date }): Promise<Issued> {
@@ -183,7 +183,7 @@ async function writeCert(dir: string, file: string, issued: Issued): Promise<voi
   await writeFile(join(dir, file), `${issued.cert.toString('pem')}\n`);
 }
 
-async function writeKey(dir: string, file: string, keys: CryptoKeyPair): Promise<void> {
+async function writeKey(dir: string, file: string, keys: webcrypto.CryptoKeyPair): Promise<void> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const pem = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
   await writeFile(join(dir, file), pem, { mode: 0o600 });

@@ -1,0 +1,68 @@
+export type LedgerEventType =
+  | 'registration.created'
+  | 'registration.rejected'
+  | 'registration.read'
+  | 'registration.updated'
+  | 'registration.deleted'
+  | 'token.granted'
+  | 'directory.token'
+  | 'directory.ssa';
+
+export interface LedgerEvent {
+  type: LedgerEventType;
+  at: string;
+  clientId?: string;
+  softwareId?: string;
+  grantType?: string;
+  error?: string;
+}
+
+export interface LedgerSnapshot {
+  counts: {
+    registrations: number;
+    registrationRejections: number;
+    registerReads: number;
+    registerUpdates: number;
+    registerDeletes: number;
+    tokenGrants: Record<string, number>;
+    tokenGrantsByClient: Record<string, Record<string, number>>;
+  };
+  events: LedgerEvent[];
+}
+
+/** What the bank saw, for tests and the demo to assert on (e.g. "the token was cached"). */
+export class Ledger {
+  private events: LedgerEvent[] = [];
+
+  record(event: Omit<LedgerEvent, 'at'>): void {
+    this.events.push({ ...event, at: new Date().toISOString() });
+  }
+
+  reset(): void {
+    this.events = [];
+  }
+
+  snapshot(): LedgerSnapshot {
+    const count = (type: LedgerEventType) => this.events.filter((e) => e.type === type).length;
+    const tokenGrants: Record<string, number> = {};
+    const tokenGrantsByClient: Record<string, Record<string, number>> = {};
+    for (const e of this.events) {
+      if (e.type !== 'token.granted' || !e.grantType) continue;
+      tokenGrants[e.grantType] = (tokenGrants[e.grantType] ?? 0) + 1;
+      const perClient = (tokenGrantsByClient[e.clientId ?? 'unknown'] ??= {});
+      perClient[e.grantType] = (perClient[e.grantType] ?? 0) + 1;
+    }
+    return {
+      counts: {
+        registrations: count('registration.created'),
+        registrationRejections: count('registration.rejected'),
+        registerReads: count('registration.read'),
+        registerUpdates: count('registration.updated'),
+        registerDeletes: count('registration.deleted'),
+        tokenGrants,
+        tokenGrantsByClient,
+      },
+      events: [...this.events],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface MockBankOptions {
+  /** Directory written by generateTestPki (pki.json and PEM files). */
+  pkiDir: string;
+  /** The ob-specs directory (holds dcr-v3.3/client-registration-openapi.json). */
+  specsDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Defaults to https://localhost:<port>. */
+  issuer?: string;
+  /** When set, /__admin routes need `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** The ASPSP's financial id, accepted as DCR audience. */
+  financialId?: string;
+  /** Software statements enrolled in the directory at start-up (admin enrolment bodies). */
+  directorySeed?: unknown[];
+}
+
+export const DEFAULT_FINANCIAL_ID = '0015800001041RMOCK';
+
+export class MockBankConfigError extends Error {}
+
+/** Reads the MOCK_BANK_* variables (only main.ts calls this; tests pass options directly). */
+export function mockBankOptionsFromEnv(env: NodeJS.ProcessEnv, repoRoot: string): Omit<MockBankOptions, 'directorySeed'> & { directorySeedFile?: string } {
+  const problems: string[] = [];
+  const port = env.MOCK_BANK_PORT ? Number(env.MOCK_BANK_PORT) : 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('MOCK_BANK_PORT must be a port number (0 for any free port)');
+  const pkiDir = env.MOCK_BANK_PKI_DIR ? resolve(env.MOCK_BANK_PKI_DIR) : resolve(repoRoot, 'data/pki');
+  if (!existsSync(pkiDir)) {
+    problems.push(`MOCK_BANK_PKI_DIR: no test PKI at ${pkiDir}; generate one with \`npm run pki\` (node dist/scripts/generate-test-pki.js --out ${pkiDir})`);
+  }
+  const specsDir = resolve(env.MOCK_BANK_SPECS_DIR ?? resolve(repoRoot, '../shared/ob-specs'));
+  if (!existsSync(specsDir)) {
+    problems.push(`MOCK_BANK_SPECS_DIR: the OB OpenAPI documents were looked for in ${specsDir} and are not there; set MOCK_BANK_SPECS_DIR to the ob-specs directory`);
+  }
+  const directorySeedFile = env.MOCK_BANK_DIRECTORY_SEED ? resolve(env.MOCK_BANK_DIRECTORY_SEED) : undefined;
+  if (directorySeedFile && !existsSync(directorySeedFile)) problems.push(`MOCK_BANK_DIRECTORY_SEED: no file at ${directorySeedFile}`);
+  if (problems.length) throw new MockBankConfigError(`mock-bank configuration is invalid:\n  - ${problems.join('\n  - ')}`);
+  return {
+    pkiDir,
+    specsDir,
+    port,
+    issuer: env.MOCK_BANK_ISSUER || undefined,
+    adminToken: env.MOCK_BANK_ADMIN_TOKEN || undefined,
+    financialId: env.MOCK_BANK_FINANCIAL_ID || undefined,
+    directorySeedFile,
+  };
+}

@@ -1,0 +1,37 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Provider } from 'oidc-provider';
+import { adminRouter } from './admin/admin.router';
+import type { Ledger } from './admin/ledger';
+import { directoryRouter } from './directory/directory.router';
+import type { DirectorySigner, DirectoryUrls } from './directory/directory-signer';
+import type { DirectoryStore } from './directory/directory-store';
+import type { DirectoryTokenService } from './directory/directory-token.service';
+import { registrationRouter } from './dcr/registration.router';
+import type { RegistrationService } from './dcr/registration.service';
+
+export interface MockBankAppDeps {
+  provider: Provider;
+  ledger: Ledger;
+  store: DirectoryStore;
+  signer: DirectorySigner;
+  urls: DirectoryUrls;
+  directoryTokens: DirectoryTokenService;
+  registrations: RegistrationService;
+  adminToken?: string;
+}
+
+/** Routes: /__admin, /directory, /register, and oidc-provider for everything else. */
+export function createMockBankApp(deps: MockBankAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/__admin', adminRouter(deps));
+  app.use('/directory', directoryRouter({ store: deps.store, signer: deps.signer, tokens: deps.directoryTokens, ledger: deps.ledger }));
+  app.use(registrationRouter(deps.registrations, deps.provider, deps.ledger));
+  // oidc-provider reads its own request bodies, so no body parser may run before it.
+  app.use(deps.provider.callback());
+  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    console.error(`mock-bank: unhandled error: ${err.message}`);
+    if (!res.headersSent) res.status(500).json({ error: 'server_error', error_description: 'unexpected error in the mock bank' });
+  });
+  return app;
+}

@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Ledger } from './admin/ledger';
+import { RegistrationService } from './dcr/registration.service';
+import { loadRegistrationSchema } from './dcr/registration-schema';
+import { DirectorySigner, DirectoryUrls } from './directory/directory-signer';
+import { DirectoryStore } from './directory/directory-store';
+import { DirectoryTokenService } from './directory/directory-token.service';
+import { parseEnrolment } from './directory/software-statement-enrolment';
+import { createMockBankApp } from './mock-bank.app';
+import { DEFAULT_FINANCIAL_ID, type MockBankOptions } from './mock-bank-options';
+import { generateBankSigningJwk } from './oidc/bank-signing-key';
+import { createProvider } from './oidc/create-provider';
+import { loadTestPki } from './pki/load-test-pki';
+
+export interface RunningMockBank {
+  /** https://localhost:<port> */
+  url: string;
+  port: number;
+  issuer: string;
+  ledger: Ledger;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the mock bank: one HTTPS server on 127.0.0.1 that asks for client certificates and
+ * checks them against the test CA, but lets the handshake through without one so each endpoint
+ * decides (discovery and JWKS are public; token, DCR and the directory token need mTLS).
+ */
+export async function startMockBank(options: MockBankOptions): Promise<RunningMockBank> {
+  const pki = await loadTestPki(options.pkiDir);
+  const validateClaims = loadRegistrationSchema(options.specsDir);
+  const seed = (options.directorySeed ?? []).map((entry, i) => {
+    try {
+      return parseEnrolment(entry);
+    } catch (err) {
+      throw new Error(`directory seed entry ${i}: ${(err as Error).message}`);
+    }
+  });
+
+  const server = createServer({
+    key: pki.pem.bankServerKey,
+    cert: pki.pem.bankServer,
+    ca: pki.pem.ca,
+    requestCert: true,
+    rejectUnauthorized: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://localhost:${port}`;
+  const issuer = (options.issuer ?? url).replace(/\/$/, '');
+
+  const ledger = new Ledger();
+  const store = new DirectoryStore();
+  seed.forEach((e) => store.enrol(e));
+  const urls = new DirectoryUrls(issuer);
+  const signer = new DirectorySigner(pki.pem.directorySigningKey, pki.manifest.directoryKid, urls);
+  const provider = createProvider({ issuer, signingJwk: generateBankSigningJwk(), ledger });
+  const registrations = new RegistrationService({
+    provider,
+    validateClaims,
+    signer,
+    urls,
+    store,
+    ledger,
+    issuer,
+    financialId: options.financialId ?? DEFAULT_FINANCIAL_ID,
+  });
+  const app = createMockBankApp({
+    provider,
+    ledger,
+    store,
+    signer,
+    urls,
+    directoryTokens: new DirectoryTokenService(store, urls.token),
+    registrations,
+    adminToken: options.adminToken,
+  });
+  server.on('request', app);
+
+  return { url, port, issuer, ledger, close: () => closeServer(server) };
+}
+
+/** Stops accepting, lets in-flight requests finish, then drops keep-alive connections. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 2_000);
+  force.unref();
+  await closed;
+  clearTimeout(force);
+}
