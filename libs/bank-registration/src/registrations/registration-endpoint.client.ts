@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@obc/common';
+import { BankHttpClient, BankResponse } from '@obc/bank-http';
+import { effectiveEndpoint } from '@obc/token-management';
+import { BankSession } from './bank-session.factory';
+
+/**
+ * The bank's UK DCR endpoint (POST /register, GET and DELETE /register/{ClientId}), called
+ * through the one bank HTTP layer over mTLS with the OBWAC transport.
+ */
+@Injectable()
+export class RegistrationEndpointClient {
+  constructor(private readonly http: BankHttpClient) {}
+
+  async register(session: BankSession, registrationJwt: string): Promise<BankResponse<unknown>> {
+    return this.http.request<unknown>({
+      profileId: session.profile.id,
+      endpoint: 'dcr.register',
+      method: 'POST',
+      url: this.endpoint(session),
+      headers: { 'content-type': session.profile.registration.requestContentType, accept: 'application/json' },
+      body: registrationJwt,
+      transport: session.transport,
+      trustedCaPem: session.trustedCaPem,
+      financialId: session.profile.financialId,
+      expectStatus: [200, 201],
+    });
+  }
+
+  async read(session: BankSession, clientId: string, bearer: string): Promise<BankResponse<unknown>> {
+    return this.http.request<unknown>({
+      profileId: session.profile.id,
+      endpoint: 'dcr.get',
+      method: 'GET',
+      url: `${this.endpoint(session)}/${encodeURIComponent(clientId)}`,
+      headers: { authorization: `Bearer ${bearer}` },
+      transport: session.transport,
+      trustedCaPem: session.trustedCaPem,
+      financialId: session.profile.financialId,
+    });
+  }
+
+  async remove(session: BankSession, clientId: string, bearer: string): Promise<BankResponse<unknown>> {
+    return this.http.request<unknown>({
+      profileId: session.profile.id,
+      endpoint: 'dcr.delete',
+      method: 'DELETE',
+      url: `${this.endpoint(session)}/${encodeURIComponent(clientId)}`,
+      headers: { authorization: `Bearer ${bearer}` },
+      transport: session.transport,
+      trustedCaPem: session.trustedCaPem,
+      financialId: session.profile.financialId,
+      expectStatus: [200, 202, 204],
+    });
+  }
+
+  private endpoint(session: BankSession): string {
+    const url = effectiveEndpoint(session.metadata, 'registration_endpoint');
+    if (!url) {
+      throw new DomainError('bank-registration/no-registration-endpoint', 'bank-failure', 'The bank publishes no registration endpoint', {
+        detail: `The OpenID configuration of bank profile '${session.profile.id}' has no registration_endpoint.`,
+      });
+    }
+    return url.replace(/\/+$/, '');
+  }
+}
