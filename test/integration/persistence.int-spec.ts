@@ -22,7 +22,8 @@ const material = new Map<string, string>([
   ['KEY_TWO', randomBytes(32).toString('base64')],
 ]);
 const keyResolver = {
-  resolve: async (ref: SecretRef) => material.get(ref.name) ?? Promise.reject(new Error(`${ref.name} is not set`)),
+  resolve: async (ref: SecretRef) =>
+    material.get(ref.name) ?? Promise.reject(new Error(`${ref.name} is not set`)),
 };
 
 describeWithPostgres('persistence on PostgreSQL', () => {
@@ -30,12 +31,25 @@ describeWithPostgres('persistence on PostgreSQL', () => {
   let moduleRef: TestingModule | undefined;
 
   const settings = (migrateOnStart: boolean): PersistenceSettings => ({
-    database: { url: db.url, sqlitePath: './unused.sqlite', migrateOnStart, poolSize: 4, logging: false },
+    database: {
+      url: db.url,
+      sqlitePath: './unused.sqlite',
+      migrateOnStart,
+      poolSize: 4,
+      logging: false,
+    },
     encryption: { defaultKey: randomBytes(32), defaultKeyId: 'default' },
   });
   const compile = (s: PersistenceSettings) =>
     Test.createTestingModule({
-      imports: [CommonModule, PersistenceModule.forRoot({ migrations: persistenceMigrations, settings: { useFactory: () => s }, keyResolver })],
+      imports: [
+        CommonModule,
+        PersistenceModule.forRoot({
+          migrations: persistenceMigrations,
+          settings: { useFactory: () => s },
+          keyResolver,
+        }),
+      ],
     }).compile();
 
   beforeAll(async () => {
@@ -48,7 +62,9 @@ describeWithPostgres('persistence on PostgreSQL', () => {
 
   it('refuses to start before migrating, then migrates a fresh database', async () => {
     await expect(compile(settings(false))).rejects.toBeInstanceOf(DatabaseSchemaBehindError);
-    const ds = await new DataSource(createDataSourceOptions(settings(false).database, persistenceMigrations)).initialize();
+    const ds = await new DataSource(
+      createDataSourceOptions(settings(false).database, persistenceMigrations),
+    ).initialize();
     try {
       expect(await pendingMigrations(ds)).toEqual(['CreateEncryptionKeyTable1764000000000']);
       expect(await runMigrations(ds)).toEqual(['CreateEncryptionKeyTable1764000000000']);
@@ -76,18 +92,33 @@ describeWithPostgres('persistence on PostgreSQL', () => {
     const ds = moduleRef.get<DataSource>(getDataSourceToken());
     const store = async (plaintext: string) => {
       const id = randomUUID();
-      const value = await cipher.encrypt(plaintext, { table: 'secret_probe', rowId: id, column: 'value' });
+      const value = await cipher.encrypt(plaintext, {
+        table: 'secret_probe',
+        rowId: id,
+        column: 'value',
+      });
       await ds.query(`INSERT INTO secret_probe (id, value) VALUES ($1, $2)`, [id, value]);
       return id;
     };
     const load = async (id: string) => {
-      const [row] = (await ds.query(`SELECT * FROM secret_probe WHERE id = $1`, [id])) as { id: string; value: string }[];
+      const [row] = (await ds.query(`SELECT * FROM secret_probe WHERE id = $1`, [id])) as {
+        id: string;
+        value: string;
+      }[];
       return row;
     };
 
-    const k1 = await keys.register({ key: { source: 'env', name: 'KEY_ONE' }, setAsCurrent: true, createdBy: 'it' });
+    const k1 = await keys.register({
+      key: { source: 'env', name: 'KEY_ONE' },
+      setAsCurrent: true,
+      createdBy: 'it',
+    });
     const first = await store('refresh-token-one');
-    const k2 = await keys.register({ key: { source: 'env', name: 'KEY_TWO' }, setAsCurrent: true, createdBy: 'it' });
+    const k2 = await keys.register({
+      key: { source: 'env', name: 'KEY_TWO' },
+      setAsCurrent: true,
+      createdBy: 'it',
+    });
     const second = await store('refresh-token-two');
 
     const raw1 = await load(first);
@@ -96,15 +127,24 @@ describeWithPostgres('persistence on PostgreSQL', () => {
     expect(JSON.stringify(raw2)).not.toContain('refresh-token-two');
     expect(raw1.value.split('.').slice(0, 2)).toEqual(['obc1', k1.id]);
     expect(raw2.value.split('.').slice(0, 2)).toEqual(['obc1', k2.id]);
-    expect(await cipher.decrypt(raw1.value, { table: 'secret_probe', rowId: first, column: 'value' })).toBe('refresh-token-one');
-    expect(await cipher.decrypt(raw2.value, { table: 'secret_probe', rowId: second, column: 'value' })).toBe('refresh-token-two');
+    expect(
+      await cipher.decrypt(raw1.value, { table: 'secret_probe', rowId: first, column: 'value' }),
+    ).toBe('refresh-token-one');
+    expect(
+      await cipher.decrypt(raw2.value, { table: 'secret_probe', rowId: second, column: 'value' }),
+    ).toBe('refresh-token-two');
     // Copied into another row, the value no longer decrypts.
-    await expect(cipher.decrypt(raw1.value, { table: 'secret_probe', rowId: second, column: 'value' })).rejects.toMatchObject({
+    await expect(
+      cipher.decrypt(raw1.value, { table: 'secret_probe', rowId: second, column: 'value' }),
+    ).rejects.toMatchObject({
       code: 'encryption/decrypt-failed',
     });
 
     // Only one key is current, and the key rows hold references, never material.
-    const rows = (await ds.query(`SELECT * FROM encryption_key ORDER BY created`)) as Record<string, unknown>[];
+    const rows = (await ds.query(`SELECT * FROM encryption_key ORDER BY created`)) as Record<
+      string,
+      unknown
+    >[];
     expect(rows.filter((r) => r.isCurrent === true).map((r) => r.id)).toEqual([k2.id]);
     for (const secret of material.values()) expect(JSON.stringify(rows)).not.toContain(secret);
   });
@@ -113,7 +153,13 @@ describeWithPostgres('persistence on PostgreSQL', () => {
     if (!moduleRef) throw new Error('the first test did not start the module');
     const keys = moduleRef.get(EncryptionKeyService);
     const registered = await Promise.all(
-      Array.from({ length: 5 }, () => keys.register({ key: { source: 'env', name: 'KEY_ONE' }, setAsCurrent: true, createdBy: 'it' })),
+      Array.from({ length: 5 }, () =>
+        keys.register({
+          key: { source: 'env', name: 'KEY_ONE' },
+          setAsCurrent: true,
+          createdBy: 'it',
+        }),
+      ),
     );
     const current = (await keys.list()).filter((k) => k.isCurrent);
     expect(current).toHaveLength(1);

@@ -53,7 +53,11 @@ export function isPostgresAvailable(): boolean {
     const c = new Client({ connectionString: ${JSON.stringify(ADMIN_URL)}, connectionTimeoutMillis: 3000 });
     c.connect().then(() => c.query('SELECT 1')).then(() => c.end()).then(() => process.exit(0), () => process.exit(1));
   `;
-  const probe = spawnSync(process.execPath, ['-e', script], { cwd: process.cwd(), timeout: 10_000, stdio: 'ignore' });
+  const probe = spawnSync(process.execPath, ['-e', script], {
+    cwd: process.cwd(),
+    timeout: 10_000,
+    stdio: 'ignore',
+  });
   const available = probe.status === 0;
   process.env[AVAILABLE_ENV] = available ? '1' : '0';
   return available;
@@ -76,11 +80,15 @@ export function describeWithPostgres(name: string, fn: () => void): void {
   if (postgresRequired()) {
     describe(name, () => {
       it('needs PostgreSQL', () => {
-        throw new Error(`PostgreSQL is required (CI=true or REQUIRE_POSTGRES=1) but does not answer at ${where} as user postgres.`);
+        throw new Error(
+          `PostgreSQL is required (CI=true or REQUIRE_POSTGRES=1) but does not answer at ${where} as user postgres.`,
+        );
       });
     });
     return;
   }
-  console.warn(`Skipping "${name}": PostgreSQL does not answer at ${where} (set REQUIRE_POSTGRES=1 to make this an error).`);
+  console.warn(
+    `Skipping "${name}": PostgreSQL does not answer at ${where} (set REQUIRE_POSTGRES=1 to make this an error).`,
+  );
   describe.skip(name, fn);
 }

@@ -36,14 +36,26 @@ describe('PersistenceModule (SQLite)', () => {
 
   function settings(migrateOnStart: boolean, defaultKey?: Buffer): PersistenceSettings {
     return {
-      database: { sqlitePath: join(dir, 'nested', 'connector.sqlite'), migrateOnStart, poolSize: 1, logging: false },
+      database: {
+        sqlitePath: join(dir, 'nested', 'connector.sqlite'),
+        migrateOnStart,
+        poolSize: 1,
+        logging: false,
+      },
       encryption: { defaultKey, defaultKeyId: 'default' },
     };
   }
 
   function compile(s: PersistenceSettings) {
     return Test.createTestingModule({
-      imports: [CommonModule, PersistenceModule.forRoot({ migrations: persistenceMigrations, settings: { useFactory: () => s }, keyResolver })],
+      imports: [
+        CommonModule,
+        PersistenceModule.forRoot({
+          migrations: persistenceMigrations,
+          settings: { useFactory: () => s },
+          keyResolver,
+        }),
+      ],
     }).compile();
   }
 
@@ -79,11 +91,24 @@ describe('PersistenceModule (SQLite)', () => {
     const keys = moduleRef.get(EncryptionKeyService);
     const aad = { table: 't', rowId: 'r', column: 'c' };
     const old = await cipher.encrypt('first secret', aad);
-    const k1 = await keys.register({ key: { source: 'env', name: 'KEY_ONE' }, setAsCurrent: true, createdBy: 'key-1' });
-    const k2 = await keys.register({ key: { source: 'env', name: 'KEY_TWO' }, setAsCurrent: false, reference: 'spare', createdBy: 'key-1' });
+    const k1 = await keys.register({
+      key: { source: 'env', name: 'KEY_ONE' },
+      setAsCurrent: true,
+      createdBy: 'key-1',
+    });
+    const k2 = await keys.register({
+      key: { source: 'env', name: 'KEY_TWO' },
+      setAsCurrent: false,
+      reference: 'spare',
+      createdBy: 'key-1',
+    });
     const newer = await cipher.encrypt('second secret', aad);
     expect(newer.split('.')[1]).toBe(k1.id);
-    const k3 = await keys.register({ key: { source: 'env', name: 'KEY_TWO' }, setAsCurrent: true, createdBy: 'key-2' });
+    const k3 = await keys.register({
+      key: { source: 'env', name: 'KEY_TWO' },
+      setAsCurrent: true,
+      createdBy: 'key-2',
+    });
     const newest = await cipher.encrypt('third secret', aad);
     expect(newest.split('.')[1]).toBe(k3.id);
     expect(await cipher.decrypt(old, aad)).toBe('first secret');
@@ -93,9 +118,19 @@ describe('PersistenceModule (SQLite)', () => {
     // Registered within the same second: the order among them is by id, so compare as sets.
     const byId = (a: [string, boolean], b: [string, boolean]) => a[0].localeCompare(b[0]);
     expect(listed.map((k): [string, boolean] => [k.id, k.isCurrent]).sort(byId)).toEqual(
-      ([[k1.id, false], [k2.id, false], [k3.id, true]] as [string, boolean][]).sort(byId),
+      (
+        [
+          [k1.id, false],
+          [k2.id, false],
+          [k3.id, true],
+        ] as [string, boolean][]
+      ).sort(byId),
     );
-    expect(await keys.get(k2.id)).toMatchObject({ reference: 'spare', createdBy: 'key-1', key: { source: 'env', name: 'KEY_TWO' } });
+    expect(await keys.get(k2.id)).toMatchObject({
+      reference: 'spare',
+      createdBy: 'key-1',
+      key: { source: 'env', name: 'KEY_TWO' },
+    });
     await moduleRef.close();
   });
 
@@ -103,13 +138,17 @@ describe('PersistenceModule (SQLite)', () => {
     const moduleRef = await compile(settings(true));
     const keys = moduleRef.get(EncryptionKeyService);
     for (const name of ['KEY_SHORT', 'KEY_MISSING']) {
-      const error = await keys.register({ key: { source: 'env', name }, setAsCurrent: true, createdBy: 'key-1' }).catch((e: unknown) => e);
+      const error = await keys
+        .register({ key: { source: 'env', name }, setAsCurrent: true, createdBy: 'key-1' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).code).toBe('encryption-key/invalid');
       expect((error as DomainError).detail).not.toContain(secrets.get('KEY_SHORT'));
     }
     expect(await keys.list()).toEqual([]);
-    await expect(moduleRef.get(SecretCipher).encrypt('x', { table: 't', rowId: 'r', column: 'c' })).rejects.toMatchObject({ code: 'encryption/no-key' });
+    await expect(
+      moduleRef.get(SecretCipher).encrypt('x', { table: 't', rowId: 'r', column: 'c' }),
+    ).rejects.toMatchObject({ code: 'encryption/no-key' });
     await moduleRef.close();
   });
 
@@ -141,8 +180,12 @@ describe('PersistenceModule (SQLite)', () => {
       expect(JSON.stringify(created.body)).not.toContain(secrets.get('KEY_ONE'));
       const list = await request(app.getHttpServer()).get('/v1/manage/encryption-keys').expect(200);
       expect(list.body).toEqual([created.body]);
-      await request(app.getHttpServer()).get(`/v1/manage/encryption-keys/${created.body.id}`).expect(200, created.body);
-      await request(app.getHttpServer()).get('/v1/manage/encryption-keys/6f1c0a2e-0000-4000-8000-000000000000').expect(404);
+      await request(app.getHttpServer())
+        .get(`/v1/manage/encryption-keys/${created.body.id}`)
+        .expect(200, created.body);
+      await request(app.getHttpServer())
+        .get('/v1/manage/encryption-keys/6f1c0a2e-0000-4000-8000-000000000000')
+        .expect(404);
       await request(app.getHttpServer()).get('/v1/manage/encryption-keys/not-a-uuid').expect(404);
     });
 
@@ -152,8 +195,14 @@ describe('PersistenceModule (SQLite)', () => {
         .send({ key: { source: 'env', name: 'KEY_SHORT' }, setAsCurrent: true })
         .expect(400);
       expect(bad.body.code).toBe('encryption-key/invalid');
-      await request(app.getHttpServer()).post('/v1/manage/encryption-keys').send({ key: { source: 'vault', name: 'X' }, setAsCurrent: true }).expect(400);
-      await request(app.getHttpServer()).post('/v1/manage/encryption-keys').send({ key: { source: 'env', name: 'KEY_ONE' } }).expect(400);
+      await request(app.getHttpServer())
+        .post('/v1/manage/encryption-keys')
+        .send({ key: { source: 'vault', name: 'X' }, setAsCurrent: true })
+        .expect(400);
+      await request(app.getHttpServer())
+        .post('/v1/manage/encryption-keys')
+        .send({ key: { source: 'env', name: 'KEY_ONE' } })
+        .expect(400);
       await request(app.getHttpServer()).get('/v1/manage/encryption-keys').expect(200, []);
     });
   });

@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Module, type InjectionToken, type ModuleMetadata, type Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Module,
+  type InjectionToken,
+  type ModuleMetadata,
+  type Provider,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorConfig, SecretResolver } from '@obc/config';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -38,8 +45,16 @@ export interface PersistenceModuleOptions {
 class PersistenceSettingsModule {
   static register(options: PersistenceModuleOptions): DynamicModule {
     const settings: Provider = options.settings
-      ? { provide: PERSISTENCE_SETTINGS, useFactory: options.settings.useFactory, inject: options.settings.inject ?? [] }
-      : { provide: PERSISTENCE_SETTINGS, useFactory: persistenceSettingsFromConfig, inject: [ConnectorConfig] };
+      ? {
+          provide: PERSISTENCE_SETTINGS,
+          useFactory: options.settings.useFactory,
+          inject: options.settings.inject ?? [],
+        }
+      : {
+          provide: PERSISTENCE_SETTINGS,
+          useFactory: persistenceSettingsFromConfig,
+          inject: [ConnectorConfig],
+        };
     const resolver: Provider = options.keyResolver
       ? { provide: KEY_MATERIAL_RESOLVER, useValue: options.keyResolver }
       : { provide: KEY_MATERIAL_RESOLVER, useExisting: SecretResolver };
@@ -89,7 +104,8 @@ export class PersistenceModule {
             retryAttempts: 5,
             retryDelay: 2000,
             // An old schema or a failed migration will not fix itself by retrying.
-            toRetry: (error: unknown) => !(error instanceof DatabaseSchemaBehindError) && !isMigrationFailure(error),
+            toRetry: (error: unknown) =>
+              !(error instanceof DatabaseSchemaBehindError) && !isMigrationFailure(error),
           }),
           dataSourceFactory: async (dsOptions) => {
             if (!dsOptions) throw new Error('PersistenceModule: no data source options');

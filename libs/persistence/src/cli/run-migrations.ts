@@ -27,10 +27,14 @@ export function describeDatabase(settings: DatabaseSettings): string {
  * (apps/connector) passes its full migration list. Returns the exit code and sets it on the
  * process, so a failed run fails the deployment job.
  */
-export async function runMigrationCli(migrations: readonly MigrationClass[], deps: MigrationCliDeps = {}): Promise<number> {
+export async function runMigrationCli(
+  migrations: readonly MigrationClass[],
+  deps: MigrationCliDeps = {},
+): Promise<number> {
   const print = deps.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const printError = deps.printError ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const loadSettings = deps.loadSettings ?? (async () => (await loadConnectorConfigFromProcess()).database);
+  const loadSettings =
+    deps.loadSettings ?? (async () => (await loadConnectorConfigFromProcess()).database);
   let dataSource: DataSource | undefined;
   let code = 0;
   let where = 'the database';
@@ -48,7 +52,9 @@ export async function runMigrationCli(migrations: readonly MigrationClass[], dep
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     printError(`Migration failed on ${where}: ${message}`);
-    printError('Migrations already applied stay applied (each runs in its own transaction); fix the cause and run again.');
+    printError(
+      'Migrations already applied stay applied (each runs in its own transaction); fix the cause and run again.',
+    );
     code = 1;
   } finally {
     if (dataSource?.isInitialized) await dataSource.destroy();

@@ -61,7 +61,11 @@ export class EncryptionKeyRing {
 
   private async loadCurrentKey(): Promise<DataKey | undefined> {
     const row = await this.keys.findCurrent();
-    if (row) return { id: row.id, material: await this.materialFor(row.id, { source: row.source, name: row.name }) };
+    if (row)
+      return {
+        id: row.id,
+        material: await this.materialFor(row.id, { source: row.source, name: row.name }),
+      };
     const { defaultKey, defaultKeyId } = this.settings.encryption;
     return defaultKey ? { id: defaultKeyId, material: defaultKey } : undefined;
   }
@@ -81,10 +85,16 @@ export class EncryptionKeyRing {
     try {
       value = await this.resolver.resolve(ref);
     } catch (cause) {
-      throw new EncryptionKeyUnavailableError(id, ref, 'the reference could not be resolved', cause);
+      throw new EncryptionKeyUnavailableError(
+        id,
+        ref,
+        'the reference could not be resolved',
+        cause,
+      );
     }
     const material = decodeKeyMaterial(value);
-    if (!material) throw new EncryptionKeyUnavailableError(id, ref, 'it is not base64 of exactly 32 bytes');
+    if (!material)
+      throw new EncryptionKeyUnavailableError(id, ref, 'it is not base64 of exactly 32 bytes');
     return material;
   }
 }

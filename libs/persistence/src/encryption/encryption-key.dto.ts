@@ -22,7 +22,10 @@ export class CreateEncryptionKeyRequestDto {
   @IsBoolean()
   setAsCurrent!: boolean;
 
-  @ApiPropertyOptional({ description: 'Free text for your own records, e.g. a change ticket.', maxLength: 1024 })
+  @ApiPropertyOptional({
+    description: 'Free text for your own records, e.g. a change ticket.',
+    maxLength: 1024,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -30,7 +33,10 @@ export class CreateEncryptionKeyRequestDto {
 }
 
 export class EncryptionKeyRefResponseDto {
-  @ApiProperty({ description: 'Where the key material is held.', enum: ['env', 'file', 'aws-ssm', 'config'] })
+  @ApiProperty({
+    description: 'Where the key material is held.',
+    enum: ['env', 'file', 'aws-ssm', 'config'],
+  })
   source!: string;
 
   @ApiProperty({ description: "The key material's name in that source (never the material)." })
@@ -38,13 +44,20 @@ export class EncryptionKeyRefResponseDto {
 }
 
 export class EncryptionKeyResponseDto {
-  @ApiProperty({ description: 'Key id; written into every value encrypted with this key.', format: 'uuid' })
+  @ApiProperty({
+    description: 'Key id; written into every value encrypted with this key.',
+    format: 'uuid',
+  })
   id!: string;
 
   @ApiProperty({ description: 'When the key was registered.', type: String, format: 'date-time' })
   created!: string;
 
-  @ApiProperty({ description: 'API key id of the caller that registered it.', type: String, nullable: true })
+  @ApiProperty({
+    description: 'API key id of the caller that registered it.',
+    type: String,
+    nullable: true,
+  })
   createdBy!: string | null;
 
   @ApiProperty({ description: 'Free text given at registration.', type: String, nullable: true })

@@ -36,7 +36,9 @@ export class EncryptionKeyRepository {
         // Serialise "make current" across replicas; otherwise two concurrent registrations could
         // each miss the other's new row and the second would hit the single-current index.
         if (this.dataSource.options.type === 'postgres') {
-          await manager.query(`SELECT pg_advisory_xact_lock(hashtext('obc.encryption_key.current'))`);
+          await manager.query(
+            `SELECT pg_advisory_xact_lock(hashtext('obc.encryption_key.current'))`,
+          );
         }
         await manager.update(EncryptionKeyEntity, { isCurrent: true }, { isCurrent: false });
       }

@@ -41,7 +41,9 @@ export class EncryptionKeyService {
     entity.createdBy = input.createdBy;
     const saved = await this.keys.insert(entity);
     this.ring.invalidate();
-    this.logger.log(`encryption key ${saved.id} registered (${describeSecretRef(input.key)}, current: ${saved.isCurrent})`);
+    this.logger.log(
+      `encryption key ${saved.id} registered (${describeSecretRef(input.key)}, current: ${saved.isCurrent})`,
+    );
     return toEncryptionKeyResponse(saved);
   }
 
@@ -63,7 +65,9 @@ export class EncryptionKeyService {
       value = await this.resolver.resolve(ref);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : 'unknown error';
-      throw new InvalidEncryptionKeyError(`The key reference ${describeSecretRef(ref)} could not be resolved: ${reason}`);
+      throw new InvalidEncryptionKeyError(
+        `The key reference ${describeSecretRef(ref)} could not be resolved: ${reason}`,
+      );
     }
     if (!decodeKeyMaterial(value)) {
       throw new InvalidEncryptionKeyError(

@@ -11,9 +11,14 @@ export class EncryptionKeysController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Register an encryption key by reference, optionally making it current' })
+  @ApiOperation({
+    summary: 'Register an encryption key by reference, optionally making it current',
+  })
   @ApiCreatedResponse({ type: EncryptionKeyResponseDto })
-  create(@Body() body: CreateEncryptionKeyRequestDto, @Caller() caller: CallerIdentity): Promise<EncryptionKeyResponseDto> {
+  create(
+    @Body() body: CreateEncryptionKeyRequestDto,
+    @Caller() caller: CallerIdentity,
+  ): Promise<EncryptionKeyResponseDto> {
     return this.service.register({
       key: { source: body.key.source, name: body.key.name },
       setAsCurrent: body.setAsCurrent,

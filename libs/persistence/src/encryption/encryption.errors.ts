@@ -27,11 +27,16 @@ export class DecryptFailedError extends DomainError {
 /** A stored value names a key this connector does not know (deleted row, or another default key id). */
 export class UnknownEncryptionKeyError extends DomainError {
   constructor(keyId: string) {
-    super('encryption/unknown-key', 'internal', 'A stored value was encrypted with an unknown key', {
-      detail:
-        `No encryption key with id '${keyId}': it is neither a row of encryption_key nor the ` +
-        'configured ENCRYPTION_KEY_ID. Restore the key (or ENCRYPTION_KEY / ENCRYPTION_KEY_ID) that wrote the value.',
-    });
+    super(
+      'encryption/unknown-key',
+      'internal',
+      'A stored value was encrypted with an unknown key',
+      {
+        detail:
+          `No encryption key with id '${keyId}': it is neither a row of encryption_key nor the ` +
+          'configured ENCRYPTION_KEY_ID. Restore the key (or ENCRYPTION_KEY / ENCRYPTION_KEY_ID) that wrote the value.',
+      },
+    );
   }
 }
 

@@ -15,10 +15,23 @@ class FakeClock extends Clock {
 }
 
 function keyRow(id: string, name: string, isCurrent: boolean): EncryptionKeyEntity {
-  return Object.assign(new EncryptionKeyEntity(), { id, source: 'env', name, isCurrent, created: new Date(), createdBy: null, reference: null, deleted: null });
+  return Object.assign(new EncryptionKeyEntity(), {
+    id,
+    source: 'env',
+    name,
+    isCurrent,
+    created: new Date(),
+    createdBy: null,
+    reference: null,
+    deleted: null,
+  });
 }
 
-const AAD = { table: 'consent', rowId: '1b0e2f8a-3c1d-4e5f-9a7b-0c1d2e3f4a5b', column: 'accessToken' };
+const AAD = {
+  table: 'consent',
+  rowId: '1b0e2f8a-3c1d-4e5f-9a7b-0c1d2e3f4a5b',
+  column: 'accessToken',
+};
 const PLAINTEXT = 'eyJhbGciOiJQUzI1NiJ9.secret-token-value';
 
 function setup(opts: { defaultKey?: Buffer; rows?: EncryptionKeyEntity[]; current?: string } = {}) {
@@ -30,13 +43,22 @@ function setup(opts: { defaultKey?: Buffer; rows?: EncryptionKeyEntity[]; curren
     findCurrent: jest.fn(async () => (currentId ? (rows.get(currentId) ?? null) : null)),
     findByIdIncludingDeleted: jest.fn(async (id: string) => rows.get(id) ?? null),
   };
-  const resolver = { resolve: jest.fn(async (ref: SecretRef) => material.get(ref.name) ?? Promise.reject(new Error('missing'))) };
+  const resolver = {
+    resolve: jest.fn(
+      async (ref: SecretRef) => material.get(ref.name) ?? Promise.reject(new Error('missing')),
+    ),
+  };
   const settings: PersistenceSettings = {
     database: { sqlitePath: ':memory:', migrateOnStart: true, poolSize: 1, logging: false },
     encryption: { defaultKey: opts.defaultKey, defaultKeyId: 'default' },
   };
   const clock = new FakeClock();
-  const ring = new EncryptionKeyRing(repo as unknown as EncryptionKeyRepository, settings, resolver, clock);
+  const ring = new EncryptionKeyRing(
+    repo as unknown as EncryptionKeyRepository,
+    settings,
+    resolver,
+    clock,
+  );
   const cipher = new SecretCipher(ring);
   return {
     cipher,
@@ -84,20 +106,35 @@ describe('SecretCipher', () => {
       bytes[0] ^= 0x01;
       const tampered = [...parts];
       tampered[index] = bytes.toString('base64url');
-      const error = await expectDomainError(cipher.decrypt(tampered.join('.'), AAD), 'encryption/decrypt-failed');
+      const error = await expectDomainError(
+        cipher.decrypt(tampered.join('.'), AAD),
+        'encryption/decrypt-failed',
+      );
       expect(error.message).not.toContain(PLAINTEXT);
       expect(error.message).not.toContain(parts[3]);
     }
     await expectDomainError(cipher.decrypt('not-encrypted', AAD), 'encryption/decrypt-failed');
-    await expectDomainError(cipher.decrypt(parts.slice(0, 4).join('.'), AAD), 'encryption/decrypt-failed');
+    await expectDomainError(
+      cipher.decrypt(parts.slice(0, 4).join('.'), AAD),
+      'encryption/decrypt-failed',
+    );
   });
 
   it('refuses a value moved to another row, column or table', async () => {
     const { cipher } = setup({ defaultKey: randomBytes(32) });
     const stored = await cipher.encrypt(PLAINTEXT, AAD);
-    await expectDomainError(cipher.decrypt(stored, { ...AAD, rowId: 'f3c1e2d4-0000-4000-8000-000000000000' }), 'encryption/decrypt-failed');
-    await expectDomainError(cipher.decrypt(stored, { ...AAD, column: 'refreshToken' }), 'encryption/decrypt-failed');
-    const error = await expectDomainError(cipher.decrypt(stored, { ...AAD, table: 'registration' }), 'encryption/decrypt-failed');
+    await expectDomainError(
+      cipher.decrypt(stored, { ...AAD, rowId: 'f3c1e2d4-0000-4000-8000-000000000000' }),
+      'encryption/decrypt-failed',
+    );
+    await expectDomainError(
+      cipher.decrypt(stored, { ...AAD, column: 'refreshToken' }),
+      'encryption/decrypt-failed',
+    );
+    const error = await expectDomainError(
+      cipher.decrypt(stored, { ...AAD, table: 'registration' }),
+      'encryption/decrypt-failed',
+    );
     expect(error.kind).toBe('internal');
     expect(error.detail).toContain('registration.accessToken');
   });
@@ -166,7 +203,10 @@ describe('SecretCipher', () => {
     const k1 = keyRow('0f9e8d7c-4444-4444-8444-444444444444', 'KEY_BAD', true);
     const t = setup({ rows: [k1], current: k1.id });
     t.resolver.resolve.mockResolvedValueOnce(Buffer.alloc(16, 7).toString('base64'));
-    const error = await expectDomainError(t.cipher.encrypt(PLAINTEXT, AAD), 'encryption/key-unavailable');
+    const error = await expectDomainError(
+      t.cipher.encrypt(PLAINTEXT, AAD),
+      'encryption/key-unavailable',
+    );
     expect(error.detail).toContain('env:KEY_BAD');
     // The failure is not cached: once the reference holds a good key, encryption works.
     t.ring.invalidate();

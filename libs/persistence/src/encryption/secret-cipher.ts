@@ -52,7 +52,13 @@ export class SecretCipher {
     cipher.setAAD(aadBytes(aad));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, key.id, iv.toString('base64url'), ciphertext.toString('base64url'), tag.toString('base64url')].join('.');
+    return [
+      VERSION,
+      key.id,
+      iv.toString('base64url'),
+      ciphertext.toString('base64url'),
+      tag.toString('base64url'),
+    ].join('.');
   }
 
   async decrypt(stored: string, aad: EncryptionAad): Promise<string> {
@@ -60,7 +66,9 @@ export class SecretCipher {
     if (!value) throw new DecryptFailedError(aad, `it is not an ${VERSION} encrypted value`);
     const material = await this.keys.keyById(value.keyId);
     try {
-      const decipher = createDecipheriv(ALGORITHM, material, value.iv, { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv(ALGORITHM, material, value.iv, {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(aadBytes(aad));
       decipher.setAuthTag(value.tag);
       return Buffer.concat([decipher.update(value.ciphertext), decipher.final()]).toString('utf8');

@@ -5,7 +5,12 @@ import { columnTypes } from './column-types';
 export function baseColumns(queryRunner: QueryRunner): TableColumn[] {
   const t = columnTypes(queryRunner);
   return [
-    new TableColumn({ name: 'id', type: t.uuid, length: t.uuid === 'uuid' ? undefined : '36', isPrimary: true }),
+    new TableColumn({
+      name: 'id',
+      type: t.uuid,
+      length: t.uuid === 'uuid' ? undefined : '36',
+      isPrimary: true,
+    }),
     new TableColumn({ name: 'created', type: t.timestamp, default: t.now, isNullable: false }),
     new TableColumn({ name: 'createdBy', type: 'varchar', length: '256', isNullable: true }),
     new TableColumn({ name: 'reference', type: 'varchar', length: '1024', isNullable: true }),

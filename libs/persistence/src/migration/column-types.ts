@@ -38,5 +38,7 @@ export function columnTypes(queryRunner: QueryRunner): ColumnTypes {
   const type = queryRunner.connection.options.type;
   if (type === 'postgres') return POSTGRES;
   if (type === 'better-sqlite3') return SQLITE;
-  throw new Error(`Unsupported database type '${type}': the connector runs on PostgreSQL or SQLite.`);
+  throw new Error(
+    `Unsupported database type '${type}': the connector runs on PostgreSQL or SQLite.`,
+  );
 }

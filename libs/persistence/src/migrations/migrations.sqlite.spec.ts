@@ -13,18 +13,32 @@ describe('persistence migrations on SQLite', () => {
   let settings: DatabaseSettings;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'obc-migrations-'));
-    settings = { sqlitePath: join(dir, 'db', 'connector.sqlite'), migrateOnStart: false, poolSize: 1, logging: false };
+    settings = {
+      sqlitePath: join(dir, 'db', 'connector.sqlite'),
+      migrateOnStart: false,
+      poolSize: 1,
+      logging: false,
+    };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates encryption_key with the base columns and a single current key, and reverts', async () => {
-    const ds = await new DataSource(createDataSourceOptions(settings, persistenceMigrations)).initialize();
+    const ds = await new DataSource(
+      createDataSourceOptions(settings, persistenceMigrations),
+    ).initialize();
     try {
       expect(await pendingMigrations(ds)).toEqual(['CreateEncryptionKeyTable1764000000000']);
       expect(await runMigrations(ds)).toEqual(['CreateEncryptionKeyTable1764000000000']);
       expect(await pendingMigrations(ds)).toEqual([]);
-      const columns = (await ds.query(`PRAGMA table_info('encryption_key')`)) as { name: string; type: string; notnull: number; pk: number }[];
-      expect(Object.fromEntries(columns.map((c) => [c.name, [c.type.toLowerCase(), c.notnull, c.pk]]))).toEqual({
+      const columns = (await ds.query(`PRAGMA table_info('encryption_key')`)) as {
+        name: string;
+        type: string;
+        notnull: number;
+        pk: number;
+      }[];
+      expect(
+        Object.fromEntries(columns.map((c) => [c.name, [c.type.toLowerCase(), c.notnull, c.pk]])),
+      ).toEqual({
         id: ['varchar(36)', 1, 1],
         created: ['datetime', 1, 0],
         createdBy: ['varchar(256)', 0, 0],
@@ -35,16 +49,23 @@ describe('persistence migrations on SQLite', () => {
         isCurrent: ['boolean', 1, 0],
       });
       const insert = (id: string, current: boolean) =>
-        ds.query(`INSERT INTO encryption_key (id, source, name, "isCurrent") VALUES (?, 'env', 'K', ?)`, [id, current ? 1 : 0]);
+        ds.query(
+          `INSERT INTO encryption_key (id, source, name, "isCurrent") VALUES (?, 'env', 'K', ?)`,
+          [id, current ? 1 : 0],
+        );
       await insert('a', true);
       await insert('b', false);
       await insert('c', false);
       await expect(insert('d', true)).rejects.toThrow(/UNIQUE/);
-      const [row] = (await ds.query(`SELECT created, "isCurrent" FROM encryption_key WHERE id = 'b'`)) as { created: string; isCurrent: number }[];
+      const [row] = (await ds.query(
+        `SELECT created, "isCurrent" FROM encryption_key WHERE id = 'b'`,
+      )) as { created: string; isCurrent: number }[];
       expect(row.isCurrent).toBe(0);
       expect(row.created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
       await ds.undoLastMigration();
-      expect(await ds.query(`SELECT name FROM sqlite_master WHERE name = 'encryption_key'`)).toEqual([]);
+      expect(
+        await ds.query(`SELECT name FROM sqlite_master WHERE name = 'encryption_key'`),
+      ).toEqual([]);
     } finally {
       await ds.destroy();
     }
@@ -53,7 +74,11 @@ describe('persistence migrations on SQLite', () => {
   it('the CLI applies pending migrations, then reports the schema up to date', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const deps = { loadSettings: async () => settings, print: (l: string) => out.push(l), printError: (l: string) => err.push(l) };
+    const deps = {
+      loadSettings: async () => settings,
+      print: (l: string) => out.push(l),
+      printError: (l: string) => err.push(l),
+    };
     expect(await runMigrationCli(persistenceMigrations, deps)).toBe(0);
     expect(out.join('\n')).toContain('applied 1 migration(s)');
     expect(out.join('\n')).toContain('CreateEncryptionKeyTable1764000000000');
@@ -83,7 +108,9 @@ describe('persistence migrations on SQLite', () => {
     expect(err[0]).toContain('column "nope" does not exist');
     process.exitCode = 0;
     // The migration before the broken one stays applied (one transaction each).
-    const ds = await new DataSource(createDataSourceOptions(settings, persistenceMigrations)).initialize();
+    const ds = await new DataSource(
+      createDataSourceOptions(settings, persistenceMigrations),
+    ).initialize();
     expect(await pendingMigrations(ds)).toEqual([]);
     await ds.destroy();
   });
@@ -97,7 +124,9 @@ describe('persistence migrations on SQLite', () => {
       printError: (l) => err.push(l),
     });
     expect(code).toBe(1);
-    expect(err[0]).toBe('Migration failed on the database: DATABASE_URL: expected a postgres:// URL');
+    expect(err[0]).toBe(
+      'Migration failed on the database: DATABASE_URL: expected a postgres:// URL',
+    );
     process.exitCode = 0;
   });
 });
