@@ -9,7 +9,9 @@ export type BankCallContext = Omit<BankCallDetails, 'status' | 'body'>;
 export function bankBodyForProblem(parsed: unknown, rawBody: string): unknown {
   if (rawBody.length === 0) return null;
   if (parsed !== undefined && rawBody.length <= MAX_BANK_BODY_CHARS) return parsed;
-  return rawBody.length <= MAX_BANK_BODY_CHARS ? rawBody : `${rawBody.slice(0, MAX_BANK_BODY_CHARS)}…[truncated]`;
+  return rawBody.length <= MAX_BANK_BODY_CHARS
+    ? rawBody
+    : `${rawBody.slice(0, MAX_BANK_BODY_CHARS)}…[truncated]`;
 }
 
 /** The bank answered with a status we did not expect: its vocabulary becomes ours here. */
@@ -17,44 +19,100 @@ export function errorForStatus(status: number, ctx: BankCallContext, body: unkno
   const bank: BankCallDetails = { ...ctx, status, body };
   const where = `${ctx.method} ${ctx.endpoint}`;
   if (status === 429) {
-    return new BankCallError('bank/rate-limited', 'too-many-requests', 'The bank is rate limiting calls', bank,
-      `The bank answered ${where} with 429; retry later.`);
+    return new BankCallError(
+      'bank/rate-limited',
+      'too-many-requests',
+      'The bank is rate limiting calls',
+      bank,
+      `The bank answered ${where} with 429; retry later.`,
+    );
   }
   if (status >= 400 && status < 500) {
-    return new BankCallError('bank/request-rejected', 'unprocessable', 'The bank rejected the request', bank,
-      `The bank answered ${where} with ${status}; its error body is in \`bank.body\`.`);
+    return new BankCallError(
+      'bank/request-rejected',
+      'unprocessable',
+      'The bank rejected the request',
+      bank,
+      `The bank answered ${where} with ${status}; its error body is in \`bank.body\`.`,
+    );
   }
   if (status >= 500) {
-    return new BankCallError('bank/server-error', 'bank-failure', 'The bank failed to process the request', bank,
-      `The bank answered ${where} with ${status}.`);
+    return new BankCallError(
+      'bank/server-error',
+      'bank-failure',
+      'The bank failed to process the request',
+      bank,
+      `The bank answered ${where} with ${status}.`,
+    );
   }
-  return new BankCallError('bank/unexpected-status', 'bank-failure', 'The bank answered with an unexpected status', bank,
-    `The bank answered ${where} with ${status}, which this call does not expect.`);
+  return new BankCallError(
+    'bank/unexpected-status',
+    'bank-failure',
+    'The bank answered with an unexpected status',
+    bank,
+    `The bank answered ${where} with ${status}, which this call does not expect.`,
+  );
 }
 
-export function invalidResponseError(status: number, ctx: BankCallContext, rawBody: string, cause: unknown): BankCallError {
-  return new BankCallError('bank/invalid-response', 'bank-failure', 'The bank sent a response that cannot be read',
+export function invalidResponseError(
+  status: number,
+  ctx: BankCallContext,
+  rawBody: string,
+  cause: unknown,
+): BankCallError {
+  return new BankCallError(
+    'bank/invalid-response',
+    'bank-failure',
+    'The bank sent a response that cannot be read',
     { ...ctx, status, body: bankBodyForProblem(undefined, rawBody) },
-    `The bank answered ${ctx.method} ${ctx.endpoint} with a JSON content type but a body that is not JSON.`, cause);
+    `The bank answered ${ctx.method} ${ctx.endpoint} with a JSON content type but a body that is not JSON.`,
+    cause,
+  );
 }
 
-export function timeoutError(ctx: BankCallContext, timeoutMs: number, cause: unknown): BankCallError {
-  return new BankCallError('bank/timeout', 'bank-timeout', 'The bank did not answer in time',
+export function timeoutError(
+  ctx: BankCallContext,
+  timeoutMs: number,
+  cause: unknown,
+): BankCallError {
+  return new BankCallError(
+    'bank/timeout',
+    'bank-timeout',
+    'The bank did not answer in time',
     { ...ctx, status: null, body: null },
-    `No answer from the bank to ${ctx.method} ${ctx.endpoint} within ${timeoutMs} ms.`, cause);
+    `No answer from the bank to ${ctx.method} ${ctx.endpoint} within ${timeoutMs} ms.`,
+    cause,
+  );
 }
 
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
+const TLS_CODE =
+  /CERT|SSL|TLS|EPROTO|ERR_OSSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
 
 /** A failure where the connection itself broke: TLS trust/handshake, or nothing listening. */
-export function transportError(ctx: BankCallContext, codes: readonly string[], cause: unknown): BankCallError {
+export function transportError(
+  ctx: BankCallContext,
+  codes: readonly string[],
+  cause: unknown,
+): BankCallError {
   const bank: BankCallDetails = { ...ctx, status: null, body: null };
   const tlsCode = codes.find((c) => TLS_CODE.test(c));
   if (tlsCode) {
-    return new BankCallError('bank/tls-failure', 'bank-failure', 'The TLS connection to the bank failed', bank,
-      `TLS with the bank failed for ${ctx.method} ${ctx.endpoint} (${tlsCode}); check the bank's trust bundle and the transport certificate.`, cause);
+    return new BankCallError(
+      'bank/tls-failure',
+      'bank-failure',
+      'The TLS connection to the bank failed',
+      bank,
+      `TLS with the bank failed for ${ctx.method} ${ctx.endpoint} (${tlsCode}); check the bank's trust bundle and the transport certificate.`,
+      cause,
+    );
   }
   const code = codes[0] ?? 'unknown';
-  return new BankCallError('bank/unreachable', 'bank-failure', 'The bank could not be reached', bank,
-    `No answer from the bank to ${ctx.method} ${ctx.endpoint} (${code}).`, cause);
+  return new BankCallError(
+    'bank/unreachable',
+    'bank-failure',
+    'The bank could not be reached',
+    bank,
+    `No answer from the bank to ${ctx.method} ${ctx.endpoint} (${code}).`,
+    cause,
+  );
 }

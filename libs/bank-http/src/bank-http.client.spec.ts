@@ -30,7 +30,10 @@ describe('BankHttpClient', () => {
     client = new BankHttpClient(new CryptoRandomSource(), { timeoutMs: 2_000 });
     server.requests.length = 0;
     server.setHandler((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-fapi-interaction-id': String(req.headers['x-fapi-interaction-id']) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-fapi-interaction-id': String(req.headers['x-fapi-interaction-id']),
+      });
       res.end(JSON.stringify({ ok: true, path: req.url }));
     });
   });
@@ -74,7 +77,10 @@ describe('BankHttpClient', () => {
     expect(generated.headers['x-fapi-interaction-id']).toBe(generated.interactionId);
     expect(seen['x-fapi-financial-id']).toBe('0015800001041RHAAY');
 
-    const given = await call({ interactionId: 'my-interaction-1', headers: { Authorization: 'Bearer abc' } });
+    const given = await call({
+      interactionId: 'my-interaction-1',
+      headers: { Authorization: 'Bearer abc' },
+    });
     expect(given.interactionId).toBe('my-interaction-1');
     expect(server.requests[1].headers['x-fapi-interaction-id']).toBe('my-interaction-1');
     expect(server.requests[1].headers['authorization']).toBe('Bearer abc');
@@ -82,7 +88,9 @@ describe('BankHttpClient', () => {
   });
 
   it('serialises an object body once and returns the exact bytes sent', async () => {
-    server.setHandler((req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end(req.body));
+    server.setHandler((req, res) =>
+      res.writeHead(201, { 'content-type': 'application/json' }).end(req.body),
+    );
     const res = await call({ method: 'POST', body: { b: 2, a: [1, 'x'] } });
     expect(res.sentBody).toBe('{"b":2,"a":[1,"x"]}');
     expect(server.requests[0].body).toBe(res.sentBody);
@@ -90,15 +98,23 @@ describe('BankHttpClient', () => {
     expect(res.rawBody).toBe(res.sentBody);
 
     const jwt = 'eyJhbGciOiJQUzI1NiJ9.e30.c2ln';
-    server.setHandler((_req, res) => res.writeHead(201, { 'content-type': 'application/jwt' }).end('ok'));
-    const text = await call({ method: 'POST', body: jwt, headers: { 'content-type': 'application/jwt' } });
+    server.setHandler((_req, res) =>
+      res.writeHead(201, { 'content-type': 'application/jwt' }).end('ok'),
+    );
+    const text = await call({
+      method: 'POST',
+      body: jwt,
+      headers: { 'content-type': 'application/jwt' },
+    });
     expect(server.requests[1].body).toBe(jwt);
     expect(server.requests[1].headers['content-type']).toBe('application/jwt');
     expect(text.sentBody).toBe(jwt);
   });
 
   it('leaves non-JSON responses (a JWT) as text', async () => {
-    server.setHandler((_req, res) => res.writeHead(200, { 'content-type': 'application/jwt' }).end('a.b.c'));
+    server.setHandler((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/jwt' }).end('a.b.c'),
+    );
     const res = await call();
     expect(res.data).toBe('a.b.c');
   });
@@ -119,9 +135,15 @@ describe('BankHttpClient', () => {
 
   it('logs identifiers only, never headers or bodies', async () => {
     const lines: string[] = [];
-    const spy = jest.spyOn(Logger.prototype, 'debug').mockImplementation((m: unknown) => void lines.push(String(m)));
+    const spy = jest
+      .spyOn(Logger.prototype, 'debug')
+      .mockImplementation((m: unknown) => void lines.push(String(m)));
     try {
-      await call({ method: 'POST', headers: { authorization: 'Bearer sekret-token' }, body: { name: 'Jane Doe' } });
+      await call({
+        method: 'POST',
+        headers: { authorization: 'Bearer sekret-token' },
+        body: { name: 'Jane Doe' },
+      });
     } finally {
       spy.mockRestore();
     }
@@ -144,14 +166,18 @@ describe('BankHttpClient', () => {
   });
 
   it('does not follow redirects', async () => {
-    server.setHandler((_req, res) => res.writeHead(302, { location: `${server.url}/elsewhere` }).end());
+    server.setHandler((_req, res) =>
+      res.writeHead(302, { location: `${server.url}/elsewhere` }).end(),
+    );
     const e = await failure(call());
     expect(e.code).toBe('bank/unexpected-status');
     expect(server.requests).toHaveLength(1);
   });
 
   it('accepts a listed non-2xx status', async () => {
-    server.setHandler((_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"Code":"x"}'));
+    server.setHandler((_req, res) =>
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"Code":"x"}'),
+    );
     const res = await call({ expectStatus: [200, 404] });
     expect(res.status).toBe(404);
     expect(res.data).toEqual({ Code: 'x' });
@@ -165,11 +191,19 @@ describe('BankHttpClient', () => {
     [503, 'bank/server-error', 'bank-failure'],
   ])('maps a bank %i to %s', async (status, code, kind) => {
     const body = { Code: `UK.OBIE.${status}`, Errors: [{ ErrorCode: 'UK.OBIE.Field.Invalid' }] };
-    server.setHandler((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    server.setHandler((_req, res) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+    );
     const e = await failure(call({ interactionId: 'iid-1', method: 'POST', body: {} }));
     expect(e.code).toBe(code);
     expect(e.kind).toBe(kind);
-    expect(e.bank).toEqual({ status, endpoint: '/open-banking/v4.0/aisp/accounts', method: 'POST', interactionId: 'iid-1', body });
+    expect(e.bank).toEqual({
+      status,
+      endpoint: '/open-banking/v4.0/aisp/accounts',
+      method: 'POST',
+      interactionId: 'iid-1',
+      body,
+    });
   });
 
   it('truncates a huge error body to 16 KiB of text', async () => {
@@ -181,7 +215,9 @@ describe('BankHttpClient', () => {
   });
 
   it('maps a JSON content type with a broken body to bank/invalid-response', async () => {
-    server.setHandler((_req, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end('{not json'));
+    server.setHandler((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end('{not json'),
+    );
     const e = await failure(call());
     expect(e.code).toBe('bank/invalid-response');
     expect(e.kind).toBe('bank-failure');
@@ -205,7 +241,13 @@ describe('BankHttpClient', () => {
     });
     try {
       const e = await failure(
-        quick.request({ profileId: 'p', endpoint: 'e', method: 'GET', url: server.url, trustedCaPem: pki.caPem }),
+        quick.request({
+          profileId: 'p',
+          endpoint: 'e',
+          method: 'GET',
+          url: server.url,
+          trustedCaPem: pki.caPem,
+        }),
       );
       expect(e.code).toBe('bank/timeout');
     } finally {
@@ -226,9 +268,18 @@ describe('BankHttpClient', () => {
   });
 
   it('trusts a CA from the settings bundle', async () => {
-    const withBundle = new BankHttpClient(new CryptoRandomSource(), { timeoutMs: 2_000, caBundlePem: pki.caPem });
+    const withBundle = new BankHttpClient(new CryptoRandomSource(), {
+      timeoutMs: 2_000,
+      caBundlePem: pki.caPem,
+    });
     try {
-      const res = await withBundle.request({ profileId: 'p', endpoint: 'e', method: 'GET', url: server.url, transport: transportA });
+      const res = await withBundle.request({
+        profileId: 'p',
+        endpoint: 'e',
+        method: 'GET',
+        url: server.url,
+        transport: transportA,
+      });
       expect(res.status).toBe(200);
     } finally {
       withBundle.onModuleDestroy();

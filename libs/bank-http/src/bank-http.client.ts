@@ -1,7 +1,14 @@
 import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
 import { BankCallError, RandomSource, redactUrl } from '@obc/common';
-import { BankCallContext, bankBodyForProblem, errorForStatus, invalidResponseError, timeoutError, transportError } from './bank-call-error.mapper';
+import {
+  BankCallContext,
+  bankBodyForProblem,
+  errorForStatus,
+  invalidResponseError,
+  timeoutError,
+  transportError,
+} from './bank-call-error.mapper';
 import { BankRequest, BankResponse } from './bank-http.types';
 import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settings';
 import { serializeBankBody } from './body-serializer';
@@ -45,7 +52,10 @@ export class BankHttpClient implements OnModuleDestroy {
     const interactionId = req.interactionId ?? this.random.uuid();
     const ctx: BankCallContext = { endpoint: pathOf(req.url), method: req.method, interactionId };
     const timeoutMs = req.timeoutMs ?? this.settings.timeoutMs;
-    const headers: Record<string, string> = { accept: 'application/json', ...lowerCaseKeys(req.headers ?? {}) };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...lowerCaseKeys(req.headers ?? {}),
+    };
     headers[INTERACTION_ID_HEADER] = interactionId;
     if (req.financialId) headers[FINANCIAL_ID_HEADER] = req.financialId;
 
@@ -79,7 +89,10 @@ export class BankHttpClient implements OnModuleDestroy {
         signal: deadline.signal,
       });
     } catch (e: unknown) {
-      const error = timedOut || isTimeout(e) ? timeoutError(ctx, timeoutMs, e) : transportError(ctx, errorCodes(e), e);
+      const error =
+        timedOut || isTimeout(e)
+          ? timeoutError(ctx, timeoutMs, e)
+          : transportError(ctx, errorCodes(e), e);
       this.logCall(req, ctx, null, started, error);
       throw error;
     } finally {
@@ -99,7 +112,9 @@ export class BankHttpClient implements OnModuleDestroy {
       }
     }
 
-    const expected = req.expectStatus ? req.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+    const expected = req.expectStatus
+      ? req.expectStatus.includes(res.status)
+      : res.status >= 200 && res.status < 300;
     if (!expected) {
       const error = errorForStatus(res.status, ctx, bankBodyForProblem(parsed, rawBody));
       this.logCall(req, ctx, res.status, started, error);
@@ -120,7 +135,13 @@ export class BankHttpClient implements OnModuleDestroy {
   }
 
   /** Identifiers and timings only: never headers or bodies (they carry tokens and personal data). */
-  private logCall(req: BankRequest, ctx: BankCallContext, status: number | null, started: number, error?: BankCallError): void {
+  private logCall(
+    req: BankRequest,
+    ctx: BankCallContext,
+    status: number | null,
+    started: number,
+    error?: BankCallError,
+  ): void {
     const line =
       `bank call profile=${req.profileId} endpoint=${req.endpoint} ${req.method} ${redactUrl(ctx.endpoint)} ` +
       `status=${status ?? '-'} ms=${Date.now() - started} interactionId=${ctx.interactionId}` +

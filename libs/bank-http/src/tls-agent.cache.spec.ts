@@ -1,6 +1,10 @@
 import { TlsAgentCache } from './tls-agent.cache';
 
-const transport = (id: string, cert = `cert-${id}`) => ({ id, certificatePem: cert, privateKeyPem: 'unused' });
+const transport = (id: string, cert = `cert-${id}`) => ({
+  id,
+  certificatePem: cert,
+  privateKeyPem: 'unused',
+});
 
 describe('TlsAgentCache', () => {
   it('keys agents by identity, certificate and trust bundle', () => {
@@ -41,7 +45,9 @@ describe('TlsAgentCache', () => {
   it('gives a new agent when the certificate for the same id changes', () => {
     const cache = new TlsAgentCache();
     try {
-      expect(cache.agentFor(transport('x', 'c1'), [])).not.toBe(cache.agentFor(transport('x', 'c2'), []));
+      expect(cache.agentFor(transport('x', 'c1'), [])).not.toBe(
+        cache.agentFor(transport('x', 'c2'), []),
+      );
     } finally {
       cache.close();
     }

@@ -4,7 +4,9 @@ import { createTestPki } from '../../bank-http/src/testing/test-pki';
 import { computeCertificateThumbprint, KeyStore, publicKeyOf } from './key-store';
 
 function rsaPem(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
 }
 
 describe('KeyStore', () => {
@@ -31,7 +33,9 @@ describe('KeyStore', () => {
     }
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe('key/invalid-private-key');
-    expect(JSON.stringify({ m: (error as Error).message, d: (error as DomainError).detail })).not.toContain('U0VDUkVU');
+    expect(
+      JSON.stringify({ m: (error as Error).message, d: (error as DomainError).detail }),
+    ).not.toContain('U0VDUkVU');
   });
 });
 
@@ -39,7 +43,10 @@ describe('computeCertificateThumbprint', () => {
   it('is the base64url SHA-256 of the DER', async () => {
     const pki = await createTestPki();
     const pem = pki.server.certificatePem;
-    const expected = Buffer.from(new X509Certificate(pem).fingerprint256.replace(/:/g, ''), 'hex').toString('base64url');
+    const expected = Buffer.from(
+      new X509Certificate(pem).fingerprint256.replace(/:/g, ''),
+      'hex',
+    ).toString('base64url');
     expect(computeCertificateThumbprint(pem)).toBe(expected);
     expect(computeCertificateThumbprint(pki.caPem)).not.toBe(expected);
   });

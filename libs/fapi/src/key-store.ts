@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  KeyObject,
+  X509Certificate,
+} from 'node:crypto';
 import { DomainError } from '@obc/common';
 
 const MAX_KEYS = 256;
@@ -25,10 +31,15 @@ export class KeyStore {
       key = createPrivateKey(pem);
     } catch (e: unknown) {
       // The parser's message can quote key bytes: keep only the fact.
-      throw new DomainError('key/invalid-private-key', 'internal', 'A private key could not be read', {
-        detail: 'A configured private key is not a valid PEM private key (PKCS#8 or PKCS#1).',
-        cause: e instanceof Error ? new Error(e.name) : undefined,
-      });
+      throw new DomainError(
+        'key/invalid-private-key',
+        'internal',
+        'A private key could not be read',
+        {
+          detail: 'A configured private key is not a valid PEM private key (PKCS#8 or PKCS#1).',
+          cause: e instanceof Error ? new Error(e.name) : undefined,
+        },
+      );
     }
     this.keys.set(id, key);
     if (this.keys.size > MAX_KEYS) {

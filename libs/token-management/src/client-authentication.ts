@@ -37,20 +37,33 @@ export class ClientAuthenticator {
           clock: this.clock,
           random: this.random,
         });
-        return { form: { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion }, headers: {} };
+        return {
+          form: { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion },
+          headers: {},
+        };
       }
       case 'client_secret_basic': {
         const secret = requireSecret(client);
-        const basic = Buffer.from(`${formEncode(client.clientId)}:${formEncode(secret)}`).toString('base64');
+        const basic = Buffer.from(`${formEncode(client.clientId)}:${formEncode(secret)}`).toString(
+          'base64',
+        );
         return { form: {}, headers: { authorization: `Basic ${basic}` } };
       }
       case 'client_secret_post':
-        return { form: { client_id: client.clientId, client_secret: requireSecret(client) }, headers: {} };
+        return {
+          form: { client_id: client.clientId, client_secret: requireSecret(client) },
+          headers: {},
+        };
       default: {
         const method: never = client.authMethod;
-        throw new DomainError('token/unsupported-auth-method', 'internal', 'Unsupported client authentication method', {
-          detail: `Token endpoint auth method '${String(method)}' is not supported.`,
-        });
+        throw new DomainError(
+          'token/unsupported-auth-method',
+          'internal',
+          'Unsupported client authentication method',
+          {
+            detail: `Token endpoint auth method '${String(method)}' is not supported.`,
+          },
+        );
       }
     }
   }
@@ -58,9 +71,14 @@ export class ClientAuthenticator {
 
 function requireSecret(client: ClientContext): string {
   if (!client.clientSecret) {
-    throw new DomainError('token/client-secret-missing', 'unprocessable', 'The bank registration has no client secret', {
-      detail: `Bank registration ${client.registrationId} uses ${client.authMethod} but has no client secret; set externalApiSecret on the registration.`,
-    });
+    throw new DomainError(
+      'token/client-secret-missing',
+      'unprocessable',
+      'The bank registration has no client secret',
+      {
+        detail: `Bank registration ${client.registrationId} uses ${client.authMethod} but has no client secret; set externalApiSecret on the registration.`,
+      },
+    );
   }
   return client.clientSecret;
 }

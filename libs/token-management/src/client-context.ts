@@ -1,6 +1,7 @@
 import { BankTransport } from '@obc/bank-http';
 
-export type TokenEndpointAuthMethod = 'tls_client_auth' | 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post';
+export type TokenEndpointAuthMethod =
+  'tls_client_auth' | 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post';
 
 /** Everything needed to authenticate one bank registration at the bank's token endpoint. */
 export interface ClientContext {

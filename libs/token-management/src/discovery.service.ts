@@ -2,7 +2,10 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { BankHttpClient, BankTransport } from '@obc/bank-http';
 import { Clock } from '@obc/common';
 import { OpenIdMetadata, parseOpenIdMetadata } from './openid-metadata';
-import { DEFAULT_TOKEN_MANAGEMENT_SETTINGS, TokenManagementSettings } from './token-management.settings';
+import {
+  DEFAULT_TOKEN_MANAGEMENT_SETTINGS,
+  TokenManagementSettings,
+} from './token-management.settings';
 import { NoopTokenMetrics, TokenMetrics } from './token-metrics';
 
 export interface DiscoveryRequest {
@@ -22,7 +25,9 @@ interface CachedMetadata {
 }
 
 export function wellKnownUrlFor(req: Pick<DiscoveryRequest, 'issuerUrl' | 'wellKnownUrl'>): string {
-  return req.wellKnownUrl ?? `${req.issuerUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  return (
+    req.wellKnownUrl ?? `${req.issuerUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`
+  );
 }
 
 /**
@@ -86,9 +91,15 @@ export class DiscoveryService {
     const metadata = parseOpenIdMetadata(res.data, url);
     if (stripSlash(metadata.issuer) !== stripSlash(req.issuerUrl)) {
       // Banks do publish mismatched issuers; ID-token checks use the metadata's issuer.
-      this.logger.warn(`profile=${req.profileId} discovery issuer ${metadata.issuer} differs from configured ${req.issuerUrl}`);
+      this.logger.warn(
+        `profile=${req.profileId} discovery issuer ${metadata.issuer} differs from configured ${req.issuerUrl}`,
+      );
     }
-    this.cache.set(key, { url, metadata, expiresAtMs: this.clock.nowMs() + this.settings.discoveryCacheSeconds * 1000 });
+    this.cache.set(key, {
+      url,
+      metadata,
+      expiresAtMs: this.clock.nowMs() + this.settings.discoveryCacheSeconds * 1000,
+    });
     return metadata;
   }
 }

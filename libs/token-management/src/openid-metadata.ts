@@ -61,13 +61,16 @@ export function parseOpenIdMetadata(doc: unknown, source: string): OpenIdMetadat
   }
   const raw = doc as Record<string, unknown>;
   for (const field of REQUIRED_URLS) {
-    if (!isHttpsUrl(raw[field])) errors.push({ field, message: 'is required and must be an https URL' });
+    if (!isHttpsUrl(raw[field]))
+      errors.push({ field, message: 'is required and must be an https URL' });
   }
   for (const field of OPTIONAL_URLS) {
-    if (raw[field] !== undefined && !isHttpsUrl(raw[field])) errors.push({ field, message: 'must be an https URL' });
+    if (raw[field] !== undefined && !isHttpsUrl(raw[field]))
+      errors.push({ field, message: 'must be an https URL' });
   }
   for (const field of STRING_LISTS) {
-    if (raw[field] !== undefined && !isStringList(raw[field])) errors.push({ field, message: 'must be an array of strings' });
+    if (raw[field] !== undefined && !isStringList(raw[field]))
+      errors.push({ field, message: 'must be an array of strings' });
   }
   const aliases = raw.mtls_endpoint_aliases;
   if (aliases !== undefined) {
@@ -75,7 +78,8 @@ export function parseOpenIdMetadata(doc: unknown, source: string): OpenIdMetadat
       errors.push({ field: 'mtls_endpoint_aliases', message: 'must be an object of https URLs' });
     } else {
       for (const [name, url] of Object.entries(aliases as Record<string, unknown>)) {
-        if (!isHttpsUrl(url)) errors.push({ field: `mtls_endpoint_aliases.${name}`, message: 'must be an https URL' });
+        if (!isHttpsUrl(url))
+          errors.push({ field: `mtls_endpoint_aliases.${name}`, message: 'must be an https URL' });
       }
     }
   }
@@ -87,17 +91,24 @@ export function parseOpenIdMetadata(doc: unknown, source: string): OpenIdMetadat
     jwks_uri: raw.jwks_uri as string,
     raw,
   };
-  for (const field of OPTIONAL_URLS) if (raw[field] !== undefined) out[field] = raw[field] as string;
-  for (const field of STRING_LISTS) if (raw[field] !== undefined) out[field] = raw[field] as string[];
+  for (const field of OPTIONAL_URLS)
+    if (raw[field] !== undefined) out[field] = raw[field] as string;
+  for (const field of STRING_LISTS)
+    if (raw[field] !== undefined) out[field] = raw[field] as string[];
   if (aliases !== undefined) out.mtls_endpoint_aliases = aliases as Record<string, string>;
   return out;
 }
 
 function invalidMetadata(source: string, errors: FieldError[]): DomainError {
-  return new DomainError('discovery/invalid-metadata', 'bank-failure', "The bank's OpenID configuration is not usable", {
-    detail: `The OpenID configuration at ${source} is not usable: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
-    errors,
-  });
+  return new DomainError(
+    'discovery/invalid-metadata',
+    'bank-failure',
+    "The bank's OpenID configuration is not usable",
+    {
+      detail: `The OpenID configuration at ${source} is not usable: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
+      errors,
+    },
+  );
 }
 
 /**

@@ -29,6 +29,11 @@ const exported = [DiscoveryService, TokenService, TokenManagementSettings, Token
 export class TokenManagementModule {
   /** With a real metrics implementation (e.g. Prometheus counters). */
   static withMetrics(metrics: Type<TokenMetrics>): DynamicModule {
-    return { module: TokenManagementModule, global: true, providers: providers(metrics), exports: exported };
+    return {
+      module: TokenManagementModule,
+      global: true,
+      providers: providers(metrics),
+      exports: exported,
+    };
   }
 }

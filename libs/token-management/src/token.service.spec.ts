@@ -6,7 +6,11 @@ import { jwtVerify } from 'jose';
 import { BankHttpClient, BankHttpModule } from '@obc/bank-http';
 import { CommonModule, CryptoRandomSource, DomainError } from '@obc/common';
 import { CLIENT_ASSERTION_TYPE, FapiModule, KeyStore } from '@obc/fapi';
-import { LocalHttpsServer, RecordedRequest, startLocalHttpsServer } from '../../bank-http/src/testing/local-https-server';
+import {
+  LocalHttpsServer,
+  RecordedRequest,
+  startLocalHttpsServer,
+} from '../../bank-http/src/testing/local-https-server';
 import { createTestPki, TestPki } from '../../bank-http/src/testing/test-pki';
 import { ClientAuthenticator } from './client-authentication';
 import { ClientContext } from './client-context';
@@ -30,8 +34,16 @@ class CountingMetrics extends TokenMetrics {
 const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingPem = signing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-function tokenAnswer(res: ServerResponse, body: Record<string, unknown>, status = 200, delayMs = 0): void {
-  setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)), delayMs);
+function tokenAnswer(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  status = 200,
+  delayMs = 0,
+): void {
+  setTimeout(
+    () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+    delayMs,
+  );
 }
 
 describe('TokenService (client credentials over mTLS)', () => {
@@ -58,12 +70,24 @@ describe('TokenService (client credentials over mTLS)', () => {
   beforeEach(() => {
     server.requests.length = 0;
     issued = 0;
-    server.setHandler((_req, res) => tokenAnswer(res, { access_token: `token-${++issued}`, token_type: 'Bearer', expires_in: 300 }));
+    server.setHandler((_req, res) =>
+      tokenAnswer(res, {
+        access_token: `token-${++issued}`,
+        token_type: 'Bearer',
+        expires_in: 300,
+      }),
+    );
     clock = new ManualClock();
     metrics = new CountingMetrics();
     http = new BankHttpClient(new CryptoRandomSource(), { timeoutMs: 5_000 });
     const authenticator = new ClientAuthenticator(new KeyStore(), clock, new CryptoRandomSource());
-    service = new TokenService(http, authenticator, clock, { earlyExpirySeconds: 30, discoveryCacheSeconds: 3600 }, metrics);
+    service = new TokenService(
+      http,
+      authenticator,
+      clock,
+      { earlyExpirySeconds: 30, discoveryCacheSeconds: 3600 },
+      metrics,
+    );
   });
 
   afterEach(() => http.onModuleDestroy());
@@ -93,7 +117,11 @@ describe('TokenService (client credentials over mTLS)', () => {
     expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(req.headers['x-fapi-financial-id']).toBe('fin-1');
     expect(req.headers.authorization).toBeUndefined();
-    expect(form(req)).toEqual({ grant_type: 'client_credentials', scope: 'accounts', client_id: 'client-1' });
+    expect(form(req)).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'accounts',
+      client_id: 'client-1',
+    });
   });
 
   it('private_key_jwt: a PS256 assertion for the token endpoint, verifiable with the public key', async () => {
@@ -116,26 +144,53 @@ describe('TokenService (client credentials over mTLS)', () => {
   });
 
   it('private_key_jwt: uses the audience override when the bank wants one', async () => {
-    await service.getClientCredentialsToken(client({ authMethod: 'private_key_jwt', audience: 'https://issuer.example' }), 'accounts');
-    const { payload } = await jwtVerify(form(server.requests[0]).client_assertion, signing.publicKey, { currentDate: clock.now() });
+    await service.getClientCredentialsToken(
+      client({ authMethod: 'private_key_jwt', audience: 'https://issuer.example' }),
+      'accounts',
+    );
+    const { payload } = await jwtVerify(
+      form(server.requests[0]).client_assertion,
+      signing.publicKey,
+      { currentDate: clock.now() },
+    );
     expect(payload.aud).toBe('https://issuer.example');
   });
 
   it('client_secret_basic: form-encoded id and secret in a Basic header, nothing in the body', async () => {
-    await service.getClientCredentialsToken(client({ authMethod: 'client_secret_basic', clientId: 'client 1:x', clientSecret: 's3cr&t/é' }), 'accounts');
+    await service.getClientCredentialsToken(
+      client({
+        authMethod: 'client_secret_basic',
+        clientId: 'client 1:x',
+        clientSecret: 's3cr&t/é',
+      }),
+      'accounts',
+    );
     const req = server.requests[0];
-    const decoded = Buffer.from(String(req.headers.authorization).replace(/^Basic /, ''), 'base64').toString();
+    const decoded = Buffer.from(
+      String(req.headers.authorization).replace(/^Basic /, ''),
+      'base64',
+    ).toString();
     expect(decoded).toBe('client+1%3Ax:s3cr%26t%2F%C3%A9');
     expect(form(req)).toEqual({ grant_type: 'client_credentials', scope: 'accounts' });
   });
 
   it('client_secret_post: id and secret in the body', async () => {
-    await service.getClientCredentialsToken(client({ authMethod: 'client_secret_post', clientSecret: 'shh' }), 'accounts');
-    expect(form(server.requests[0])).toEqual({ grant_type: 'client_credentials', scope: 'accounts', client_id: 'client-1', client_secret: 'shh' });
+    await service.getClientCredentialsToken(
+      client({ authMethod: 'client_secret_post', clientSecret: 'shh' }),
+      'accounts',
+    );
+    expect(form(server.requests[0])).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'accounts',
+      client_id: 'client-1',
+      client_secret: 'shh',
+    });
   });
 
   it('refuses a secret method without a secret, before calling the bank', async () => {
-    await expect(service.getClientCredentialsToken(client({ authMethod: 'client_secret_post' }), 'accounts')).rejects.toMatchObject({
+    await expect(
+      service.getClientCredentialsToken(client({ authMethod: 'client_secret_post' }), 'accounts'),
+    ).rejects.toMatchObject({
       code: 'token/client-secret-missing',
     });
     expect(server.requests).toHaveLength(0);
@@ -145,7 +200,9 @@ describe('TokenService (client credentials over mTLS)', () => {
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('token-1');
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('token-1');
     expect(await service.getClientCredentialsToken(client(), 'payments')).toBe('token-2');
-    expect(await service.getClientCredentialsToken(client({ registrationId: 'reg-2' }), 'accounts')).toBe('token-3');
+    expect(
+      await service.getClientCredentialsToken(client({ registrationId: 'reg-2' }), 'accounts'),
+    ).toBe('token-3');
     expect(server.requests).toHaveLength(3);
     expect(metrics.hits).toBe(1);
     expect(metrics.misses).toBe(3);
@@ -162,18 +219,36 @@ describe('TokenService (client credentials over mTLS)', () => {
     await service.getClientCredentialsToken(client({ registrationId: 'reg-2' }), 'accounts');
     service.invalidate('reg-1');
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('token-3');
-    expect(await service.getClientCredentialsToken(client({ registrationId: 'reg-2' }), 'accounts')).toBe('token-2');
+    expect(
+      await service.getClientCredentialsToken(client({ registrationId: 'reg-2' }), 'accounts'),
+    ).toBe('token-2');
   });
 
   it('single flight: ten concurrent callers cause one token request', async () => {
-    server.setHandler((_req, res) => tokenAnswer(res, { access_token: `token-${++issued}`, token_type: 'Bearer', expires_in: 300 }, 200, 100));
-    const tokens = await Promise.all(Array.from({ length: 10 }, () => service.getClientCredentialsToken(client(), 'accounts')));
+    server.setHandler((_req, res) =>
+      tokenAnswer(
+        res,
+        { access_token: `token-${++issued}`, token_type: 'Bearer', expires_in: 300 },
+        200,
+        100,
+      ),
+    );
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, () => service.getClientCredentialsToken(client(), 'accounts')),
+    );
     expect(new Set(tokens)).toEqual(new Set(['token-1']));
     expect(server.requests).toHaveLength(1);
   });
 
   it('an invalidation while a request is in flight keeps its answer out of the cache', async () => {
-    server.setHandler((_req, res) => tokenAnswer(res, { access_token: `token-${++issued}`, token_type: 'Bearer', expires_in: 300 }, 200, 100));
+    server.setHandler((_req, res) =>
+      tokenAnswer(
+        res,
+        { access_token: `token-${++issued}`, token_type: 'Bearer', expires_in: 300 },
+        200,
+        100,
+      ),
+    );
     const first = service.getClientCredentialsToken(client(), 'accounts');
     await new Promise((r) => setTimeout(r, 20));
     service.invalidate('reg-1');
@@ -183,14 +258,18 @@ describe('TokenService (client credentials over mTLS)', () => {
 
   it('a failure reaches every waiter and is not cached', async () => {
     server.setHandler((_req, res) => tokenAnswer(res, { error: 'invalid_client' }, 401, 50));
-    const results = await Promise.allSettled(Array.from({ length: 3 }, () => service.getClientCredentialsToken(client(), 'accounts')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 3 }, () => service.getClientCredentialsToken(client(), 'accounts')),
+    );
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     const reason = (results[0] as PromiseRejectedResult).reason as DomainError;
     expect(reason.code).toBe('bank/request-rejected');
     expect(reason.bank?.body).toEqual({ error: 'invalid_client' });
     expect(server.requests).toHaveLength(1);
 
-    server.setHandler((_req, res) => tokenAnswer(res, { access_token: 'fresh', token_type: 'bearer', expires_in: 300 }));
+    server.setHandler((_req, res) =>
+      tokenAnswer(res, { access_token: 'fresh', token_type: 'bearer', expires_in: 300 }),
+    );
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('fresh');
     expect(server.requests).toHaveLength(2);
   });
@@ -202,7 +281,9 @@ describe('TokenService (client credentials over mTLS)', () => {
     ['no token_type', { access_token: 'abc' }],
   ])('rejects a token response with %s as token/invalid-response', async (_what, body) => {
     server.setHandler((_req, res) => tokenAnswer(res, body));
-    const error = await service.getClientCredentialsToken(client(), 'accounts').catch((e: unknown) => e);
+    const error = await service
+      .getClientCredentialsToken(client(), 'accounts')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe('token/invalid-response');
     expect((error as DomainError).kind).toBe('bank-failure');
@@ -210,7 +291,9 @@ describe('TokenService (client credentials over mTLS)', () => {
   });
 
   it('accepts token_type in any case and expires_in as a numeric string', async () => {
-    server.setHandler((_req, res) => tokenAnswer(res, { access_token: `t${++issued}`, token_type: 'BEARER', expires_in: '60' }));
+    server.setHandler((_req, res) =>
+      tokenAnswer(res, { access_token: `t${++issued}`, token_type: 'BEARER', expires_in: '60' }),
+    );
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('t1');
     clock.advanceSeconds(29);
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('t1');
@@ -219,19 +302,32 @@ describe('TokenService (client credentials over mTLS)', () => {
   });
 
   it('does not cache a token without expires_in', async () => {
-    server.setHandler((_req, res) => tokenAnswer(res, { access_token: `t${++issued}`, token_type: 'Bearer' }));
+    server.setHandler((_req, res) =>
+      tokenAnswer(res, { access_token: `t${++issued}`, token_type: 'Bearer' }),
+    );
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('t1');
     expect(await service.getClientCredentialsToken(client(), 'accounts')).toBe('t2');
   });
 
   it('never logs the token', async () => {
     const lines: string[] = [];
-    const spies = (['log', 'debug', 'warn', 'error', 'verbose'] as const).map((level) =>
-      jest.spyOn(Logger.prototype, level).mockImplementation((m: unknown) => void lines.push(String(m))),
-    );
+    const capture = (m: unknown): void => {
+      lines.push(String(m));
+    };
+    const spies = [
+      jest.spyOn(Logger.prototype, 'log').mockImplementation(capture),
+      jest.spyOn(Logger.prototype, 'debug').mockImplementation(capture),
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(capture),
+      jest.spyOn(Logger.prototype, 'error').mockImplementation(capture),
+    ];
     try {
-      server.setHandler((_req, res) => tokenAnswer(res, { access_token: 'very-secret-token', token_type: 'Bearer' }));
-      await service.getClientCredentialsToken(client({ authMethod: 'client_secret_post', clientSecret: 'shh-secret' }), 'accounts');
+      server.setHandler((_req, res) =>
+        tokenAnswer(res, { access_token: 'very-secret-token', token_type: 'Bearer' }),
+      );
+      await service.getClientCredentialsToken(
+        client({ authMethod: 'client_secret_post', clientSecret: 'shh-secret' }),
+        'accounts',
+      );
     } finally {
       spies.forEach((s) => s.mockRestore());
     }

@@ -3,7 +3,10 @@ import { BankHttpClient } from '@obc/bank-http';
 import { Clock } from '@obc/common';
 import { ClientAuthenticator } from './client-authentication';
 import { ClientContext } from './client-context';
-import { DEFAULT_TOKEN_MANAGEMENT_SETTINGS, TokenManagementSettings } from './token-management.settings';
+import {
+  DEFAULT_TOKEN_MANAGEMENT_SETTINGS,
+  TokenManagementSettings,
+} from './token-management.settings';
 import { NoopTokenMetrics, TokenMetrics } from './token-metrics';
 import { parseTokenResponse } from './token-response';
 
@@ -67,7 +70,8 @@ export class TokenService {
     const prefix = cacheKey(registrationId, '');
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
     // A request still in flight must not repopulate the cache, nor be joined by new callers.
-    for (const key of [...this.inFlight.keys()]) if (key.startsWith(prefix)) this.inFlight.delete(key);
+    for (const key of [...this.inFlight.keys()])
+      if (key.startsWith(prefix)) this.inFlight.delete(key);
     this.generations.set(registrationId, this.generationOf(registrationId) + 1);
   }
 
@@ -75,7 +79,12 @@ export class TokenService {
     return this.generations.get(registrationId) ?? 0;
   }
 
-  private async fetch(client: ClientContext, scope: string, key: string, generation: number): Promise<string> {
+  private async fetch(
+    client: ClientContext,
+    scope: string,
+    key: string,
+    generation: number,
+  ): Promise<string> {
     const auth = await this.authenticator.authenticate(client);
     const form = new URLSearchParams({ grant_type: 'client_credentials', scope, ...auth.form });
     const requestedAtMs = this.clock.nowMs();
@@ -84,7 +93,11 @@ export class TokenService {
       endpoint: 'token.client-credentials',
       method: 'POST',
       url: client.tokenEndpoint,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...auth.headers },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        ...auth.headers,
+      },
       body: form.toString(),
       transport: client.transport,
       trustedCaPem: client.trustedCaPem,
@@ -96,9 +109,12 @@ export class TokenService {
     if (grant.expiresInSeconds !== undefined && stillWanted) {
       // Count the lifetime from when we asked, not when we heard back: the bank started its clock first.
       const lifetimeMs = (grant.expiresInSeconds - this.settings.earlyExpirySeconds) * 1000;
-      if (lifetimeMs > 0) this.cache.set(key, { token: grant.accessToken, expiresAtMs: requestedAtMs + lifetimeMs });
+      if (lifetimeMs > 0)
+        this.cache.set(key, { token: grant.accessToken, expiresAtMs: requestedAtMs + lifetimeMs });
     } else if (grant.expiresInSeconds === undefined) {
-      this.logger.warn(`token response without expires_in from profile=${client.profileId}; not cached`);
+      this.logger.warn(
+        `token response without expires_in from profile=${client.profileId}; not cached`,
+      );
     }
     this.pruneExpired();
     return grant.accessToken;

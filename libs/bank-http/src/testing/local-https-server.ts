@@ -30,7 +30,10 @@ export interface LocalHttpsServer {
  * HTTPS on 127.0.0.1 with a random port, asking for (not requiring) a client certificate so
  * tests can assert which identity was presented. Test-only.
  */
-export async function startLocalHttpsServer(pki: TestPki, requireClientCert = false): Promise<LocalHttpsServer> {
+export async function startLocalHttpsServer(
+  pki: TestPki,
+  requireClientCert = false,
+): Promise<LocalHttpsServer> {
   let handler: TestHandler = (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   };

@@ -20,7 +20,11 @@ export interface TestPki {
 // The DOM crypto types x509 is declared with are Node's webcrypto types under other names.
 type KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
 type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
-const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = {
+  name: 'ECDSA',
+  namedCurve: 'P-256',
+  hash: 'SHA-256',
+};
 x509.cryptoProvider.set(webcrypto as unknown as X509Crypto);
 
 async function keyPair(): Promise<KeyPair> {
@@ -28,7 +32,9 @@ async function keyPair(): Promise<KeyPair> {
 }
 
 async function pkcs8Pem(key: KeyPair['privateKey']): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key as unknown as webcrypto.CryptoKey));
+  const der = Buffer.from(
+    await webcrypto.subtle.exportKey('pkcs8', key as unknown as webcrypto.CryptoKey),
+  );
   const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n');
   return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
 }
@@ -49,11 +55,18 @@ export async function createTestPki(): Promise<TestPki> {
     ...validity(),
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
     ],
   });
 
-  async function issue(commonName: string, usage: x509.ExtendedKeyUsage, extra: x509.Extension[] = []): Promise<TestCertificate> {
+  async function issue(
+    commonName: string,
+    usage: x509.ExtendedKeyUsage,
+    extra: x509.Extension[] = [],
+  ): Promise<TestCertificate> {
     const keys = await keyPair();
     const cert = await x509.X509CertificateGenerator.create({
       subject: `CN=${commonName}`,
@@ -64,12 +77,18 @@ export async function createTestPki(): Promise<TestPki> {
       ...validity(),
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement,
+          true,
+        ),
         new x509.ExtendedKeyUsageExtension([usage]),
         ...extra,
       ],
     });
-    return { certificatePem: cert.toString('pem') + '\n', privateKeyPem: await pkcs8Pem(keys.privateKey) };
+    return {
+      certificatePem: cert.toString('pem') + '\n',
+      privateKeyPem: await pkcs8Pem(keys.privateKey),
+    };
   }
 
   const server = await issue('localhost', x509.ExtendedKeyUsage.serverAuth, [
