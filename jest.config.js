@@ -12,12 +12,22 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+// Nest 12, jose, oidc-provider and others ship ES modules only; jest (CommonJS) loads them
+// through the same swc transform, so node_modules are transformed too (cached after the first run).
+const swcJs = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022', keepClassNames: true },
+    module: { type: 'commonjs' },
+  },
+];
 const moduleNameMapper = {
   '^@obc/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
 const base = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|oidc-provider|uid|file-type|load-esm|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|@borewit|quick-lru|nanoid|@koa|koa|eta|got|oidc-token-hash|@peculiar)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testEnvironment: 'node',
