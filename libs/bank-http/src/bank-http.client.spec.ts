@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { BankCallError, CryptoRandomSource } from '@obc/common';
 import { BankHttpClient } from './bank-http.client';
 import { BankTransport } from './bank-http.types';
+import { BankCallObservation, BankHttpMetrics } from './bank-http.metrics';
 import { LocalHttpsServer, startLocalHttpsServer } from './testing/local-https-server';
 import { createTestPki, TestPki } from './testing/test-pki';
 
@@ -163,6 +164,46 @@ describe('BankHttpClient', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('reports each call to the metrics, with a status class and error code', async () => {
+    const observed: BankCallObservation[] = [];
+    const metrics = new (class extends BankHttpMetrics {
+      observeCall(o: BankCallObservation): void {
+        observed.push(o);
+      }
+    })();
+    const measured = new BankHttpClient(
+      new CryptoRandomSource(),
+      { timeoutMs: 2_000 },
+      undefined,
+      metrics,
+    );
+    try {
+      const base = {
+        profileId: 'p1',
+        endpoint: 'accounts.list',
+        method: 'GET' as const,
+        url: server.url,
+        trustedCaPem: pki.caPem,
+      };
+      await measured.request(base);
+      server.setHandler((_req, res) => res.writeHead(503).end());
+      await failure(measured.request(base));
+    } finally {
+      measured.onModuleDestroy();
+    }
+    expect(observed).toMatchObject([
+      {
+        profileId: 'p1',
+        endpoint: 'accounts.list',
+        method: 'GET',
+        status: 200,
+        statusClass: '2xx',
+        errorCode: undefined,
+      },
+      { status: 503, statusClass: '5xx', errorCode: 'bank/server-error' },
+    ]);
   });
 
   it('does not follow redirects', async () => {

@@ -11,6 +11,7 @@ import {
 } from './bank-call-error.mapper';
 import { BankRequest, BankResponse } from './bank-http.types';
 import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settings';
+import { BankHttpMetrics, NoopBankHttpMetrics, statusClassOf } from './bank-http.metrics';
 import { serializeBankBody } from './body-serializer';
 import { TlsAgentCache } from './tls-agent.cache';
 
@@ -29,12 +30,15 @@ export class BankHttpClient implements OnModuleDestroy {
   private readonly http: AxiosInstance;
   private readonly settings: BankHttpSettings;
   readonly agents: TlsAgentCache;
+  private readonly metrics: BankHttpMetrics;
 
   constructor(
     private readonly random: RandomSource,
     @Optional() settings?: BankHttpSettings,
     @Optional() agents?: TlsAgentCache,
+    @Optional() metrics?: BankHttpMetrics,
   ) {
+    this.metrics = metrics ?? new NoopBankHttpMetrics();
     this.settings = settings ?? DEFAULT_BANK_HTTP_SETTINGS;
     this.agents = agents ?? new TlsAgentCache();
     this.http = axios.create({
@@ -142,12 +146,26 @@ export class BankHttpClient implements OnModuleDestroy {
     started: number,
     error?: BankCallError,
   ): void {
+    const durationMs = Date.now() - started;
     const line =
       `bank call profile=${req.profileId} endpoint=${req.endpoint} ${req.method} ${redactUrl(ctx.endpoint)} ` +
-      `status=${status ?? '-'} ms=${Date.now() - started} interactionId=${ctx.interactionId}` +
+      `status=${status ?? '-'} ms=${durationMs} interactionId=${ctx.interactionId}` +
       (error ? ` error=${error.code}` : '');
     if (error) this.logger.warn(line);
     else this.logger.debug(line);
+    try {
+      this.metrics.observeCall({
+        profileId: req.profileId,
+        endpoint: req.endpoint,
+        method: req.method,
+        status,
+        statusClass: statusClassOf(status),
+        durationMs,
+        errorCode: error?.code,
+      });
+    } catch {
+      // Metrics must never fail a bank call.
+    }
   }
 }
 

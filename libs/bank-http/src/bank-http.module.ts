@@ -1,7 +1,8 @@
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { ConnectorConfig } from '@obc/config';
 import { BankHttpClient } from './bank-http.client';
 import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settings';
+import { BankHttpMetrics, NoopBankHttpMetrics } from './bank-http.metrics';
 
 /** `ConnectorConfig.bankHttp` when the config module is loaded, defaults otherwise (tests). */
 export function bankHttpSettingsFrom(config?: ConnectorConfig): BankHttpSettings {
@@ -18,17 +19,32 @@ const SETTINGS_FROM_CONFIG: Provider = {
 /** Global: the one outbound HTTP client. */
 @Global()
 @Module({
-  providers: [SETTINGS_FROM_CONFIG, BankHttpClient],
-  exports: [BankHttpClient, BankHttpSettings],
+  providers: [
+    SETTINGS_FROM_CONFIG,
+    { provide: BankHttpMetrics, useClass: NoopBankHttpMetrics },
+    BankHttpClient,
+  ],
+  exports: [BankHttpClient, BankHttpSettings, BankHttpMetrics],
 })
 export class BankHttpModule {
-  /** For tests or embedders that bind the settings themselves. */
-  static withSettings(settings: BankHttpSettings): DynamicModule {
+  /**
+   * Binds metrics (e.g. Prometheus) and, for tests or embedders, the settings; settings default
+   * to ConnectorConfig.bankHttp.
+   */
+  static forRoot(
+    options: { metrics?: Type<BankHttpMetrics>; settings?: BankHttpSettings } = {},
+  ): DynamicModule {
     return {
       module: BankHttpModule,
       global: true,
-      providers: [{ provide: BankHttpSettings, useValue: settings }, BankHttpClient],
-      exports: [BankHttpClient, BankHttpSettings],
+      providers: [
+        options.settings
+          ? { provide: BankHttpSettings, useValue: options.settings }
+          : SETTINGS_FROM_CONFIG,
+        { provide: BankHttpMetrics, useClass: options.metrics ?? NoopBankHttpMetrics },
+        BankHttpClient,
+      ],
+      exports: [BankHttpClient, BankHttpSettings, BankHttpMetrics],
     };
   }
 }
