@@ -11,7 +11,9 @@ function argValue(name: string): string | undefined {
 async function main(): Promise<void> {
   const out = argValue('--out');
   if (!out) {
-    console.error('usage: generate-test-pki --out <dir> [--organisation-id <18 chars>] [--software-id <22 chars>]');
+    console.error(
+      'usage: generate-test-pki --out <dir> [--organisation-id <18 chars>] [--software-id <22 chars>]',
+    );
     process.exit(2);
   }
   const dir = resolve(out);
@@ -19,7 +21,9 @@ async function main(): Promise<void> {
     organisationId: argValue('--organisation-id'),
     softwareId: argValue('--software-id'),
   });
-  console.log(`test PKI written to ${dir} (organisation ${manifest.organisationId}, software ${manifest.softwareId})`);
+  console.log(
+    `test PKI written to ${dir} (organisation ${manifest.organisationId}, software ${manifest.softwareId})`,
+  );
 }
 
 main().catch((err: unknown) => {

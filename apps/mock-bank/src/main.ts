@@ -12,8 +12,13 @@ function repoRoot(): string {
 
 async function main(): Promise<void> {
   const { directorySeedFile, ...options } = mockBankOptionsFromEnv(process.env, repoRoot());
-  const directorySeed = directorySeedFile ? (JSON.parse(readFileSync(directorySeedFile, 'utf8')) as unknown) : [];
-  if (!Array.isArray(directorySeed)) throw new MockBankConfigError(`MOCK_BANK_DIRECTORY_SEED: ${directorySeedFile} must hold a JSON array`);
+  const directorySeed = directorySeedFile
+    ? (JSON.parse(readFileSync(directorySeedFile, 'utf8')) as unknown)
+    : [];
+  if (!Array.isArray(directorySeed))
+    throw new MockBankConfigError(
+      `MOCK_BANK_DIRECTORY_SEED: ${directorySeedFile} must hold a JSON array`,
+    );
   const bank = await startMockBank({ ...options, directorySeed });
   process.stdout.write(`mock-bank listening on ${bank.url}\n`);
 

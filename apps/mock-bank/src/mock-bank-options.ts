@@ -23,21 +23,37 @@ export const DEFAULT_FINANCIAL_ID = '0015800001041RMOCK';
 export class MockBankConfigError extends Error {}
 
 /** Reads the MOCK_BANK_* variables (only main.ts calls this; tests pass options directly). */
-export function mockBankOptionsFromEnv(env: NodeJS.ProcessEnv, repoRoot: string): Omit<MockBankOptions, 'directorySeed'> & { directorySeedFile?: string } {
+export function mockBankOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  repoRoot: string,
+): Omit<MockBankOptions, 'directorySeed'> & { directorySeedFile?: string } {
   const problems: string[] = [];
   const port = env.MOCK_BANK_PORT ? Number(env.MOCK_BANK_PORT) : 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('MOCK_BANK_PORT must be a port number (0 for any free port)');
-  const pkiDir = env.MOCK_BANK_PKI_DIR ? resolve(env.MOCK_BANK_PKI_DIR) : resolve(repoRoot, 'data/pki');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push('MOCK_BANK_PORT must be a port number (0 for any free port)');
+  const pkiDir = env.MOCK_BANK_PKI_DIR
+    ? resolve(env.MOCK_BANK_PKI_DIR)
+    : resolve(repoRoot, 'data/pki');
   if (!existsSync(pkiDir)) {
-    problems.push(`MOCK_BANK_PKI_DIR: no test PKI at ${pkiDir}; generate one with \`npm run pki\` (node dist/scripts/generate-test-pki.js --out ${pkiDir})`);
+    problems.push(
+      `MOCK_BANK_PKI_DIR: no test PKI at ${pkiDir}; generate one with \`npm run pki\` (node dist/scripts/generate-test-pki.js --out ${pkiDir})`,
+    );
   }
   const specsDir = resolve(env.MOCK_BANK_SPECS_DIR ?? resolve(repoRoot, '../shared/ob-specs'));
   if (!existsSync(specsDir)) {
-    problems.push(`MOCK_BANK_SPECS_DIR: the OB OpenAPI documents were looked for in ${specsDir} and are not there; set MOCK_BANK_SPECS_DIR to the ob-specs directory`);
+    problems.push(
+      `MOCK_BANK_SPECS_DIR: the OB OpenAPI documents were looked for in ${specsDir} and are not there; set MOCK_BANK_SPECS_DIR to the ob-specs directory`,
+    );
   }
-  const directorySeedFile = env.MOCK_BANK_DIRECTORY_SEED ? resolve(env.MOCK_BANK_DIRECTORY_SEED) : undefined;
-  if (directorySeedFile && !existsSync(directorySeedFile)) problems.push(`MOCK_BANK_DIRECTORY_SEED: no file at ${directorySeedFile}`);
-  if (problems.length) throw new MockBankConfigError(`mock-bank configuration is invalid:\n  - ${problems.join('\n  - ')}`);
+  const directorySeedFile = env.MOCK_BANK_DIRECTORY_SEED
+    ? resolve(env.MOCK_BANK_DIRECTORY_SEED)
+    : undefined;
+  if (directorySeedFile && !existsSync(directorySeedFile))
+    problems.push(`MOCK_BANK_DIRECTORY_SEED: no file at ${directorySeedFile}`);
+  if (problems.length)
+    throw new MockBankConfigError(
+      `mock-bank configuration is invalid:\n  - ${problems.join('\n  - ')}`,
+    );
   return {
     pkiDir,
     specsDir,

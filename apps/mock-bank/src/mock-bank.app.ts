@@ -25,13 +25,24 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use('/__admin', adminRouter(deps));
-  app.use('/directory', directoryRouter({ store: deps.store, signer: deps.signer, tokens: deps.directoryTokens, ledger: deps.ledger }));
+  app.use(
+    '/directory',
+    directoryRouter({
+      store: deps.store,
+      signer: deps.signer,
+      tokens: deps.directoryTokens,
+      ledger: deps.ledger,
+    }),
+  );
   app.use(registrationRouter(deps.registrations, deps.provider, deps.ledger));
   // oidc-provider reads its own request bodies, so no body parser may run before it.
   app.use(deps.provider.callback());
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     console.error(`mock-bank: unhandled error: ${err.message}`);
-    if (!res.headersSent) res.status(500).json({ error: 'server_error', error_description: 'unexpected error in the mock bank' });
+    if (!res.headersSent)
+      res
+        .status(500)
+        .json({ error: 'server_error', error_description: 'unexpected error in the mock bank' });
   });
   return app;
 }

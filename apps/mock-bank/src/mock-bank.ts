@@ -34,7 +34,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     try {
       return parseEnrolment(entry);
     } catch (err) {
-      throw new Error(`directory seed entry ${i}: ${(err as Error).message}`);
+      throw new Error(`directory seed entry ${i}: ${(err as Error).message}`, { cause: err });
     }
   });
 

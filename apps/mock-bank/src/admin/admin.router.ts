@@ -3,7 +3,10 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { bearerToken } from '../http/bearer-token';
 import type { DirectorySigner, DirectoryUrls } from '../directory/directory-signer';
 import type { DirectoryStore } from '../directory/directory-store';
-import { EnrolmentValidationError, parseEnrolment } from '../directory/software-statement-enrolment';
+import {
+  EnrolmentValidationError,
+  parseEnrolment,
+} from '../directory/software-statement-enrolment';
 import type { Ledger } from './ledger';
 
 export interface AdminDeps {
@@ -19,7 +22,10 @@ export function adminRouter({ ledger, store, signer, urls, adminToken }: AdminDe
   const router = Router();
   router.use((req, res, next) => {
     if (adminToken && !sameSecret(bearerToken(req), adminToken)) {
-      res.status(401).set('www-authenticate', 'Bearer').json({ error: 'unauthorized', error_description: 'admin token required' });
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer')
+        .json({ error: 'unauthorized', error_description: 'admin token required' });
       return;
     }
     next();
@@ -52,10 +58,22 @@ export function adminRouter({ ledger, store, signer, urls, adminToken }: AdminDe
 
   // Shortcut for tests that give the connector its SSA inline instead of fetching it.
   router.post('/directory/ssa', async (req, res) => {
-    const { organisationId, softwareId } = (req.body ?? {}) as { organisationId?: unknown; softwareId?: unknown };
-    const enrolment = typeof organisationId === 'string' && typeof softwareId === 'string' ? store.get(organisationId, softwareId) : undefined;
+    const { organisationId, softwareId } = (req.body ?? {}) as {
+      organisationId?: unknown;
+      softwareId?: unknown;
+    };
+    const enrolment =
+      typeof organisationId === 'string' && typeof softwareId === 'string'
+        ? store.get(organisationId, softwareId)
+        : undefined;
     if (!enrolment) {
-      res.status(404).json({ error: 'not_found', error_description: 'no software statement enrolled for that organisationId and softwareId' });
+      res
+        .status(404)
+        .json({
+          error: 'not_found',
+          error_description:
+            'no software statement enrolled for that organisationId and softwareId',
+        });
       return;
     }
     res.type('application/jwt').send(await signer.issueSsa(enrolment));

@@ -17,9 +17,13 @@ export type RegistrationClaimsValidator = (claims: unknown) => string[];
 export function loadRegistrationSchema(specsDir: string): RegistrationClaimsValidator {
   const file = join(specsDir, DCR_SPEC_RELATIVE_PATH);
   if (!existsSync(file)) {
-    throw new Error(`DCR OpenAPI document not found at ${file}; set MOCK_BANK_SPECS_DIR to the ob-specs directory`);
+    throw new Error(
+      `DCR OpenAPI document not found at ${file}; set MOCK_BANK_SPECS_DIR to the ob-specs directory`,
+    );
   }
-  const document = JSON.parse(readFileSync(file, 'utf8')) as { components?: { schemas?: Record<string, Json> } };
+  const document = JSON.parse(readFileSync(file, 'utf8')) as {
+    components?: { schemas?: Record<string, Json> };
+  };
   const schemas = document.components?.schemas;
   if (!schemas?.OBClientRegistration1 || !schemas.OBRegistrationProperties1) {
     throw new Error(`${file} does not define OBClientRegistration1 and OBRegistrationProperties1`);
@@ -35,7 +39,11 @@ export function loadRegistrationSchema(specsDir: string): RegistrationClaimsVali
     components: { schemas: sanitised },
   });
   return (claims) =>
-    validate(claims) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(claims)'} ${e.message ?? 'is invalid'}`);
+    validate(claims)
+      ? []
+      : (validate.errors ?? []).map(
+          (e) => `${e.instancePath || '(claims)'} ${e.message ?? 'is invalid'}`,
+        );
 }
 
 /** Drops siblings of `$ref` and duplicate enum values, which some validators reject. */
@@ -55,8 +63,11 @@ function sanitise(node: Json): Json {
  * take their issuer URL instead, so the audience check is done in code rather than by pattern.
  */
 function relaxAudience(schemas: Record<string, Json>): void {
-  const registration = schemas.OBClientRegistration1 as { allOf?: { properties?: Record<string, Json> }[] };
+  const registration = schemas.OBClientRegistration1 as {
+    allOf?: { properties?: Record<string, Json> }[];
+  };
   const first = registration.allOf?.[0];
-  if (!first?.properties?.aud) throw new Error('OBClientRegistration1 has an unexpected shape (no aud claim)');
+  if (!first?.properties?.aud)
+    throw new Error('OBClientRegistration1 has an unexpected shape (no aud claim)');
   first.properties.aud = { type: 'string', minLength: 1 };
 }

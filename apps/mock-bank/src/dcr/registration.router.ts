@@ -9,14 +9,23 @@ import type { RegistrationService } from './registration.service';
 const JWT_TYPES = ['application/jwt', 'application/jose'];
 
 /** UK DCR endpoints: POST /register, GET/PUT/DELETE /register/{clientId}. */
-export function registrationRouter(service: RegistrationService, provider: Provider, ledger: Ledger): Router {
+export function registrationRouter(
+  service: RegistrationService,
+  provider: Provider,
+  ledger: Ledger,
+): Router {
   const router = Router();
   const jwtBody = express.text({ type: JWT_TYPES, limit: '100kb' });
 
   router.post('/register', jwtBody, async (req, res) => {
     const cert = peerCertificate(req);
     if (!isMtlsAuthorized(req) || !cert) {
-      res.status(401).json({ error: 'invalid_client', error_description: 'registration requires a client certificate issued by the test CA' });
+      res
+        .status(401)
+        .json({
+          error: 'invalid_client',
+          error_description: 'registration requires a client certificate issued by the test CA',
+        });
       return;
     }
     await answer(res, ledger, 201, () => service.register(jwtOf(req), cert));
@@ -31,7 +40,9 @@ export function registrationRouter(service: RegistrationService, provider: Provi
     if (!(await authorised(provider, req, res))) return;
     const cert = peerCertificate(req);
     if (!cert) return;
-    await answer(res, ledger, 200, () => service.update(req.params.clientId as string, jwtOf(req), cert));
+    await answer(res, ledger, 200, () =>
+      service.update(req.params.clientId as string, jwtOf(req), cert),
+    );
   });
 
   router.delete('/register/:clientId', async (req, res) => {
@@ -49,7 +60,11 @@ export function registrationRouter(service: RegistrationService, provider: Provi
 }
 
 function jwtOf(req: Request): string {
-  if (!req.is(JWT_TYPES)) throw new RegistrationError('invalid_client_metadata', 'the request body must be a JWT sent as application/jwt or application/jose');
+  if (!req.is(JWT_TYPES))
+    throw new RegistrationError(
+      'invalid_client_metadata',
+      'the request body must be a JWT sent as application/jwt or application/jose',
+    );
   return typeof req.body === 'string' ? req.body.trim() : '';
 }
 
@@ -58,12 +73,23 @@ async function authorised(provider: Provider, req: Request, res: Response): Prom
   if (check.ok) return true;
   res
     .status(check.status)
-    .set('www-authenticate', `Bearer error="${check.status === 401 ? 'invalid_token' : 'insufficient_scope'}"`)
-    .json({ error: check.status === 401 ? 'invalid_token' : 'access_denied', error_description: check.description });
+    .set(
+      'www-authenticate',
+      `Bearer error="${check.status === 401 ? 'invalid_token' : 'insufficient_scope'}"`,
+    )
+    .json({
+      error: check.status === 401 ? 'invalid_token' : 'access_denied',
+      error_description: check.description,
+    });
   return false;
 }
 
-async function answer(res: Response, ledger: Ledger, status: number, run: () => Promise<unknown>): Promise<void> {
+async function answer(
+  res: Response,
+  ledger: Ledger,
+  status: number,
+  run: () => Promise<unknown>,
+): Promise<void> {
   try {
     const body = await run();
     res.status(status).set('cache-control', 'no-store').json(body);

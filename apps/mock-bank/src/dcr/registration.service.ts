@@ -47,20 +47,38 @@ export class RegistrationService {
       client_id_issued_at: Math.floor(Date.now() / 1000),
     };
     await this.save(client);
-    this.deps.ledger.record({ type: 'registration.created', clientId, softwareId: String(client.software_id) });
+    this.deps.ledger.record({
+      type: 'registration.created',
+      clientId,
+      softwareId: String(client.software_id),
+    });
     return toResponse(client);
   }
 
-  async update(clientId: string, jwt: string, cert: X509Certificate): Promise<RegistrationResponse> {
+  async update(
+    clientId: string,
+    jwt: string,
+    cert: X509Certificate,
+  ): Promise<RegistrationResponse> {
     const existing = await this.find(clientId);
     const metadata = await this.validatedMetadata(jwt, cert);
     if (metadata.software_id !== existing.software_id) {
-      throw new RegistrationError('invalid_software_statement', 'the software statement is for another software id than this client');
+      throw new RegistrationError(
+        'invalid_software_statement',
+        'the software statement is for another software id than this client',
+      );
     }
-    const keepSecret = SECRET_AUTH_METHODS.includes(String(metadata.token_endpoint_auth_method)) && existing.client_secret
-      ? { client_secret: existing.client_secret, client_secret_expires_at: 0 }
-      : {};
-    const client: ClientMetadata = { ...metadata, ...keepSecret, client_id: clientId, client_id_issued_at: existing.client_id_issued_at };
+    const keepSecret =
+      SECRET_AUTH_METHODS.includes(String(metadata.token_endpoint_auth_method)) &&
+      existing.client_secret
+        ? { client_secret: existing.client_secret, client_secret_expires_at: 0 }
+        : {};
+    const client: ClientMetadata = {
+      ...metadata,
+      ...keepSecret,
+      client_id: clientId,
+      client_id_issued_at: existing.client_id_issued_at,
+    };
     await this.save(client);
     this.deps.ledger.record({ type: 'registration.updated', clientId });
     return toResponse(client);
@@ -88,14 +106,18 @@ export class RegistrationService {
     try {
       await this.deps.provider.Client.validate(client);
     } catch (err) {
-      const description = (err as { error_description?: string }).error_description ?? (err as Error).message;
+      const description =
+        (err as { error_description?: string }).error_description ?? (err as Error).message;
       throw new RegistrationError('invalid_client_metadata', description);
     }
     await this.deps.provider.Client.adapter.upsert(client.client_id, client);
   }
 
   /** Every check of the UK DCR spec, in the order a TPP would want to hear about them. */
-  private async validatedMetadata(jwt: string, cert: X509Certificate): Promise<Omit<ClientMetadata, 'client_id'>> {
+  private async validatedMetadata(
+    jwt: string,
+    cert: X509Certificate,
+  ): Promise<Omit<ClientMetadata, 'client_id'>> {
     let claims: JWTPayload;
     try {
       claims = decodeJwt(jwt);
@@ -103,69 +125,116 @@ export class RegistrationService {
       throw new RegistrationError('invalid_client_metadata', 'the request body is not a JWT');
     }
     const problems = this.deps.validateClaims(claims);
-    if (problems.length) throw new RegistrationError('invalid_client_metadata', `claims do not match OBClientRegistration1: ${problems.join('; ')}`);
+    if (problems.length)
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `claims do not match OBClientRegistration1: ${problems.join('; ')}`,
+      );
     const c = claims as JWTPayload & Record<string, unknown>;
 
     const now = Math.floor(Date.now() / 1000);
-    if (Number(c.iat) > now + CLOCK_SKEW_SECONDS) throw new RegistrationError('invalid_client_metadata', 'iat is in the future');
-    if (Number(c.exp) <= now - CLOCK_SKEW_SECONDS) throw new RegistrationError('invalid_client_metadata', 'the request has expired (exp)');
-    if (Number(c.exp) < Number(c.iat)) throw new RegistrationError('invalid_client_metadata', 'exp is before iat');
+    if (Number(c.iat) > now + CLOCK_SKEW_SECONDS)
+      throw new RegistrationError('invalid_client_metadata', 'iat is in the future');
+    if (Number(c.exp) <= now - CLOCK_SKEW_SECONDS)
+      throw new RegistrationError('invalid_client_metadata', 'the request has expired (exp)');
+    if (Number(c.exp) < Number(c.iat))
+      throw new RegistrationError('invalid_client_metadata', 'exp is before iat');
 
     const ssa = await this.verifiedSsa(String(c.software_statement));
     const softwareId = String(ssa.software_id);
     const enrolment = this.enrolmentFor(ssa);
 
     try {
-      await jwtVerify(jwt, createLocalJWKSet(enrolment.signingJwks), { algorithms: ['PS256'], clockTolerance: CLOCK_SKEW_SECONDS });
+      await jwtVerify(jwt, createLocalJWKSet(enrolment.signingJwks), {
+        algorithms: ['PS256'],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+      });
     } catch (err) {
-      throw new RegistrationError('invalid_client_metadata', `request signature not verified with the software statement's keys: ${(err as Error).message}`);
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `request signature not verified with the software statement's keys: ${(err as Error).message}`,
+      );
     }
-    if (c.iss !== softwareId) throw new RegistrationError('invalid_client_metadata', 'iss must be the software statement\'s software_id');
+    if (c.iss !== softwareId)
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        "iss must be the software statement's software_id",
+      );
     if (c.software_id !== undefined && c.software_id !== softwareId) {
-      throw new RegistrationError('invalid_software_statement', 'software_id does not match the software statement');
+      throw new RegistrationError(
+        'invalid_software_statement',
+        'software_id does not match the software statement',
+      );
     }
     const audiences = [this.deps.financialId, this.deps.issuer];
     if (!audiences.includes(String(c.aud))) {
-      throw new RegistrationError('invalid_client_metadata', `aud must be this bank's financial id (${this.deps.financialId}) or issuer`);
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `aud must be this bank's financial id (${this.deps.financialId}) or issuer`,
+      );
     }
 
     const redirectUris = c.redirect_uris as string[];
     const allowed = (ssa.software_redirect_uris as string[] | undefined) ?? [];
     const stray = redirectUris.filter((uri) => !allowed.includes(uri));
     if (stray.length || redirectUris.length === 0) {
-      throw new RegistrationError('invalid_redirect_uri', `redirect_uris must be among the software statement's software_redirect_uris (not: ${stray.join(', ') || 'none given'})`);
+      throw new RegistrationError(
+        'invalid_redirect_uri',
+        `redirect_uris must be among the software statement's software_redirect_uris (not: ${stray.join(', ') || 'none given'})`,
+      );
     }
 
     const authMethod = String(c.token_endpoint_auth_method);
     if (!(SUPPORTED_AUTH_METHODS as readonly string[]).includes(authMethod)) {
-      throw new RegistrationError('invalid_client_metadata', `token_endpoint_auth_method ${authMethod} is not supported (${SUPPORTED_AUTH_METHODS.join(', ')})`);
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `token_endpoint_auth_method ${authMethod} is not supported (${SUPPORTED_AUTH_METHODS.join(', ')})`,
+      );
     }
     if (authMethod === 'tls_client_auth') {
       if (typeof c.tls_client_auth_subject_dn !== 'string') {
-        throw new RegistrationError('invalid_client_metadata', 'tls_client_auth_subject_dn is required with tls_client_auth');
+        throw new RegistrationError(
+          'invalid_client_metadata',
+          'tls_client_auth_subject_dn is required with tls_client_auth',
+        );
       }
       if (!subjectDnMatches(c.tls_client_auth_subject_dn, cert)) {
-        throw new RegistrationError('invalid_client_metadata', 'tls_client_auth_subject_dn does not match the transport certificate presented (RFC 4514 order expected)');
+        throw new RegistrationError(
+          'invalid_client_metadata',
+          'tls_client_auth_subject_dn does not match the transport certificate presented (RFC 4514 order expected)',
+        );
       }
     }
     const grantTypes = c.grant_types as string[];
     const badGrant = grantTypes.find((g) => !SUPPORTED_GRANT_TYPES.includes(g));
-    if (badGrant) throw new RegistrationError('invalid_client_metadata', `grant type ${badGrant} is not supported`);
+    if (badGrant)
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `grant type ${badGrant} is not supported`,
+      );
     const scopes = String(c.scope).split(' ').filter(Boolean);
     const badScope = scopes.find((s) => !SUPPORTED_SCOPES.includes(s));
-    if (badScope) throw new RegistrationError('invalid_client_metadata', `scope ${badScope} is not supported (${SUPPORTED_SCOPES.join(' ')})`);
+    if (badScope)
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `scope ${badScope} is not supported (${SUPPORTED_SCOPES.join(' ')})`,
+      );
 
     return {
       redirect_uris: redirectUris,
       token_endpoint_auth_method: authMethod,
-      ...(authMethod === 'private_key_jwt' ? { token_endpoint_auth_signing_alg: c.token_endpoint_auth_signing_alg ?? 'PS256' } : {}),
+      ...(authMethod === 'private_key_jwt'
+        ? { token_endpoint_auth_signing_alg: c.token_endpoint_auth_signing_alg ?? 'PS256' }
+        : {}),
       grant_types: grantTypes,
       response_types: (c.response_types as string[] | undefined) ?? ['code id_token'],
       scope: scopes.join(' '),
       application_type: c.application_type,
       id_token_signed_response_alg: c.id_token_signed_response_alg,
       request_object_signing_alg: c.request_object_signing_alg,
-      ...(typeof c.tls_client_auth_subject_dn === 'string' ? { tls_client_auth_subject_dn: c.tls_client_auth_subject_dn } : {}),
+      ...(typeof c.tls_client_auth_subject_dn === 'string'
+        ? { tls_client_auth_subject_dn: c.tls_client_auth_subject_dn }
+        : {}),
       tls_client_certificate_bound_access_tokens: true,
       software_id: softwareId,
       software_statement: c.software_statement,
@@ -179,18 +248,30 @@ export class RegistrationService {
     try {
       return await this.deps.signer.verifySsa(ssa);
     } catch (err) {
-      throw new RegistrationError('invalid_software_statement', `software_statement not verified with the directory's key: ${(err as Error).message}`);
+      throw new RegistrationError(
+        'invalid_software_statement',
+        `software_statement not verified with the directory's key: ${(err as Error).message}`,
+      );
     }
   }
 
   private enrolmentFor(ssa: JWTPayload) {
-    const ref = typeof ssa.software_jwks_endpoint === 'string' ? this.deps.urls.parseSoftwareJwks(ssa.software_jwks_endpoint) : undefined;
+    const ref =
+      typeof ssa.software_jwks_endpoint === 'string'
+        ? this.deps.urls.parseSoftwareJwks(ssa.software_jwks_endpoint)
+        : undefined;
     if (!ref || ref.softwareId !== ssa.software_id) {
-      throw new RegistrationError('invalid_software_statement', 'software_jwks_endpoint is not this directory\'s endpoint for the software statement');
+      throw new RegistrationError(
+        'invalid_software_statement',
+        "software_jwks_endpoint is not this directory's endpoint for the software statement",
+      );
     }
     const enrolment = this.deps.store.get(ref.organisationId, ref.softwareId);
     if (!enrolment || ssa.org_status !== 'Active') {
-      throw new RegistrationError('unapproved_software_statement', 'the software statement is not (or no longer) enrolled in the directory');
+      throw new RegistrationError(
+        'unapproved_software_statement',
+        'the software statement is not (or no longer) enrolled in the directory',
+      );
     }
     return enrolment;
   }

@@ -24,7 +24,9 @@ export class DirectoryUrls {
   parseSoftwareJwks(url: string): { organisationId: string; softwareId: string } | undefined {
     const prefix = `${this.base}/organisation/`;
     if (!url.startsWith(prefix)) return undefined;
-    const m = /^([0-9a-zA-Z]+)\/software-statement\/([0-9a-zA-Z]+)\/jwks$/.exec(url.slice(prefix.length));
+    const m = /^([0-9a-zA-Z]+)\/software-statement\/([0-9a-zA-Z]+)\/jwks$/.exec(
+      url.slice(prefix.length),
+    );
     return m ? { organisationId: m[1], softwareId: m[2] } : undefined;
   }
 }
@@ -43,7 +45,9 @@ export class DirectorySigner {
 
   publicJwks(): { keys: JWK[] } {
     const jwk = createPublicKey(this.privateKey).export({ format: 'jwk' });
-    return { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: this.kid, use: 'sig', alg: 'PS256' }] };
+    return {
+      keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: this.kid, use: 'sig', alg: 'PS256' }],
+    };
   }
 
   /** Claims follow the OB directory's SSA format (v3.x). */
@@ -84,7 +88,10 @@ export class DirectorySigner {
 
   /** Verifies an SSA signed by this directory; throws (jose errors) when it is not. */
   async verifySsa(ssa: string): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(ssa, createPublicKey(this.privateKey), { algorithms: ['PS256'], issuer: SSA_ISSUER });
+    const { payload } = await jwtVerify(ssa, createPublicKey(this.privateKey), {
+      algorithms: ['PS256'],
+      issuer: SSA_ISSUER,
+    });
     return payload;
   }
 }

@@ -33,10 +33,22 @@ export class DirectoryTokenService {
     private readonly tokenUrl: string,
   ) {}
 
-  async issue(form: Record<string, unknown>): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number; scope: string }> {
-    if (form.grant_type !== 'client_credentials') throw new DirectoryTokenError('unsupported_grant_type', 'grant_type must be client_credentials');
-    if (form.client_assertion_type !== CLIENT_ASSERTION_TYPE || typeof form.client_assertion !== 'string') {
-      throw new DirectoryTokenError('invalid_client', `private_key_jwt required (client_assertion_type ${CLIENT_ASSERTION_TYPE})`);
+  async issue(
+    form: Record<string, unknown>,
+  ): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number; scope: string }> {
+    if (form.grant_type !== 'client_credentials')
+      throw new DirectoryTokenError(
+        'unsupported_grant_type',
+        'grant_type must be client_credentials',
+      );
+    if (
+      form.client_assertion_type !== CLIENT_ASSERTION_TYPE ||
+      typeof form.client_assertion !== 'string'
+    ) {
+      throw new DirectoryTokenError(
+        'invalid_client',
+        `private_key_jwt required (client_assertion_type ${CLIENT_ASSERTION_TYPE})`,
+      );
     }
     const enrolment = this.enrolmentFor(form.client_assertion);
     try {
@@ -48,10 +60,16 @@ export class DirectoryTokenService {
         requiredClaims: ['exp', 'iat', 'jti'],
       });
     } catch (err) {
-      throw new DirectoryTokenError('invalid_client', `client_assertion rejected: ${(err as Error).message}`);
+      throw new DirectoryTokenError(
+        'invalid_client',
+        `client_assertion rejected: ${(err as Error).message}`,
+      );
     }
     if (typeof form.client_id === 'string' && form.client_id !== enrolment.softwareId) {
-      throw new DirectoryTokenError('invalid_client', 'client_id does not match the client_assertion issuer');
+      throw new DirectoryTokenError(
+        'invalid_client',
+        'client_id does not match the client_assertion issuer',
+      );
     }
     const token = randomBytes(32).toString('base64url');
     this.tokens.set(token, {
@@ -59,7 +77,10 @@ export class DirectoryTokenService {
       softwareId: enrolment.softwareId,
       expiresAt: Date.now() + TOKEN_TTL_SECONDS * 1000,
     });
-    const scope = typeof form.scope === 'string' && form.scope ? form.scope : 'ASPSPReadAccess TPPReadAccess AuthoritiesReadAccess';
+    const scope =
+      typeof form.scope === 'string' && form.scope
+        ? form.scope
+        : 'ASPSPReadAccess TPPReadAccess AuthoritiesReadAccess';
     return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope };
   }
 
@@ -78,7 +99,11 @@ export class DirectoryTokenService {
       throw new DirectoryTokenError('invalid_client', 'client_assertion is not a JWT');
     }
     const enrolment = typeof iss === 'string' ? this.store.findBySoftwareId(iss) : undefined;
-    if (!enrolment) throw new DirectoryTokenError('invalid_client', 'client_assertion iss is not an enrolled software statement');
+    if (!enrolment)
+      throw new DirectoryTokenError(
+        'invalid_client',
+        'client_assertion iss is not an enrolled software statement',
+      );
     return enrolment;
   }
 }

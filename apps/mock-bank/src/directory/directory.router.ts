@@ -35,7 +35,12 @@ export function directoryRouter({ store, signer, tokens, ledger }: DirectoryDeps
 
   router.post('/token', express.urlencoded({ extended: false }), async (req, res) => {
     if (!isMtlsAuthorized(req)) {
-      res.status(401).json({ error: 'invalid_client', error_description: 'a client certificate issued by the test CA is required' });
+      res
+        .status(401)
+        .json({
+          error: 'invalid_client',
+          error_description: 'a client certificate issued by the test CA is required',
+        });
       return;
     }
     try {
@@ -44,14 +49,19 @@ export function directoryRouter({ store, signer, tokens, ledger }: DirectoryDeps
       res.set('cache-control', 'no-store').json(token);
     } catch (err) {
       if (!(err instanceof DirectoryTokenError)) throw err;
-      res.status(err.error === 'invalid_client' ? 401 : 400).json({ error: err.error, error_description: err.message });
+      res
+        .status(err.error === 'invalid_client' ? 401 : 400)
+        .json({ error: err.error, error_description: err.message });
     }
   });
 
   router.get(`${SOFTWARE}/software-statement-assertion`, async (req, res) => {
     const { orgId, softwareId } = req.params;
     if (!tokens.authorises(bearerToken(req), orgId, softwareId)) {
-      res.status(401).set('www-authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid_token' });
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer error="invalid_token"')
+        .json({ error: 'invalid_token' });
       return;
     }
     const enrolment = store.get(orgId, softwareId);

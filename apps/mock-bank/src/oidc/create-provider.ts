@@ -6,8 +6,19 @@ import { subjectDnMatches } from '../tls/subject-dn';
 import type { PrivateJwk } from './bank-signing-key';
 import { createMemoryAdapter } from './memory-adapter';
 
-export const SUPPORTED_AUTH_METHODS = ['tls_client_auth', 'private_key_jwt', 'client_secret_basic', 'client_secret_post'] as const;
-export const SUPPORTED_SCOPES = ['openid', 'offline_access', 'accounts', 'payments', 'fundsconfirmations'];
+export const SUPPORTED_AUTH_METHODS = [
+  'tls_client_auth',
+  'private_key_jwt',
+  'client_secret_basic',
+  'client_secret_post',
+] as const;
+export const SUPPORTED_SCOPES = [
+  'openid',
+  'offline_access',
+  'accounts',
+  'payments',
+  'fundsconfirmations',
+];
 
 export interface ProviderOptions {
   issuer: string;
@@ -61,16 +72,30 @@ export function createProvider({ issuer, signingJwk, ledger }: ProviderOptions):
         selfSignedTlsClientAuth: false,
         getCertificate: (ctx: KoaContextWithOIDC) => peerCertificate(ctx.req),
         certificateAuthorized: tlsAuthorized,
-        certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) => {
+        certificateSubjectMatches: (
+          ctx: KoaContextWithOIDC,
+          property: string,
+          expected: string,
+        ) => {
           const cert = peerCertificate(ctx.req);
-          return property === 'tls_client_auth_subject_dn' && cert !== undefined && subjectDnMatches(expected, cert);
+          return (
+            property === 'tls_client_auth_subject_dn' &&
+            cert !== undefined &&
+            subjectDnMatches(expected, cert)
+          );
         },
       },
     },
     discovery: { registration_endpoint: `${issuer}/register` },
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) =>
+        `/interaction/${interaction.uid}`,
+    },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => ({
+      accountId: sub,
+      claims: async () => ({ sub }),
+    }),
     // FAPI access tokens are short-lived; the connector's token cache is tested against this.
     ttl: { ClientCredentials: 600, AccessToken: 600 },
   });

@@ -30,7 +30,10 @@ export function createMemoryAdapter(): AdapterConstructor {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      storage.set(this.key(id), { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
+      storage.set(this.key(id), {
+        payload,
+        expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
+      });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -46,7 +49,8 @@ export function createMemoryAdapter(): AdapterConstructor {
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
       for (const [key, entry] of storage) {
-        if (key.startsWith(`${this.model}:`) && entry.payload.userCode === userCode) return get(key);
+        if (key.startsWith(`${this.model}:`) && entry.payload.userCode === userCode)
+          return get(key);
       }
       return undefined;
     }

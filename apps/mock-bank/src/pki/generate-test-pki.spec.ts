@@ -64,7 +64,9 @@ describe('generateTestPki', () => {
     expect(pki.pem.tppSigningKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     const key = createPrivateKey(pki.pem.tppSigningKey);
     const fromKey = createPublicKey(key).export({ format: 'jwk' });
-    expect(new X509Certificate(pki.pem.tppSigning).publicKey.export({ format: 'jwk' })).toEqual(fromKey);
+    expect(new X509Certificate(pki.pem.tppSigning).publicKey.export({ format: 'jwk' })).toEqual(
+      fromKey,
+    );
     expect(rsaThumbprintKid(key)).toBe(pki.manifest.signingKid);
     expect(rsaThumbprintKid(pki.pem.directorySigningKey)).toBe(pki.manifest.directoryKid);
     expect((await stat(join(dir, pki.manifest.files.tppSigningKey))).mode & 0o077).toBe(0);

@@ -41,16 +41,25 @@ interface Issued {
  * certificates, the mock directory's signing key, and a transport certificate from another CA
  * for negative tests. Nothing here is secret beyond the test run; never commit the output.
  */
-export async function generateTestPki(outDir: string, opts: GenerateTestPkiOptions = {}): Promise<PkiManifest> {
+export async function generateTestPki(
+  outDir: string,
+  opts: GenerateTestPkiOptions = {},
+): Promise<PkiManifest> {
   const organisationId = opts.organisationId ?? randomOrganisationId();
   const softwareId = opts.softwareId ?? randomSoftwareId();
   const organisationName = opts.organisationName ?? 'OBC Test TPP';
-  const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + (opts.validityDays ?? 365) * 86_400_000) };
+  const validity = {
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + (opts.validityDays ?? 365) * 86_400_000),
+  };
 
   const ca = await createCa('OBC Test Root CA', validity);
   const otherCa = await createCa('OBC Untrusted Test CA', validity);
   const bankServer = await issue(ca, new x509.Name([{ [OID.CN]: ['localhost'] }]), validity, [
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
     new x509.ExtendedKeyUsageExtension([SERVER_AUTH_EKU]),
     new x509.SubjectAlternativeNameExtension([
       { type: 'dns', value: 'localhost' },
@@ -59,12 +68,18 @@ export async function generateTestPki(outDir: string, opts: GenerateTestPkiOptio
   ]);
   const tppName = tppSubject(organisationName, organisationId, softwareId);
   const transportExtensions = [
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
     new x509.ExtendedKeyUsageExtension([CLIENT_AUTH_EKU]),
   ];
   const tppTransport = await issue(ca, tppName, validity, transportExtensions);
   const tppSigning = await issue(ca, tppName, validity, [
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
+      true,
+    ),
   ]);
   const untrustedTransport = await issue(otherCa, tppName, validity, transportExtensions);
   const directoryKeys = await generateRsaKeys();
@@ -99,7 +114,11 @@ export async function generateTestPki(outDir: string, opts: GenerateTestPkiOptio
 }
 
 /** ASN.1 order C, O, organizationIdentifier, OU, CN (as in OB-issued certificates). */
-function tppSubject(organisationName: string, organisationId: string, softwareId: string): x509.Name {
+function tppSubject(
+  organisationName: string,
+  organisationId: string,
+  softwareId: string,
+): x509.Name {
   return new x509.Name([
     { [OID.C]: ['GB'] },
     { [OID.O]: [organisationName] },
@@ -123,24 +142,40 @@ function rfc4514(name: x509.Name): string {
 }
 
 function escapeDnValue(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return value
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 async function generateRsaKeys(): Promise<webcrypto.CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(RSA_ALG, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
+  return webcrypto.subtle.generateKey(RSA_ALG, true, [
+    'sign',
+    'verify',
+  ]) as Promise<webcrypto.CryptoKeyPair>;
 }
 
-async function createCa(commonName: string, validity: { notBefore: Date; notAfter: Date }): Promise<Issued> {
+async function createCa(
+  commonName: string,
+  validity: { notBefore: Date; notAfter: Date },
+): Promise<Issued> {
   const keys = await generateRsaKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: new x509.Name([{ [OID.C]: ['GB'] }, { [OID.O]: ['OBC Test'] }, { [OID.CN]: [commonName] }]),
+    name: new x509.Name([
+      { [OID.C]: ['GB'] },
+      { [OID.O]: ['OBC Test'] },
+      { [OID.CN]: [commonName] },
+    ]),
     ...validity,
     signingAlgorithm: RSA_ALG,
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -185,6 +220,9 @@ async function writeCert(dir: string, file: string, issued: Issued): Promise<voi
 
 async function writeKey(dir: string, file: string, keys: webcrypto.CryptoKeyPair): Promise<void> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const pem = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+  const pem = `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
   await writeFile(join(dir, file), pem, { mode: 0o600 });
 }

@@ -19,10 +19,13 @@ export async function loadTestPki(dir: string): Promise<LoadedPki> {
     throw new Error(
       `No test PKI at ${dir} (${(err as Error).message}). Generate one with ` +
         '`node dist/scripts/generate-test-pki.js --out <dir>` (npm run pki) and point MOCK_BANK_PKI_DIR at it.',
+      { cause: err },
     );
   }
   const entries = await Promise.all(
-    (Object.keys(manifest.files) as (keyof PkiFiles)[]).map(async (key) => [key, await readFile(join(dir, manifest.files[key]), 'utf8')] as const),
+    (Object.keys(manifest.files) as (keyof PkiFiles)[]).map(
+      async (key) => [key, await readFile(join(dir, manifest.files[key]), 'utf8')] as const,
+    ),
   );
   return { dir, manifest, pem: Object.fromEntries(entries) as PkiPems };
 }

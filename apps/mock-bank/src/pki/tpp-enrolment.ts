@@ -17,12 +17,26 @@ export function tppSigningJwks(pki: LoadedPki): PublicJwks {
   const cert = new X509Certificate(pki.pem.tppSigning);
   const jwk = cert.publicKey.export({ format: 'jwk' });
   return {
-    keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: pki.manifest.signingKid, use: 'sig', alg: 'PS256', x5c: [cert.raw.toString('base64')] }],
+    keys: [
+      {
+        kty: jwk.kty,
+        n: jwk.n,
+        e: jwk.e,
+        kid: pki.manifest.signingKid,
+        use: 'sig',
+        alg: 'PS256',
+        x5c: [cert.raw.toString('base64')],
+      },
+    ],
   };
 }
 
 /** Body for `POST /__admin/directory/software-statements` enrolling the PKI's TPP. */
-export function tppEnrolment(pki: LoadedPki, redirectUris: string[], roles: string[] = ['AISP', 'PISP', 'CBPII']) {
+export function tppEnrolment(
+  pki: LoadedPki,
+  redirectUris: string[],
+  roles: string[] = ['AISP', 'PISP', 'CBPII'],
+) {
   return {
     organisationId: pki.manifest.organisationId,
     organisationName: pki.manifest.organisationName,

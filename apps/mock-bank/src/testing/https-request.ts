@@ -22,13 +22,25 @@ export function httpsRequest(
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: init.method ?? 'GET', headers: init.headers, ca: tls.ca, cert: tls.cert, key: tls.key, agent: false },
+      {
+        method: init.method ?? 'GET',
+        headers: init.headers,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
         });
       },
     );

@@ -10,7 +10,8 @@ import { loadTestPki, type LoadedPki } from '../pki/load-test-pki';
 import { tppEnrolment } from '../pki/tpp-enrolment';
 import { httpsRequest, type TestTls } from './https-request';
 
-export const SPECS_DIR = process.env.MOCK_BANK_SPECS_DIR ?? resolve(__dirname, '../../../../../shared/ob-specs');
+export const SPECS_DIR =
+  process.env.MOCK_BANK_SPECS_DIR ?? resolve(__dirname, '../../../../../shared/ob-specs');
 export const REDIRECT_URI = 'https://tpp.example/callback';
 
 export interface TestBank {
@@ -49,23 +50,38 @@ export async function startTestBank(options: Partial<MockBankOptions> = {}): Pro
   };
 }
 
-export async function signWithTppKey(pki: LoadedPki, claims: Record<string, unknown>): Promise<string> {
+export async function signWithTppKey(
+  pki: LoadedPki,
+  claims: Record<string, unknown>,
+): Promise<string> {
   const key = await importPKCS8(pki.pem.tppSigningKey, 'PS256');
-  return new SignJWT(claims).setProtectedHeader({ alg: 'PS256', kid: pki.manifest.signingKid, typ: 'JWT' }).sign(key);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'PS256', kid: pki.manifest.signingKid, typ: 'JWT' })
+    .sign(key);
 }
 
 export async function fetchSsa(t: TestBank, adminToken?: string): Promise<string> {
   const res = await httpsRequest(`${t.bank.url}/__admin/directory/ssa`, t.noCert, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}) },
-    body: JSON.stringify({ organisationId: t.pki.manifest.organisationId, softwareId: t.pki.manifest.softwareId }),
+    headers: {
+      'content-type': 'application/json',
+      ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}),
+    },
+    body: JSON.stringify({
+      organisationId: t.pki.manifest.organisationId,
+      softwareId: t.pki.manifest.softwareId,
+    }),
   });
   if (res.status !== 200) throw new Error(`SSA fetch failed: ${res.status} ${res.text}`);
   return res.text;
 }
 
 /** OBClientRegistration1 claims for the test TPP, overridable per test. */
-export function registrationClaims(t: TestBank, ssa: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function registrationClaims(
+  t: TestBank,
+  ssa: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return {
     iss: t.pki.manifest.softwareId,
@@ -88,6 +104,15 @@ export function registrationClaims(t: TestBank, ssa: string, overrides: Record<s
   };
 }
 
-export async function register(t: TestBank, jwt: string, tls: TestTls = t.mtls, contentType = 'application/jwt') {
-  return httpsRequest(`${t.bank.url}/register`, tls, { method: 'POST', headers: { 'content-type': contentType }, body: jwt });
+export async function register(
+  t: TestBank,
+  jwt: string,
+  tls: TestTls = t.mtls,
+  contentType = 'application/jwt',
+) {
+  return httpsRequest(`${t.bank.url}/register`, tls, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: jwt,
+  });
 }

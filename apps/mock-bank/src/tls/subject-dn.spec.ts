@@ -8,7 +8,9 @@ import { certificateSubject, parseRfc4514, subjectDnMatches } from './subject-dn
 
 describe('parseRfc4514', () => {
   it('maps names and dotted OIDs to OIDs and unescapes values', () => {
-    expect(parseRfc4514('CN=a\\,b,organizationIdentifier=PSDGB-OB-1, 2.5.4.97=x,OID.2.5.4.10=O\\2C Ltd')).toEqual([
+    expect(
+      parseRfc4514('CN=a\\,b,organizationIdentifier=PSDGB-OB-1, 2.5.4.97=x,OID.2.5.4.10=O\\2C Ltd'),
+    ).toEqual([
       { oid: '2.5.4.3', value: 'a,b' },
       { oid: '2.5.4.97', value: 'PSDGB-OB-1' },
       { oid: '2.5.4.97', value: 'x' },
@@ -41,7 +43,13 @@ describe('subjectDnMatches', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('reads the certificate subject in RFC 4514 order', () => {
-    expect(certificateSubject(cert).map((a) => a.oid)).toEqual(['2.5.4.3', '2.5.4.11', '2.5.4.97', '2.5.4.10', '2.5.4.6']);
+    expect(certificateSubject(cert).map((a) => a.oid)).toEqual([
+      '2.5.4.3',
+      '2.5.4.11',
+      '2.5.4.97',
+      '2.5.4.10',
+      '2.5.4.6',
+    ]);
   });
 
   it('matches the manifest DN with the OID or the name for organizationIdentifier', () => {
@@ -60,5 +68,8 @@ describe('subjectDnMatches', () => {
 });
 
 function parseOrderReversed(dn: string): string {
-  return dn.split(/(?<!\\),/).reverse().join(',');
+  return dn
+    .split(/(?<!\\),/)
+    .reverse()
+    .join(',');
 }

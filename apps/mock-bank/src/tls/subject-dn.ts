@@ -123,5 +123,8 @@ export function subjectDnMatches(expectedDn: string, cert: X509Certificate): boo
     return false;
   }
   const actual = certificateSubject(cert);
-  return expected.length === actual.length && expected.every((a, k) => a.oid === actual[k].oid && a.value === actual[k].value);
+  return (
+    expected.length === actual.length &&
+    expected.every((a, k) => a.oid === actual[k].oid && a.value === actual[k].value)
+  );
 }

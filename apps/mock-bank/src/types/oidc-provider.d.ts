@@ -70,6 +70,8 @@ declare module 'oidc-provider' {
   }
 
   export const errors: {
-    InvalidClientMetadata: new (description: string) => Error & { error: string; error_description: string };
+    InvalidClientMetadata: new (
+      description: string,
+    ) => Error & { error: string; error_description: string };
   };
 }
