@@ -48,7 +48,9 @@ async function main(): Promise<void> {
     const ledger = await bank.ledger();
     out('');
     out('The bank saw (its ledger):');
-    for (const [name, count] of Object.entries(ledger.counts)) out(`   ${name}: ${count}`);
+    const c = ledger.counts;
+    out(`   DCR registrations: ${c.registrations}, GET /register: ${c.registerReads}`);
+    out(`   token grants: ${Object.entries(c.tokenGrants).map(([g, n]) => `${g} ×${n}`).join(', ') || 'none'}`);
     out('');
     out(`Registered with the mock bank as client ${result.externalApiId}; no bank token or secret left the connector.`);
   } catch (error) {

@@ -23,12 +23,22 @@ export interface MockBankHandle {
   port: number;
   /** GET the admin ledger (registrations, token grants...). */
   ledger(): Promise<MockBankLedger>;
+  /** Every token, client secret and SSA the bank and its directory issued (test-only admin route). */
+  issuedSecrets(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
 export interface MockBankLedger {
-  counts: Record<string, number>;
-  events: { type: string; [k: string]: unknown }[];
+  counts: {
+    registrations: number;
+    registrationRejections: number;
+    registerReads: number;
+    registerUpdates: number;
+    registerDeletes: number;
+    tokenGrants: Record<string, number>;
+    tokenGrantsByClient: Record<string, Record<string, number>>;
+  };
+  events: { type: string; clientId?: string; grantType?: string; error?: string }[];
 }
 
 export interface ConnectorHandle {
@@ -94,6 +104,8 @@ export async function startMockBank(pki: LoadedPki, options: { echo?: boolean; e
     url,
     port: Number(match[2]),
     ledger: async () => (await mockBankFetch(pki, `${url}/__admin/ledger`)) as MockBankLedger,
+    issuedSecrets: async () =>
+      ((await mockBankFetch(pki, `${url}/__admin/issued-secrets`)) as { secrets: { value: string }[] }).secrets.map((s) => s.value),
     stop: () => proc.stop(),
   };
 }

@@ -36,6 +36,10 @@ export function adminRouter({ ledger, store, signer, urls, adminToken }: AdminDe
     res.json(ledger.snapshot());
   });
 
+  router.get('/issued-secrets', (_req, res) => {
+    res.json({ secrets: ledger.issuedSecrets() });
+  });
+
   router.post('/reset', (_req, res) => {
     ledger.reset();
     res.status(204).end();

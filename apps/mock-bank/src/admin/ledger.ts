@@ -33,6 +33,19 @@ export interface LedgerSnapshot {
 /** What the bank saw, for tests and the demo to assert on (e.g. "the token was cached"). */
 export class Ledger {
   private events: LedgerEvent[] = [];
+  /**
+   * Every credential the bank or directory handed out (tokens, client secrets, SSAs), so tests can
+   * prove none of them reaches the connector's database or logs in clear. Test-only, like /__admin.
+   */
+  private issued: { kind: string; value: string }[] = [];
+
+  recordIssued(kind: string, value: unknown): void {
+    if (typeof value === 'string' && value.length > 0) this.issued.push({ kind, value });
+  }
+
+  issuedSecrets(): { kind: string; value: string }[] {
+    return [...this.issued];
+  }
 
   record(event: Omit<LedgerEvent, 'at'>): void {
     this.events.push({ ...event, at: new Date().toISOString() });
@@ -40,6 +53,7 @@ export class Ledger {
 
   reset(): void {
     this.events = [];
+    this.issued = [];
   }
 
   snapshot(): LedgerSnapshot {

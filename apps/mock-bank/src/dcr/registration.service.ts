@@ -52,6 +52,7 @@ export class RegistrationService {
       clientId,
       softwareId: String(client.software_id),
     });
+    this.deps.ledger.recordIssued('client_secret', client.client_secret);
     return toResponse(client);
   }
 

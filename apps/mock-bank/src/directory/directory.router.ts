@@ -46,6 +46,7 @@ export function directoryRouter({ store, signer, tokens, ledger }: DirectoryDeps
     try {
       const token = await tokens.issue((req.body ?? {}) as Record<string, unknown>);
       ledger.record({ type: 'directory.token' });
+      ledger.recordIssued('directory_access_token', (token as { access_token?: unknown }).access_token);
       res.set('cache-control', 'no-store').json(token);
     } catch (err) {
       if (!(err instanceof DirectoryTokenError)) throw err;
@@ -70,7 +71,9 @@ export function directoryRouter({ store, signer, tokens, ledger }: DirectoryDeps
       return;
     }
     ledger.record({ type: 'directory.ssa', softwareId });
-    res.type('application/jwt').send(await signer.issueSsa(enrolment));
+    const ssa = await signer.issueSsa(enrolment);
+    ledger.recordIssued('software_statement', ssa);
+    res.type('application/jwt').send(ssa);
   });
 
   return router;

@@ -43,6 +43,7 @@ declare module 'oidc-provider' {
   }
 
   export interface KoaContextWithOIDC {
+    body?: unknown;
     req: IncomingMessage;
     res: ServerResponse;
     socket: Socket;

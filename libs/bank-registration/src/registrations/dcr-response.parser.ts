@@ -9,12 +9,15 @@ export interface ParsedRegistration {
   clientIdIssuedAt: number | null;
   tokenEndpointAuthMethod: string | null;
   scopes: string[] | null;
-  /** The response as the bank sent it, without client_secret and registration_access_token. */
+  /** The response as the bank sent it, without client_secret, registration_access_token and software_statement. */
   stored: Record<string, unknown>;
 }
 
-/** Members that are credentials: kept encrypted in their own columns, never in the stored response. */
-export const SECRET_RESPONSE_MEMBERS = ['client_secret', 'registration_access_token'] as const;
+/**
+ * Members that are credentials: kept encrypted in their own columns (the SSA with its software
+ * statement), never in the stored or returned response.
+ */
+export const SECRET_RESPONSE_MEMBERS = ['client_secret', 'registration_access_token', 'software_statement'] as const;
 
 function optionalString(body: Record<string, unknown>, member: string): string | null {
   const value = body[member];

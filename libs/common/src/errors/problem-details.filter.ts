@@ -70,6 +70,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (exception.bank) doc.bank = exception.bank;
       return doc;
     }
+    if (exception instanceof HttpException && isBodyParserError(exception.cause)) {
+      return this.toProblem(exception.cause);
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const [code, title] = CODE_BY_STATUS[status] ?? [status >= 500 ? 'internal/error' : 'request/error', 'Error'];
