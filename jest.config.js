@@ -27,7 +27,9 @@ const moduleNameMapper = {
 const base = {
   rootDir: __dirname,
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|oidc-provider|uid|file-type|load-esm|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|@borewit|quick-lru|nanoid|@koa|koa|eta|got|oidc-token-hash|@peculiar)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|jose|oidc-provider|uid|file-type|load-esm|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|@borewit|quick-lru|nanoid|@koa|koa|eta|got|oidc-token-hash|@peculiar)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testEnvironment: 'node',
@@ -39,7 +41,10 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts', '<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      testMatch: [
+        '<rootDir>/test/integration/**/*.int-spec.ts',
+        '<rootDir>/{apps,libs}/**/*.int-spec.ts',
+      ],
     },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],

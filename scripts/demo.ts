@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { JourneyError, JourneyStep, registrationJourney } from '../test/support/journeys';
-import { createPki, enrolTpp, REPO_ROOT, startConnector, startMockBank } from '../test/support/sandbox';
+import {
+  createPki,
+  enrolTpp,
+  REPO_ROOT,
+  startConnector,
+  startMockBank,
+} from '../test/support/sandbox';
 
 /**
  * `npm run demo`: the connector against the bundled mock bank on an embedded SQLite file,
@@ -14,8 +20,20 @@ const out = (line = ''): void => void process.stdout.write(line + '\n');
 function describe(step: JourneyStep): string {
   const b = step.body;
   const pick = (...keys: string[]): string =>
-    keys.filter((k) => b[k] !== undefined && b[k] !== null).map((k) => `${k}=${typeof b[k] === 'object' ? JSON.stringify(b[k]) : String(b[k])}`).join(', ');
-  return pick('id', 'subjectDn', 'keyId', 'softwareId', 'bankProfile', 'externalApiId', 'tokenEndpointAuthMethod', 'scopes');
+    keys
+      .filter((k) => b[k] !== undefined && b[k] !== null)
+      .map((k) => `${k}=${typeof b[k] === 'object' ? JSON.stringify(b[k]) : String(b[k])}`)
+      .join(', ');
+  return pick(
+    'id',
+    'subjectDn',
+    'keyId',
+    'softwareId',
+    'bankProfile',
+    'externalApiId',
+    'tokenEndpointAuthMethod',
+    'scopes',
+  );
 }
 
 async function main(): Promise<void> {
@@ -32,8 +50,16 @@ async function main(): Promise<void> {
   const bank = await startMockBank(pki, { echo: verbose });
   await enrolTpp(pki, bank, [redirectUri]);
   out(`• Mock bank up at ${bank.url}; the TPP is enrolled in its mock Open Banking directory`);
-  const connector = await startConnector({ pki, bank, apiKey, sqlitePath: join(dir, 'connector.sqlite'), echo: verbose });
-  out(`• Connector up at ${connector.url} on SQLite (data/demo/connector.sqlite), migrations applied`);
+  const connector = await startConnector({
+    pki,
+    bank,
+    apiKey,
+    sqlitePath: join(dir, 'connector.sqlite'),
+    echo: verbose,
+  });
+  out(
+    `• Connector up at ${connector.url} on SQLite (data/demo/connector.sqlite), migrations applied`,
+  );
   out(`  API key for this run: ${apiKey}`);
   out(`  try: curl -H 'Authorization: Bearer ${apiKey}' ${connector.url}/v1/manage/bank-profiles`);
   out('');
@@ -50,9 +76,17 @@ async function main(): Promise<void> {
     out('The bank saw (its ledger):');
     const c = ledger.counts;
     out(`   DCR registrations: ${c.registrations}, GET /register: ${c.registerReads}`);
-    out(`   token grants: ${Object.entries(c.tokenGrants).map(([g, n]) => `${g} ×${n}`).join(', ') || 'none'}`);
+    out(
+      `   token grants: ${
+        Object.entries(c.tokenGrants)
+          .map(([g, n]) => `${g} ×${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
     out('');
-    out(`Registered with the mock bank as client ${result.externalApiId}; no bank token or secret left the connector.`);
+    out(
+      `Registered with the mock bank as client ${result.externalApiId}; no bank token or secret left the connector.`,
+    );
   } catch (error) {
     failed = true;
     if (error instanceof JourneyError) {
@@ -61,7 +95,7 @@ async function main(): Promise<void> {
     } else {
       out(`✗ ${(error as Error).message}`);
     }
-    if (!verbose) out('  (run `node dist/scripts/demo.js --verbose` to see both services\' logs)');
+    if (!verbose) out("  (run `node dist/scripts/demo.js --verbose` to see both services' logs)");
   } finally {
     await connector.stop();
     await bank.stop();

@@ -6,7 +6,16 @@ import { Client } from 'pg';
 import { LoadedPki } from '../../apps/mock-bank/src/pki';
 import { registrationJourney, RegistrationJourneyResult } from '../support/journeys';
 import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
-import { ConnectorHandle, createPki, enrolTpp, MockBankHandle, runMigrations, startConnector, startMockBank, connectorEnvironment } from '../support/sandbox';
+import {
+  ConnectorHandle,
+  createPki,
+  enrolTpp,
+  MockBankHandle,
+  runMigrations,
+  startConnector,
+  startMockBank,
+  connectorEnvironment,
+} from '../support/sandbox';
 
 jest.setTimeout(120_000);
 
@@ -33,7 +42,9 @@ describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
     const apiKey = randomBytes(24).toString('base64url');
     const encryptionKey = randomBytes(32).toString('base64');
     // PostgreSQL does not migrate on start: run the migration command first, as the Helm Job does.
-    await runMigrations(connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }));
+    await runMigrations(
+      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
+    );
     connector = await startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey });
     journey = await registrationJourney(connector.api, pki, { redirectUri: REDIRECT });
   });
@@ -48,30 +59,47 @@ describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
   it('registers by DCR and reads the registration back with a client-credentials token', async () => {
     expect(journey.steps.map((s) => s.status)).toEqual([201, 201, 201, 201, 200]);
     const registration = journey.steps[3].body;
-    expect(registration).toMatchObject({ bankProfile: 'mock-bank', tokenEndpointAuthMethod: 'tls_client_auth' });
+    expect(registration).toMatchObject({
+      bankProfile: 'mock-bank',
+      tokenEndpointAuthMethod: 'tls_client_auth',
+    });
     expect(typeof registration.externalApiId).toBe('string');
-    expect(registration.externalApiResponse).toMatchObject({ client_id: registration.externalApiId });
+    expect(registration.externalApiResponse).toMatchObject({
+      client_id: registration.externalApiId,
+    });
     expect(JSON.stringify(registration)).not.toMatch(/client_secret"|registration_access_token"/);
     const { counts } = await bank.ledger();
     expect(counts.registrations).toBe(1);
-    expect(counts.tokenGrantsByClient[String(registration.externalApiId)]).toEqual({ client_credentials: 1 });
+    expect(counts.tokenGrantsByClient[String(registration.externalApiId)]).toEqual({
+      client_credentials: 1,
+    });
     expect(counts.registerReads).toBe(1);
     // A second read reuses the cached client-credentials token.
-    const again = await connector.api.get(`/v1/manage/bank-registrations/${journey.bankRegistrationId}`);
+    const again = await connector.api.get(
+      `/v1/manage/bank-registrations/${journey.bankRegistrationId}`,
+    );
     expect(again.status).toBe(200);
     const after = (await bank.ledger()).counts;
     expect(after.registerReads).toBe(2);
-    expect(after.tokenGrantsByClient[String(registration.externalApiId)]).toEqual({ client_credentials: 1 });
+    expect(after.tokenGrantsByClient[String(registration.externalApiId)]).toEqual({
+      client_credentials: 1,
+    });
   });
 
   it('answers with x-request-id and refuses callers without an API key', async () => {
-    const anonymous = await connector.api.withApiKey(undefined).get('/v1/manage/bank-registrations');
+    const anonymous = await connector.api
+      .withApiKey(undefined)
+      .get('/v1/manage/bank-registrations');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(anonymous.body).toMatchObject({ status: 401, code: 'auth/invalid-api-key' });
-    const wrong = await connector.api.withApiKey('not-a-configured-key-000000').get('/v1/manage/bank-registrations');
+    const wrong = await connector.api
+      .withApiKey('not-a-configured-key-000000')
+      .get('/v1/manage/bank-registrations');
     expect(wrong.status).toBe(401);
-    const ok = await connector.api.get('/v1/manage/bank-registrations', { 'x-request-id': 'trace-123' });
+    const ok = await connector.api.get('/v1/manage/bank-registrations', {
+      'x-request-id': 'trace-123',
+    });
     expect(ok.headers.get('x-request-id')).toBe('trace-123');
     const live = await connector.api.withApiKey(undefined).get('/health/ready');
     expect(live.status).toBe(200);
@@ -83,7 +111,12 @@ describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
       await client.connect();
       try {
         const out: Record<string, number> = {};
-        for (const table of ['obwac_certificate', 'obseal_certificate', 'software_statement', 'bank_registration']) {
+        for (const table of [
+          'obwac_certificate',
+          'obseal_certificate',
+          'software_statement',
+          'bank_registration',
+        ]) {
           const r = await client.query<{ n: string }>(`select count(*) as n from ${table}`);
           out[table] = Number(r.rows[0].n);
         }
@@ -102,7 +135,13 @@ describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
     });
 
     it('malformed JSON', async () => {
-      const res = await connector.api.request('POST', '/v1/manage/software-statements', undefined, {}, '{"organisationId": ');
+      const res = await connector.api.request(
+        'POST',
+        '/v1/manage/software-statements',
+        undefined,
+        {},
+        '{"organisationId": ',
+      );
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/problem\+json/);
       expect(res.body).toMatchObject({ code: 'request/malformed-body' });
@@ -157,7 +196,10 @@ describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
         defaultRedirectUri: 'https://not-in-the-ssa.example/cb',
       });
       expect(res.status).toBeGreaterThanOrEqual(400);
-      const problem = res.body as { code: string; bank?: { status: number; body: { error?: string } } };
+      const problem = res.body as {
+        code: string;
+        bank?: { status: number; body: { error?: string } };
+      };
       expect(problem.code).toBe('bank/request-rejected');
       expect(problem.bank?.status).toBe(400);
       expect(problem.bank?.body.error).toBe('invalid_redirect_uri');

@@ -20,11 +20,19 @@ export class ConnectorApiClient {
     return this.request<T>('GET', path, undefined, headers);
   }
 
-  post<T = unknown>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  post<T = unknown>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return this.request<T>('POST', path, body, headers);
   }
 
-  put<T = unknown>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  put<T = unknown>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return this.request<T>('PUT', path, body, headers);
   }
 

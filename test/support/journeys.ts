@@ -62,22 +62,37 @@ export async function registrationJourney(
   options: RegistrationJourneyOptions,
 ): Promise<RegistrationJourneyResult> {
   const steps: JourneyStep[] = [];
-  const file = (name: string): { source: 'file'; name: string } => ({ source: 'file', name: join(pki.dir, name) });
+  const file = (name: string): { source: 'file'; name: string } => ({
+    source: 'file',
+    name: join(pki.dir, name),
+  });
 
-  const obwac = await expectStatus(steps, 'Register the OBWAC transport certificate', 'POST', '/v1/manage/obwac-certificates',
+  const obwac = await expectStatus(
+    steps,
+    'Register the OBWAC transport certificate',
+    'POST',
+    '/v1/manage/obwac-certificates',
     api.post('/v1/manage/obwac-certificates', {
       certificatePem: pki.pem.tppTransport,
       privateKey: file(pki.manifest.files.tppTransportKey),
       reference: 'demo transport certificate',
-    }), 201);
+    }),
+    201,
+  );
 
-  const obseal = await expectStatus(steps, 'Register the OBSeal signing key', 'POST', '/v1/manage/obseal-certificates',
+  const obseal = await expectStatus(
+    steps,
+    'Register the OBSeal signing key',
+    'POST',
+    '/v1/manage/obseal-certificates',
     api.post('/v1/manage/obseal-certificates', {
       keyId: pki.manifest.signingKid,
       privateKey: file(pki.manifest.files.tppSigningKey),
       certificatePem: pki.pem.tppSigning,
       reference: 'demo signing key',
-    }), 201);
+    }),
+    201,
+  );
 
   const statementBody: Record<string, unknown> = {
     organisationId: pki.manifest.organisationId,
@@ -88,19 +103,37 @@ export async function registrationJourney(
     defaultRedirectUri: options.redirectUri,
     redirectUris: [options.redirectUri],
   };
-  if (options.ssaFile) statementBody.softwareStatementAssertion = { source: 'file', name: options.ssaFile };
-  const statement = await expectStatus(steps, 'Create the software statement', 'POST', '/v1/manage/software-statements',
-    api.post('/v1/manage/software-statements', statementBody), 201);
+  if (options.ssaFile)
+    statementBody.softwareStatementAssertion = { source: 'file', name: options.ssaFile };
+  const statement = await expectStatus(
+    steps,
+    'Create the software statement',
+    'POST',
+    '/v1/manage/software-statements',
+    api.post('/v1/manage/software-statements', statementBody),
+    201,
+  );
 
-  const registration = await expectStatus(steps, 'Register with the bank (UK DCR over mTLS)', 'POST', '/v1/manage/bank-registrations',
+  const registration = await expectStatus(
+    steps,
+    'Register with the bank (UK DCR over mTLS)',
+    'POST',
+    '/v1/manage/bank-registrations',
     api.post('/v1/manage/bank-registrations', {
       bankProfile: options.bankProfile ?? 'mock-bank',
       softwareStatementId: statement.id,
-    }), 201);
+    }),
+    201,
+  );
 
-  await expectStatus(steps, 'Read the registration back from the bank (client-credentials token)', 'GET',
+  await expectStatus(
+    steps,
+    'Read the registration back from the bank (client-credentials token)',
+    'GET',
     `/v1/manage/bank-registrations/${String(registration.id)}`,
-    api.get(`/v1/manage/bank-registrations/${String(registration.id)}`), 200);
+    api.get(`/v1/manage/bank-registrations/${String(registration.id)}`),
+    200,
+  );
 
   return {
     steps,

@@ -61,12 +61,20 @@ export function startProcess(options: StartOptions): RunningProcess {
             resolve(match);
           } else if (exited) {
             cleanup();
-            reject(new Error(`${options.name} exited (${exited.code ?? exited.signal}) before ${pattern}:\n${tail(buffer)}`));
+            reject(
+              new Error(
+                `${options.name} exited (${exited.code ?? exited.signal}) before ${pattern}:\n${tail(buffer)}`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`${options.name}: timed out after ${timeoutMs} ms waiting for ${pattern}:\n${tail(buffer)}`));
+          reject(
+            new Error(
+              `${options.name}: timed out after ${timeoutMs} ms waiting for ${pattern}:\n${tail(buffer)}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = (): void => {
           clearTimeout(timer);

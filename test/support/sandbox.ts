@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateTestPki, loadTestPki, LoadedPki, tppEnrolment } from '../../apps/mock-bank/src/pki';
+import {
+  generateTestPki,
+  loadTestPki,
+  LoadedPki,
+  tppEnrolment,
+} from '../../apps/mock-bank/src/pki';
 import { ConnectorApiClient } from './api-client';
 import { RunningProcess, startProcess } from './processes';
 
@@ -10,12 +15,13 @@ export const REPO_ROOT = findRepoRoot();
 
 function findRepoRoot(): string {
   let dir = __dirname;
-  while (!require('node:fs').existsSync(join(dir, 'package.json'))) dir = resolve(dir, '..');
+  while (!existsSync(join(dir, 'package.json'))) dir = resolve(dir, '..');
   return dir;
 }
 
 export const DIST = join(REPO_ROOT, 'dist');
-export const SPECS_DIR = process.env.OBC_SPECS_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'ob-specs');
+export const SPECS_DIR =
+  process.env.OBC_SPECS_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'ob-specs');
 
 export interface MockBankHandle {
   process: RunningProcess;
@@ -51,7 +57,11 @@ export interface ConnectorHandle {
 }
 
 /** Trust the test CA for calls this process makes to the mock bank (admin, ledger). */
-async function mockBankFetch(pki: LoadedPki, url: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
+async function mockBankFetch(
+  pki: LoadedPki,
+  url: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<unknown> {
   const https = await import('node:https');
   return new Promise((resolvePromise, reject) => {
     const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
@@ -60,13 +70,16 @@ async function mockBankFetch(pki: LoadedPki, url: string, init: { method?: strin
       {
         method: init.method ?? 'GET',
         ca: pki.pem.ca,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        headers: payload
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+          : {},
       },
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString('utf8')));
         res.on('end', () => {
-          if ((res.statusCode ?? 500) >= 300) reject(new Error(`${init.method ?? 'GET'} ${url} → ${res.statusCode}: ${text}`));
+          if ((res.statusCode ?? 500) >= 300)
+            reject(new Error(`${init.method ?? 'GET'} ${url} → ${res.statusCode}: ${text}`));
           else resolvePromise(text ? JSON.parse(text) : undefined);
         });
       },
@@ -83,7 +96,10 @@ export async function createPki(dir: string): Promise<LoadedPki> {
   return loadTestPki(dir);
 }
 
-export async function startMockBank(pki: LoadedPki, options: { echo?: boolean; env?: Record<string, string> } = {}): Promise<MockBankHandle> {
+export async function startMockBank(
+  pki: LoadedPki,
+  options: { echo?: boolean; env?: Record<string, string> } = {},
+): Promise<MockBankHandle> {
   const proc = startProcess({
     name: 'mock-bank',
     command: process.execPath,
@@ -105,13 +121,21 @@ export async function startMockBank(pki: LoadedPki, options: { echo?: boolean; e
     port: Number(match[2]),
     ledger: async () => (await mockBankFetch(pki, `${url}/__admin/ledger`)) as MockBankLedger,
     issuedSecrets: async () =>
-      ((await mockBankFetch(pki, `${url}/__admin/issued-secrets`)) as { secrets: { value: string }[] }).secrets.map((s) => s.value),
+      (
+        (await mockBankFetch(pki, `${url}/__admin/issued-secrets`)) as {
+          secrets: { value: string }[];
+        }
+      ).secrets.map((s) => s.value),
     stop: () => proc.stop(),
   };
 }
 
 /** Enrols the PKI's TPP in the mock directory, as a TPP would in the real OB directory. */
-export async function enrolTpp(pki: LoadedPki, bank: MockBankHandle, redirectUris: string[]): Promise<void> {
+export async function enrolTpp(
+  pki: LoadedPki,
+  bank: MockBankHandle,
+  redirectUris: string[],
+): Promise<void> {
   await mockBankFetch(pki, `${bank.url}/__admin/directory/software-statements`, {
     method: 'POST',
     body: tppEnrolment(pki, redirectUris),
@@ -131,7 +155,9 @@ export interface ConnectorStartOptions {
 }
 
 /** The environment that points the connector at the mock bank (its profile, CA and directory). */
-export function connectorEnvironment(options: ConnectorStartOptions & { apiKey: string; encryptionKey: string }): Record<string, string> {
+export function connectorEnvironment(
+  options: ConnectorStartOptions & { apiKey: string; encryptionKey: string },
+): Record<string, string> {
   const bankUrl = options.bank.url;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -174,7 +200,14 @@ export async function startConnector(options: ConnectorStartOptions): Promise<Co
   });
   const match = await proc.waitFor(/connector listening on (http:\/\/[^:"]+:(\d+))/, 60_000);
   const url = `http://127.0.0.1:${match[2]}`;
-  return { process: proc, url, apiKey, env, api: new ConnectorApiClient(url, apiKey), stop: () => proc.stop() };
+  return {
+    process: proc,
+    url,
+    apiKey,
+    env,
+    api: new ConnectorApiClient(url, apiKey),
+    stop: () => proc.stop(),
+  };
 }
 
 /** Runs a migration command the same way the image's Job does. */

@@ -14,12 +14,21 @@ async function bootstrap(): Promise<void> {
   const config = app.get(ConnectorConfig);
   await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address() as { port: number } | null;
-  app.get(Logger).log(`connector listening on http://${config.server.host}:${address?.port ?? config.server.port}`);
+  app
+    .get(Logger)
+    .log(
+      `connector listening on http://${config.server.host}:${address?.port ?? config.server.port}`,
+    );
 }
 
 bootstrap().catch((error: unknown) => {
   // Configuration and start-up errors carry operator-facing messages; print them plainly.
-  const message = error instanceof ConfigValidationError ? error.message : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigValidationError
+      ? error.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
   console.error(`connector failed to start: ${message}`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ export const connectorMigrations = [...persistenceMigrations, ...bankRegistratio
 
 function migrationTimestamp(migration: { name: string }): number {
   const match = /(\d{13})$/.exec(migration.name) ?? /^(\d{13})/.exec(migration.name);
-  if (!match) throw new Error(`migration class ${migration.name} must end with a 13-digit timestamp`);
+  if (!match)
+    throw new Error(`migration class ${migration.name} must end with a 13-digit timestamp`);
   return Number(match[1]);
 }

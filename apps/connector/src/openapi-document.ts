@@ -9,7 +9,11 @@ import { CONNECTOR_VERSION } from './version';
  * modules are scanned but no provider runs, so no database, configuration or bank is needed.
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
-  const app = await NestFactory.create(AppModule.forRoot({ env: {} }), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot({ env: {} }), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   configureApp(app);
   const document = buildOpenApiDocument(app, CONNECTOR_VERSION);
   await app.close();

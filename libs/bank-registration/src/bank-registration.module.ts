@@ -3,7 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ObsealCertificateEntity } from './certificates/obseal-certificate.entity';
 import { ObsealCertificateService } from './certificates/obseal-certificate.service';
 import { ObsealCertificatesController } from './certificates/obseal-certificates.controller';
-import { ObsealCertificateRepository, ObwacCertificateRepository } from './certificates/certificate.repository';
+import {
+  ObsealCertificateRepository,
+  ObwacCertificateRepository,
+} from './certificates/certificate.repository';
 import { ObwacCertificateEntity } from './certificates/obwac-certificate.entity';
 import { ObwacCertificateService } from './certificates/obwac-certificate.service';
 import { ObwacCertificatesController } from './certificates/obwac-certificates.controller';
@@ -31,9 +34,19 @@ import { SsaDirectoryClient } from './software-statements/ssa-directory.client';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ObwacCertificateEntity, ObsealCertificateEntity, SoftwareStatementEntity, BankRegistrationEntity]),
+    TypeOrmModule.forFeature([
+      ObwacCertificateEntity,
+      ObsealCertificateEntity,
+      SoftwareStatementEntity,
+      BankRegistrationEntity,
+    ]),
   ],
-  controllers: [ObwacCertificatesController, ObsealCertificatesController, SoftwareStatementsController, BankRegistrationsController],
+  controllers: [
+    ObwacCertificatesController,
+    ObsealCertificatesController,
+    SoftwareStatementsController,
+    BankRegistrationsController,
+  ],
   providers: [
     ObwacCertificateRepository,
     ObsealCertificateRepository,

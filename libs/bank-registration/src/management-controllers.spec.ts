@@ -46,7 +46,11 @@ function registrationRow(): BankRegistrationEntity {
 describe('management controllers (validation and shape)', () => {
   let app: INestApplication;
   const registrations = strictMock<BankRegistrationService>({
-    create: jest.fn(async () => ({ row: registrationRow(), replayed: false, interactionId: 'ia-1' })),
+    create: jest.fn(async () => ({
+      row: registrationRow(),
+      replayed: false,
+      interactionId: 'ia-1',
+    })),
     list: jest.fn(async () => [registrationRow()]),
   });
   const management = strictMock<RegistrationManagementService>({
@@ -73,7 +77,12 @@ describe('management controllers (validation and shape)', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      controllers: [ObwacCertificatesController, ObsealCertificatesController, SoftwareStatementsController, BankRegistrationsController],
+      controllers: [
+        ObwacCertificatesController,
+        ObsealCertificatesController,
+        SoftwareStatementsController,
+        BankRegistrationsController,
+      ],
       providers: [
         { provide: BankRegistrationService, useValue: registrations },
         { provide: RegistrationManagementService, useValue: management },
@@ -101,7 +110,13 @@ describe('management controllers (validation and shape)', () => {
       .send({ ...validRegistration, scopes: ['openid', 'accounts'] })
       .expect(201);
     expect(registrations.create).toHaveBeenCalledWith(
-      expect.objectContaining({ bankProfile: 'mock-bank', softwareStatementId: SS_ID, scopes: ['openid', 'accounts'], externalApiId: null, createdBy: 'anonymous' }),
+      expect.objectContaining({
+        bankProfile: 'mock-bank',
+        softwareStatementId: SS_ID,
+        scopes: ['openid', 'accounts'],
+        externalApiId: null,
+        createdBy: 'anonymous',
+      }),
       'key-abc',
     );
     expect(res.headers['x-fapi-interaction-id']).toBe('ia-1');
@@ -125,21 +140,45 @@ describe('management controllers (validation and shape)', () => {
   it.each([
     ['an unknown field', { ...validRegistration, clientSecret: 'inline' }, 'clientSecret'],
     ['a missing bankProfile', { softwareStatementId: SS_ID }, 'bankProfile'],
-    ['a non-UUID software statement id', { ...validRegistration, softwareStatementId: 'x' }, 'softwareStatementId'],
-    ['an inline secret instead of a SecretRef', { ...validRegistration, externalApiId: 'c', externalApiSecret: 'plain' }, 'externalApiSecret'],
-    ['a SecretRef with an unknown source', { ...validRegistration, externalApiId: 'c', externalApiSecret: { source: 'vault', name: 'x' } }, 'externalApiSecret.source'],
+    [
+      'a non-UUID software statement id',
+      { ...validRegistration, softwareStatementId: 'x' },
+      'softwareStatementId',
+    ],
+    [
+      'an inline secret instead of a SecretRef',
+      { ...validRegistration, externalApiId: 'c', externalApiSecret: 'plain' },
+      'externalApiSecret',
+    ],
+    [
+      'a SecretRef with an unknown source',
+      {
+        ...validRegistration,
+        externalApiId: 'c',
+        externalApiSecret: { source: 'vault', name: 'x' },
+      },
+      'externalApiSecret.source',
+    ],
     ['a scope with a space', { ...validRegistration, scopes: ['openid accounts'] }, 'scopes'],
   ])('rejects %s with 400 naming the field', async (_label, body, field) => {
-    const res = await request(app.getHttpServer()).post('/v1/manage/bank-registrations').send(body).expect(400);
+    const res = await request(app.getHttpServer())
+      .post('/v1/manage/bank-registrations')
+      .send(body)
+      .expect(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     expect(registrations.create).not.toHaveBeenCalled();
   });
 
   it('passes the exclude header to GET and DELETE', async () => {
-    await request(app.getHttpServer()).get(`/v1/manage/bank-registrations/${REG_ID}`).set('x-exclude-external-api-operation', 'true').expect(200);
+    await request(app.getHttpServer())
+      .get(`/v1/manage/bank-registrations/${REG_ID}`)
+      .set('x-exclude-external-api-operation', 'true')
+      .expect(200);
     expect(management.read).toHaveBeenCalledWith(REG_ID, true);
-    await request(app.getHttpServer()).delete(`/v1/manage/bank-registrations/${REG_ID}`).expect(204);
+    await request(app.getHttpServer())
+      .delete(`/v1/manage/bank-registrations/${REG_ID}`)
+      .expect(204);
     expect(management.remove).toHaveBeenCalledWith(REG_ID, false);
   });
 
@@ -150,19 +189,37 @@ describe('management controllers (validation and shape)', () => {
   });
 
   it('OBWAC: requires a SecretRef private key and returns the reference, not a key', async () => {
-    await request(app.getHttpServer()).post('/v1/manage/obwac-certificates').send({ certificatePem: 'PEM' }).expect(400);
+    await request(app.getHttpServer())
+      .post('/v1/manage/obwac-certificates')
+      .send({ certificatePem: 'PEM' })
+      .expect(400);
     const res = await request(app.getHttpServer())
       .post('/v1/manage/obwac-certificates')
       .send({ certificatePem: 'PEM', privateKey: { source: 'env', name: 'K' }, reference: 'mine' })
       .expect(201);
-    expect(obwac.register).toHaveBeenCalledWith({ certificatePem: 'PEM', privateKey: { source: 'env', name: 'K' }, reference: 'mine', createdBy: 'anonymous' });
-    expect(res.body).toMatchObject({ subjectDn: 'CN=x', notAfter: '2027-01-01T00:00:00.000Z', privateKey: { source: 'env', name: 'K' } });
+    expect(obwac.register).toHaveBeenCalledWith({
+      certificatePem: 'PEM',
+      privateKey: { source: 'env', name: 'K' },
+      reference: 'mine',
+      createdBy: 'anonymous',
+    });
+    expect(res.body).toMatchObject({
+      subjectDn: 'CN=x',
+      notAfter: '2027-01-01T00:00:00.000Z',
+      privateKey: { source: 'env', name: 'K' },
+    });
   });
 
   it('software statements: rejects a missing sandboxEnvironment and a non-URL redirect', async () => {
     const res = await request(app.getHttpServer())
       .post('/v1/manage/software-statements')
-      .send({ organisationId: 'org1', softwareId: 'soft1', obwacCertificateId: SS_ID, obsealCertificateId: SS_ID, defaultRedirectUri: 'not a url' })
+      .send({
+        organisationId: 'org1',
+        softwareId: 'soft1',
+        obwacCertificateId: SS_ID,
+        obsealCertificateId: SS_ID,
+        defaultRedirectUri: 'not a url',
+      })
       .expect(400);
     const fields = (res.body.errors as Array<{ field: string }>).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['sandboxEnvironment', 'defaultRedirectUri']));

@@ -71,13 +71,10 @@ export function adminRouter({ ledger, store, signer, urls, adminToken }: AdminDe
         ? store.get(organisationId, softwareId)
         : undefined;
     if (!enrolment) {
-      res
-        .status(404)
-        .json({
-          error: 'not_found',
-          error_description:
-            'no software statement enrolled for that organisationId and softwareId',
-        });
+      res.status(404).json({
+        error: 'not_found',
+        error_description: 'no software statement enrolled for that organisationId and softwareId',
+      });
       return;
     }
     res.type('application/jwt').send(await signer.issueSsa(enrolment));

@@ -20,12 +20,10 @@ export function registrationRouter(
   router.post('/register', jwtBody, async (req, res) => {
     const cert = peerCertificate(req);
     if (!isMtlsAuthorized(req) || !cert) {
-      res
-        .status(401)
-        .json({
-          error: 'invalid_client',
-          error_description: 'registration requires a client certificate issued by the test CA',
-        });
+      res.status(401).json({
+        error: 'invalid_client',
+        error_description: 'registration requires a client certificate issued by the test CA',
+      });
       return;
     }
     await answer(res, ledger, 201, () => service.register(jwtOf(req), cert));

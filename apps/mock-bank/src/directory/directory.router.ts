@@ -35,18 +35,19 @@ export function directoryRouter({ store, signer, tokens, ledger }: DirectoryDeps
 
   router.post('/token', express.urlencoded({ extended: false }), async (req, res) => {
     if (!isMtlsAuthorized(req)) {
-      res
-        .status(401)
-        .json({
-          error: 'invalid_client',
-          error_description: 'a client certificate issued by the test CA is required',
-        });
+      res.status(401).json({
+        error: 'invalid_client',
+        error_description: 'a client certificate issued by the test CA is required',
+      });
       return;
     }
     try {
       const token = await tokens.issue((req.body ?? {}) as Record<string, unknown>);
       ledger.record({ type: 'directory.token' });
-      ledger.recordIssued('directory_access_token', (token as { access_token?: unknown }).access_token);
+      ledger.recordIssued(
+        'directory_access_token',
+        (token as { access_token?: unknown }).access_token,
+      );
       res.set('cache-control', 'no-store').json(token);
     } catch (err) {
       if (!(err instanceof DirectoryTokenError)) throw err;

@@ -108,7 +108,8 @@ export function createProvider({ issuer, signingJwk, ledger }: ProviderOptions):
       grantType: typeof grantType === 'string' ? grantType : 'unknown',
     });
     const body = (ctx.body ?? {}) as Record<string, unknown>;
-    for (const kind of ['access_token', 'refresh_token', 'id_token']) ledger.recordIssued(kind, body[kind]);
+    for (const kind of ['access_token', 'refresh_token', 'id_token'])
+      ledger.recordIssued(kind, body[kind]);
   });
   return provider;
 }

@@ -29,13 +29,20 @@ describe('certificate inspector', () => {
 
   it('takes the organisation id from OU, else organizationIdentifier, else none', async () => {
     expect(organisationIdOf((await makeCertificate()).certificatePem)).toBe('0015800001041RbAAI');
-    expect(organisationIdOf((await makeCertificate('C=GB, 2.5.4.97=PSDGB-FCA-123456, CN=x')).certificatePem)).toBe('PSDGB-FCA-123456');
+    expect(
+      organisationIdOf(
+        (await makeCertificate('C=GB, 2.5.4.97=PSDGB-FCA-123456, CN=x')).certificatePem,
+      ),
+    ).toBe('PSDGB-FCA-123456');
     expect(organisationIdOf((await makeCertificate('CN=plain')).certificatePem)).toBeNull();
   });
 
   it('computes notAfter and the sha256 fingerprint', async () => {
     const notAfter = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
-    const { certificatePem } = await makeCertificate('CN=x', { notBefore: new Date(Date.now() - 1000), notAfter });
+    const { certificatePem } = await makeCertificate('CN=x', {
+      notBefore: new Date(Date.now() - 1000),
+      notAfter,
+    });
     const cert = parseCertificate(certificatePem);
     const facts = certificateFacts(cert, certificatePem);
     expect(facts.notAfter.toISOString()).toBe(notAfter.toISOString());
@@ -51,10 +58,15 @@ describe('certificate inspector', () => {
   });
 
   it('rejects unparseable PEM and expired certificates with stable codes', async () => {
-    expect(() => parseCertificate('-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----')).toThrow(
-      expect.objectContaining({ code: 'certificate/invalid-pem', kind: 'validation' }),
+    expect(() =>
+      parseCertificate('-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----'),
+    ).toThrow(expect.objectContaining({ code: 'certificate/invalid-pem', kind: 'validation' }));
+    const { certificatePem } = await makeCertificate('CN=old', {
+      notBefore: new Date(Date.now() - 7_200_000),
+      notAfter: new Date(Date.now() - 3_600_000),
+    });
+    expect(() => assertNotExpired(parseCertificate(certificatePem), new Date())).toThrow(
+      expect.objectContaining({ code: 'certificate/expired' }),
     );
-    const { certificatePem } = await makeCertificate('CN=old', { notBefore: new Date(Date.now() - 7_200_000), notAfter: new Date(Date.now() - 3_600_000) });
-    expect(() => assertNotExpired(parseCertificate(certificatePem), new Date())).toThrow(expect.objectContaining({ code: 'certificate/expired' }));
   });
 });

@@ -17,7 +17,12 @@ export interface CertificateFacts {
 }
 
 export function invalidPemError(detail: string): DomainError {
-  return new DomainError('certificate/invalid-pem', 'validation', 'The certificate PEM cannot be parsed', { detail });
+  return new DomainError(
+    'certificate/invalid-pem',
+    'validation',
+    'The certificate PEM cannot be parsed',
+    { detail },
+  );
 }
 
 export function parseCertificate(pem: string): X509Certificate {
@@ -41,9 +46,13 @@ export function parsePrivateKey(pem: string, code: string): KeyObject {
 /** Relative distinguished names in certificate (ASN.1) order, values unescaped. */
 function subjectRdns(pem: string): Array<Array<[string, string]>> {
   const cert = new PeculiarCertificate(pem);
-  return cert.subjectName.toJSON().map((rdn) =>
-    Object.entries(rdn).flatMap(([type, values]) => values.map((v): [string, string] => [type, v])),
-  );
+  return cert.subjectName
+    .toJSON()
+    .map((rdn) =>
+      Object.entries(rdn).flatMap(([type, values]) =>
+        values.map((v): [string, string] => [type, v]),
+      ),
+    );
 }
 
 /** RFC 4514 section 2.4 escaping of an attribute value. */
@@ -64,7 +73,10 @@ export function formatSubjectDn(pem: string, format: SubjectDnFormat = 'oid'): s
     .map((rdn) =>
       rdn
         .map(([type, value]) => {
-          const name = type === ORGANIZATION_IDENTIFIER_OID && format === 'string' ? 'organizationIdentifier' : type;
+          const name =
+            type === ORGANIZATION_IDENTIFIER_OID && format === 'string'
+              ? 'organizationIdentifier'
+              : type;
           return `${name}=${escapeDnValue(value)}`;
         })
         .join('+'),

@@ -7,7 +7,10 @@ import { ObwacCertificateEntity } from './obwac-certificate.entity';
 
 @Injectable()
 export class ObwacCertificateRepository {
-  constructor(@InjectRepository(ObwacCertificateEntity) private readonly rows: Repository<ObwacCertificateEntity>) {}
+  constructor(
+    @InjectRepository(ObwacCertificateEntity)
+    private readonly rows: Repository<ObwacCertificateEntity>,
+  ) {}
 
   async add(row: ObwacCertificateEntity): Promise<ObwacCertificateEntity> {
     return this.rows.save(row);
@@ -25,7 +28,10 @@ export class ObwacCertificateRepository {
 
 @Injectable()
 export class ObsealCertificateRepository {
-  constructor(@InjectRepository(ObsealCertificateEntity) private readonly rows: Repository<ObsealCertificateEntity>) {}
+  constructor(
+    @InjectRepository(ObsealCertificateEntity)
+    private readonly rows: Repository<ObsealCertificateEntity>,
+  ) {}
 
   async add(row: ObsealCertificateEntity): Promise<ObsealCertificateEntity> {
     return this.rows.save(row);

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Clock, DomainError, NotFoundError, RandomSource } from '@obc/common';
 import { SecretRef, SecretResolver } from '@obc/config';
 import { toSecretRef } from '../shared/secret-ref-columns';
-import { assertNotExpired, keyMatchesCertificate, parseCertificate, parsePrivateKey } from './certificate-inspector';
+import {
+  assertNotExpired,
+  keyMatchesCertificate,
+  parseCertificate,
+  parsePrivateKey,
+} from './certificate-inspector';
 import { ObsealCertificateRepository } from './certificate.repository';
 import { ObsealCertificateEntity } from './obseal-certificate.entity';
 
@@ -33,14 +38,23 @@ export class ObsealCertificateService {
 
   async register(input: RegisterObsealCertificate): Promise<ObsealCertificateEntity> {
     // The key is checked even without a certificate: a wrong reference should fail now, not at DCR.
-    const key = parsePrivateKey(await this.secrets.resolve(input.privateKey), `${RESOURCE}/invalid-key`);
+    const key = parsePrivateKey(
+      await this.secrets.resolve(input.privateKey),
+      `${RESOURCE}/invalid-key`,
+    );
     if (input.certificatePem !== null) {
       const cert = parseCertificate(input.certificatePem);
       assertNotExpired(cert, this.clock.now());
       if (!keyMatchesCertificate(cert, key)) {
-        throw new DomainError(`${RESOURCE}/key-mismatch`, 'validation', 'The private key does not match the certificate', {
-          detail: "The key referenced by privateKey is not the private key of the certificate's public key.",
-        });
+        throw new DomainError(
+          `${RESOURCE}/key-mismatch`,
+          'validation',
+          'The private key does not match the certificate',
+          {
+            detail:
+              "The key referenced by privateKey is not the private key of the certificate's public key.",
+          },
+        );
       }
     }
     const row = new ObsealCertificateEntity();
@@ -76,7 +90,9 @@ export class ObsealCertificateService {
   }
 
   async signingKeyFor(row: ObsealCertificateEntity): Promise<SigningKeyMaterial> {
-    const privateKeyPem = await this.secrets.resolve(toSecretRef(row.privateKeySource, row.privateKeyName));
+    const privateKeyPem = await this.secrets.resolve(
+      toSecretRef(row.privateKeySource, row.privateKeyName),
+    );
     return { kid: row.keyId, privateKeyPem };
   }
 }

@@ -1,7 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Caller, CallerIdentity } from '@obc/common';
-import { CreateObsealCertificateDto, ObsealCertificateResponseDto } from './dto/obseal-certificate.dto';
+import {
+  CreateObsealCertificateDto,
+  ObsealCertificateResponseDto,
+} from './dto/obseal-certificate.dto';
 import { ObsealCertificateService } from './obseal-certificate.service';
 
 @ApiTags('Management: certificates')
@@ -11,9 +21,15 @@ export class ObsealCertificatesController {
   constructor(private readonly certificates: ObsealCertificateService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add an OBSeal signing key (and optionally its certificate); the key is referenced, never stored.' })
+  @ApiOperation({
+    summary:
+      'Add an OBSeal signing key (and optionally its certificate); the key is referenced, never stored.',
+  })
   @ApiCreatedResponse({ type: ObsealCertificateResponseDto })
-  async create(@Body() body: CreateObsealCertificateDto, @Caller() caller: CallerIdentity): Promise<ObsealCertificateResponseDto> {
+  async create(
+    @Body() body: CreateObsealCertificateDto,
+    @Caller() caller: CallerIdentity,
+  ): Promise<ObsealCertificateResponseDto> {
     const row = await this.certificates.register({
       keyId: body.keyId,
       privateKey: { source: body.privateKey.source, name: body.privateKey.name },

@@ -35,11 +35,20 @@ export class ObwacCertificateService {
   async register(input: RegisterObwacCertificate): Promise<ObwacCertificateEntity> {
     const cert = parseCertificate(input.certificatePem);
     assertNotExpired(cert, this.clock.now());
-    const key = parsePrivateKey(await this.secrets.resolve(input.privateKey), `${RESOURCE}/invalid-key`);
+    const key = parsePrivateKey(
+      await this.secrets.resolve(input.privateKey),
+      `${RESOURCE}/invalid-key`,
+    );
     if (!keyMatchesCertificate(cert, key)) {
-      throw new DomainError(`${RESOURCE}/key-mismatch`, 'validation', 'The private key does not match the certificate', {
-        detail: "The key referenced by privateKey is not the private key of the certificate's public key.",
-      });
+      throw new DomainError(
+        `${RESOURCE}/key-mismatch`,
+        'validation',
+        'The private key does not match the certificate',
+        {
+          detail:
+            "The key referenced by privateKey is not the private key of the certificate's public key.",
+        },
+      );
     }
     const facts = certificateFacts(cert, input.certificatePem);
     const row = new ObwacCertificateEntity();
@@ -80,7 +89,9 @@ export class ObwacCertificateService {
 
   /** The mTLS identity for bank calls: the certificate with its key resolved (never stored). */
   async transportFor(row: ObwacCertificateEntity): Promise<BankTransport> {
-    const privateKeyPem = await this.secrets.resolve(toSecretRef(row.privateKeySource, row.privateKeyName));
+    const privateKeyPem = await this.secrets.resolve(
+      toSecretRef(row.privateKeySource, row.privateKeyName),
+    );
     return { id: row.id, certificatePem: row.certificatePem, privateKeyPem };
   }
 }

@@ -1,7 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Caller, CallerIdentity } from '@obc/common';
-import { CreateObwacCertificateDto, ObwacCertificateResponseDto } from './dto/obwac-certificate.dto';
+import {
+  CreateObwacCertificateDto,
+  ObwacCertificateResponseDto,
+} from './dto/obwac-certificate.dto';
 import { ObwacCertificateService } from './obwac-certificate.service';
 
 @ApiTags('Management: certificates')
@@ -11,9 +21,15 @@ export class ObwacCertificatesController {
   constructor(private readonly certificates: ObwacCertificateService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add an OBWAC (transport) certificate; its private key is referenced and checked to match.' })
+  @ApiOperation({
+    summary:
+      'Add an OBWAC (transport) certificate; its private key is referenced and checked to match.',
+  })
   @ApiCreatedResponse({ type: ObwacCertificateResponseDto })
-  async create(@Body() body: CreateObwacCertificateDto, @Caller() caller: CallerIdentity): Promise<ObwacCertificateResponseDto> {
+  async create(
+    @Body() body: CreateObwacCertificateDto,
+    @Caller() caller: CallerIdentity,
+  ): Promise<ObwacCertificateResponseDto> {
     const row = await this.certificates.register({
       certificatePem: body.certificatePem,
       privateKey: { source: body.privateKey.source, name: body.privateKey.name },

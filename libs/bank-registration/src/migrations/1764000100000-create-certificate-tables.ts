@@ -18,7 +18,12 @@ export class CreateCertificateTables1764000100000 implements MigrationInterface 
           new TableColumn({ name: 'certificatePem', type: t.text }),
           ...privateKeyRef(),
           new TableColumn({ name: 'subjectDn', type: 'varchar', length: '1024' }),
-          new TableColumn({ name: 'organisationId', type: 'varchar', length: '256', isNullable: true }),
+          new TableColumn({
+            name: 'organisationId',
+            type: 'varchar',
+            length: '256',
+            isNullable: true,
+          }),
           new TableColumn({ name: 'notAfter', type: t.timestamp }),
           new TableColumn({ name: 'fingerprint', type: 'varchar', length: '64' }),
         ],

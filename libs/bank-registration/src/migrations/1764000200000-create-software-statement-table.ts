@@ -24,8 +24,16 @@ export class CreateSoftwareStatementTable1764000200000 implements MigrationInter
         ],
         // Certificates are soft-deleted, never removed, so the references stay valid.
         foreignKeys: [
-          { columnNames: ['obwacCertificateId'], referencedTableName: 'obwac_certificate', referencedColumnNames: ['id'] },
-          { columnNames: ['obsealCertificateId'], referencedTableName: 'obseal_certificate', referencedColumnNames: ['id'] },
+          {
+            columnNames: ['obwacCertificateId'],
+            referencedTableName: 'obwac_certificate',
+            referencedColumnNames: ['id'],
+          },
+          {
+            columnNames: ['obsealCertificateId'],
+            referencedTableName: 'obseal_certificate',
+            referencedColumnNames: ['id'],
+          },
         ],
       }),
     );

@@ -12,9 +12,18 @@ export class CreateBankRegistrationTable1764000300000 implements MigrationInterf
         columns: [
           ...baseColumns(queryRunner),
           new TableColumn({ name: 'bankProfile', type: 'varchar', length: '128' }),
-          new TableColumn({ name: 'softwareStatementId', type: t.uuid, length: t.uuid === 'uuid' ? undefined : '36' }),
+          new TableColumn({
+            name: 'softwareStatementId',
+            type: t.uuid,
+            length: t.uuid === 'uuid' ? undefined : '36',
+          }),
           new TableColumn({ name: 'status', type: 'varchar', length: '16' }),
-          new TableColumn({ name: 'externalApiId', type: 'varchar', length: '256', isNullable: true }),
+          new TableColumn({
+            name: 'externalApiId',
+            type: 'varchar',
+            length: '256',
+            isNullable: true,
+          }),
           new TableColumn({ name: 'clientSecret', type: t.text, isNullable: true }),
           new TableColumn({ name: 'registrationAccessToken', type: t.text, isNullable: true }),
           new TableColumn({ name: 'tokenEndpointAuthMethod', type: 'varchar', length: '32' }),
@@ -23,12 +32,21 @@ export class CreateBankRegistrationTable1764000300000 implements MigrationInterf
           new TableColumn({ name: 'defaultRedirectUri', type: 'varchar', length: '2048' }),
           new TableColumn({ name: 'registrationMode', type: 'varchar', length: '16' }),
           new TableColumn({ name: 'externalApiResponse', type: t.json, isNullable: true }),
-          new TableColumn({ name: 'idempotencyKey', type: 'varchar', length: '256', isNullable: true }),
+          new TableColumn({
+            name: 'idempotencyKey',
+            type: 'varchar',
+            length: '256',
+            isNullable: true,
+          }),
           new TableColumn({ name: 'requestHash', type: 'varchar', length: '64', isNullable: true }),
           new TableColumn({ name: 'dcrJti', type: 'varchar', length: '36', isNullable: true }),
         ],
         foreignKeys: [
-          { columnNames: ['softwareStatementId'], referencedTableName: 'software_statement', referencedColumnNames: ['id'] },
+          {
+            columnNames: ['softwareStatementId'],
+            referencedTableName: 'software_statement',
+            referencedColumnNames: ['id'],
+          },
         ],
       }),
     );

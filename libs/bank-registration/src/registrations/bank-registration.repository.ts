@@ -8,12 +8,19 @@ import { BankRegistrationEntity } from './bank-registration.entity';
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: unknown } | undefined;
-  return driverError?.code === '23505' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/i.test(error.message);
+  return (
+    driverError?.code === '23505' ||
+    driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/i.test(error.message)
+  );
 }
 
 @Injectable()
 export class BankRegistrationRepository {
-  constructor(@InjectRepository(BankRegistrationEntity) private readonly rows: Repository<BankRegistrationEntity>) {}
+  constructor(
+    @InjectRepository(BankRegistrationEntity)
+    private readonly rows: Repository<BankRegistrationEntity>,
+  ) {}
 
   /** A new row (fresh id): a second row with the same idempotency key fails the unique index. */
   async add(row: BankRegistrationEntity): Promise<BankRegistrationEntity> {

@@ -46,17 +46,29 @@ function setup(profile = testProfile()) {
   const repo = strictMock<BankRegistrationRepository>({
     add: jest.fn(async (row: BankRegistrationEntity) => {
       if (row.idempotencyKey && stored.some((r) => r.idempotencyKey === row.idempotencyKey)) {
-        throw new QueryFailedError('INSERT', [], Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }));
+        throw new QueryFailedError(
+          'INSERT',
+          [],
+          Object.assign(new Error('UNIQUE constraint failed'), {
+            code: 'SQLITE_CONSTRAINT_UNIQUE',
+          }),
+        );
       }
       stored.push({ ...row, created: NOW } as BankRegistrationEntity);
       return row;
     }),
     saveChanges: jest.fn(async (row: BankRegistrationEntity) => row),
-    findByIdempotencyKey: jest.fn(async (key: string) => stored.find((r) => r.idempotencyKey === key) ?? null),
+    findByIdempotencyKey: jest.fn(
+      async (key: string) => stored.find((r) => r.idempotencyKey === key) ?? null,
+    ),
     discardPending: jest.fn(async () => undefined),
   });
-  const statements = strictMock<SoftwareStatementService>({ getReferenced: jest.fn(async () => statement) });
-  const sessions = strictMock<BankSessionFactory>({ configuredProfile: jest.fn(() => profile as ConfiguredBankProfile) });
+  const statements = strictMock<SoftwareStatementService>({
+    getReferenced: jest.fn(async () => statement),
+  });
+  const sessions = strictMock<BankSessionFactory>({
+    configuredProfile: jest.fn(() => profile as ConfiguredBankProfile),
+  });
   const registrar = strictMock<DcrRegistrar>({
     register: jest.fn(async (row: BankRegistrationEntity) => {
       row.status = 'registered';
@@ -64,10 +76,22 @@ function setup(profile = testProfile()) {
       row.externalApiResponse = { client_id: 'client-1' };
       return { row, interactionId: 'ia-1' };
     }),
-    encrypt: jest.fn(async (_id: string, column: string, plain: string) => `enc:${column}:${plain}`),
+    encrypt: jest.fn(
+      async (_id: string, column: string, plain: string) => `enc:${column}:${plain}`,
+    ),
   });
-  const secrets = strictMock<SecretResolver>({ resolve: jest.fn(async (ref: { name: string }) => `value-of-${ref.name}`) });
-  const service = new BankRegistrationService(repo, statements, sessions, registrar, secrets, clock, random);
+  const secrets = strictMock<SecretResolver>({
+    resolve: jest.fn(async (ref: { name: string }) => `value-of-${ref.name}`),
+  });
+  const service = new BankRegistrationService(
+    repo,
+    statements,
+    sessions,
+    registrar,
+    secrets,
+    clock,
+    random,
+  );
   return { service, repo, registrar, secrets, stored };
 }
 
@@ -87,13 +111,21 @@ describe('BankRegistrationService.create', () => {
     });
     expect(row.dcrJti).toMatch(/^[0-9a-f-]{36}$/);
     expect(repo.add).toHaveBeenCalledTimes(1);
-    expect(outcome).toMatchObject({ replayed: false, interactionId: 'ia-1', row: { externalApiId: 'client-1', status: 'registered' } });
+    expect(outcome).toMatchObject({
+      replayed: false,
+      interactionId: 'ia-1',
+      row: { externalApiId: 'client-1', status: 'registered' },
+    });
   });
 
   it('stores nothing when the bank rejects the registration', async () => {
     const { service, repo, registrar } = setup();
     const rejection = new BankCallError('bank/request-rejected', 'unprocessable', 'rejected', {
-      status: 400, endpoint: '/register', method: 'POST', interactionId: 'i', body: { error: 'invalid_client_metadata' },
+      status: 400,
+      endpoint: '/register',
+      method: 'POST',
+      interactionId: 'i',
+      body: { error: 'invalid_client_metadata' },
     });
     registrar.register.mockRejectedValueOnce(rejection);
     await expect(service.create(request(), null)).rejects.toBe(rejection);
@@ -103,7 +135,11 @@ describe('BankRegistrationService.create', () => {
   it('imports an existing client: no DCR call, secrets resolved and encrypted', async () => {
     const { service, registrar, stored } = setup();
     const outcome = await service.create(
-      request({ externalApiId: 'portal-client', externalApiSecret: { source: 'env', name: 'SECRET' }, registrationAccessToken: { source: 'env', name: 'RAT' } }),
+      request({
+        externalApiId: 'portal-client',
+        externalApiSecret: { source: 'env', name: 'SECRET' },
+        registrationAccessToken: { source: 'env', name: 'RAT' },
+      }),
       null,
     );
     expect(registrar.register).not.toHaveBeenCalled();
@@ -120,7 +156,10 @@ describe('BankRegistrationService.create', () => {
 
   it('refuses DCR for a manual-registration profile', async () => {
     const { service, registrar } = setup(testProfile({}, { mode: 'manual' }));
-    await expect(service.create(request(), null)).rejects.toMatchObject({ code: 'bank-registration/dcr-not-supported', kind: 'validation' });
+    await expect(service.create(request(), null)).rejects.toMatchObject({
+      code: 'bank-registration/dcr-not-supported',
+      kind: 'validation',
+    });
     expect(registrar.register).not.toHaveBeenCalled();
   });
 
@@ -130,7 +169,11 @@ describe('BankRegistrationService.create', () => {
       registrar.register.mockImplementationOnce(async (row: BankRegistrationEntity) => {
         // The pending row is already stored when the bank is called.
         expect(stored).toHaveLength(1);
-        expect(stored[0]).toMatchObject({ status: 'pending', idempotencyKey: 'k1', requestHash: requestHash(request()) });
+        expect(stored[0]).toMatchObject({
+          status: 'pending',
+          idempotencyKey: 'k1',
+          requestHash: requestHash(request()),
+        });
         row.status = 'registered';
         row.externalApiId = 'client-1';
         return { row, interactionId: 'ia' };
@@ -153,7 +196,10 @@ describe('BankRegistrationService.create', () => {
     it('answers 422 idempotency/key-reused for the same key with another body', async () => {
       const { service, registrar } = setup();
       await service.create(request(), 'k1');
-      await expect(service.create(request({ scopes: ['openid'] }), 'k1')).rejects.toMatchObject({ code: 'idempotency/key-reused', kind: 'unprocessable' });
+      await expect(service.create(request({ scopes: ['openid'] }), 'k1')).rejects.toMatchObject({
+        code: 'idempotency/key-reused',
+        kind: 'unprocessable',
+      });
       expect(registrar.register).toHaveBeenCalledTimes(1);
     });
 
@@ -169,29 +215,49 @@ describe('BankRegistrationService.create', () => {
         created: new Date(NOW.getTime() - 1000),
       });
       stored.push(pending);
-      await expect(service.create(request(), 'k2')).rejects.toMatchObject({ code: 'idempotency/in-progress', kind: 'conflict' });
+      await expect(service.create(request(), 'k2')).rejects.toMatchObject({
+        code: 'idempotency/in-progress',
+        kind: 'conflict',
+      });
       expect(registrar.register).not.toHaveBeenCalled();
 
       pending.created = new Date(NOW.getTime() - PENDING_IN_FLIGHT_MS - 1);
       const outcome = await service.create(request(), 'k2');
       expect(registrar.register).toHaveBeenCalledTimes(1);
-      expect(registrar.register.mock.calls[0][0]).toMatchObject({ id: pending.id, dcrJti: '66666666-6666-4666-8666-666666666666' });
+      expect(registrar.register.mock.calls[0][0]).toMatchObject({
+        id: pending.id,
+        dcrJti: '66666666-6666-4666-8666-666666666666',
+      });
       expect(outcome.row.status).toBe('registered');
     });
 
     it('frees the key when the bank rejects the registration', async () => {
       const { service, repo, registrar } = setup();
       registrar.register.mockRejectedValueOnce(
-        new BankCallError('bank/request-rejected', 'unprocessable', 'rejected', { status: 400, endpoint: '/register', method: 'POST', interactionId: 'i', body: {} }),
+        new BankCallError('bank/request-rejected', 'unprocessable', 'rejected', {
+          status: 400,
+          endpoint: '/register',
+          method: 'POST',
+          interactionId: 'i',
+          body: {},
+        }),
       );
-      await expect(service.create(request(), 'k3')).rejects.toMatchObject({ code: 'bank/request-rejected' });
+      await expect(service.create(request(), 'k3')).rejects.toMatchObject({
+        code: 'bank/request-rejected',
+      });
       expect(repo.discardPending).toHaveBeenCalledTimes(1);
     });
 
     it('keeps the pending row when the bank did not answer (it may have registered the client)', async () => {
       const { service, repo, registrar } = setup();
       registrar.register.mockRejectedValueOnce(
-        new BankCallError('bank/timeout', 'bank-timeout', 'timeout', { status: null, endpoint: '/register', method: 'POST', interactionId: 'i', body: null }),
+        new BankCallError('bank/timeout', 'bank-timeout', 'timeout', {
+          status: null,
+          endpoint: '/register',
+          method: 'POST',
+          interactionId: 'i',
+          body: null,
+        }),
       );
       await expect(service.create(request(), 'k4')).rejects.toMatchObject({ code: 'bank/timeout' });
       expect(repo.discardPending).not.toHaveBeenCalled();
@@ -202,7 +268,9 @@ describe('BankRegistrationService.create', () => {
 describe('requestHash', () => {
   it('ignores key order and absent members, and changes with any value', () => {
     const a = request({ scopes: ['openid', 'accounts'] });
-    const reordered = Object.fromEntries(Object.entries(a).reverse()) as unknown as CreateBankRegistration;
+    const reordered = Object.fromEntries(
+      Object.entries(a).reverse(),
+    ) as unknown as CreateBankRegistration;
     expect(requestHash(reordered)).toBe(requestHash(a));
     expect(requestHash(request({ scopes: ['accounts', 'openid'] }))).not.toBe(requestHash(a));
   });

@@ -43,7 +43,10 @@ export class BankRegistrationService {
    * Idempotency-Key the pending row (key + request hash + jti) is committed before the bank is
    * called, so a repeat returns the stored result and a crash leaves something to resume.
    */
-  async create(request: CreateBankRegistration, idempotencyKey: string | null): Promise<RegistrationOutcome> {
+  async create(
+    request: CreateBankRegistration,
+    idempotencyKey: string | null,
+  ): Promise<RegistrationOutcome> {
     const hash = requestHash(request);
     if (idempotencyKey !== null) {
       const earlier = await this.registrations.findByIdempotencyKey(idempotencyKey);
@@ -58,9 +61,14 @@ export class BankRegistrationService {
       return this.insertOrReplay(row, hash);
     }
     if (profile.registration.mode !== 'dcr') {
-      throw new DomainError(`${RESOURCE}/dcr-not-supported`, 'validation', 'This bank does not support dynamic client registration', {
-        detail: `Bank profile '${profile.id}' registers clients manually: register in the bank's portal, then import the client with externalApiId (and externalApiSecret where needed).`,
-      });
+      throw new DomainError(
+        `${RESOURCE}/dcr-not-supported`,
+        'validation',
+        'This bank does not support dynamic client registration',
+        {
+          detail: `Bank profile '${profile.id}' registers clients manually: register in the bank's portal, then import the client with externalApiId (and externalApiSecret where needed).`,
+        },
+      );
     }
     row.tokenEndpointAuthMethod = profile.tokenEndpointAuthMethod;
     if (idempotencyKey === null) {
@@ -105,7 +113,9 @@ export class BankRegistrationService {
     row.registrationAccessToken = null;
     row.tokenEndpointAuthMethod = profile.tokenEndpointAuthMethod;
     row.scopes = request.scopes ?? [...profile.registration.defaultScopes];
-    row.redirectUris = redirectUris.includes(defaultRedirectUri) ? [...redirectUris] : [defaultRedirectUri, ...redirectUris];
+    row.redirectUris = redirectUris.includes(defaultRedirectUri)
+      ? [...redirectUris]
+      : [defaultRedirectUri, ...redirectUris];
     row.defaultRedirectUri = defaultRedirectUri;
     row.registrationMode = request.externalApiId !== null ? 'import' : 'dcr';
     row.externalApiResponse = null;
@@ -116,11 +126,18 @@ export class BankRegistrationService {
   }
 
   /** A client registered elsewhere (the bank's portal): its secrets come by reference, stored encrypted. */
-  private async importClient(row: BankRegistrationEntity, request: CreateBankRegistration): Promise<void> {
+  private async importClient(
+    row: BankRegistrationEntity,
+    request: CreateBankRegistration,
+  ): Promise<void> {
     row.externalApiId = request.externalApiId;
     row.registrationMode = 'import';
     if (request.externalApiSecret) {
-      row.clientSecret = await this.registrar.encrypt(row.id, 'clientSecret', await this.secrets.resolve(request.externalApiSecret));
+      row.clientSecret = await this.registrar.encrypt(
+        row.id,
+        'clientSecret',
+        await this.secrets.resolve(request.externalApiSecret),
+      );
     }
     if (request.registrationAccessToken) {
       row.registrationAccessToken = await this.registrar.encrypt(
@@ -133,7 +150,10 @@ export class BankRegistrationService {
   }
 
   /** Insert; when a concurrent request won the key, answer as a repeat of it. */
-  private async insertOrReplay(row: BankRegistrationEntity, hash: string): Promise<RegistrationOutcome> {
+  private async insertOrReplay(
+    row: BankRegistrationEntity,
+    hash: string,
+  ): Promise<RegistrationOutcome> {
     try {
       await this.registrations.add(row);
       return { row, replayed: false };
@@ -145,17 +165,32 @@ export class BankRegistrationService {
     }
   }
 
-  private async replay(earlier: BankRegistrationEntity, hash: string): Promise<RegistrationOutcome> {
+  private async replay(
+    earlier: BankRegistrationEntity,
+    hash: string,
+  ): Promise<RegistrationOutcome> {
     if (earlier.requestHash !== hash) {
-      throw new DomainError('idempotency/key-reused', 'unprocessable', 'The Idempotency-Key was used with a different request', {
-        detail: 'This Idempotency-Key was first used with a different request body; use a new key for a new request.',
-      });
+      throw new DomainError(
+        'idempotency/key-reused',
+        'unprocessable',
+        'The Idempotency-Key was used with a different request',
+        {
+          detail:
+            'This Idempotency-Key was first used with a different request body; use a new key for a new request.',
+        },
+      );
     }
     if (earlier.status === 'registered') return { row: earlier, replayed: true };
     if (this.clock.nowMs() - new Date(earlier.created).getTime() < PENDING_IN_FLIGHT_MS) {
-      throw new DomainError('idempotency/in-progress', 'conflict', 'A request with this Idempotency-Key is in progress', {
-        detail: 'The first request with this Idempotency-Key is still being processed; retry shortly.',
-      });
+      throw new DomainError(
+        'idempotency/in-progress',
+        'conflict',
+        'A request with this Idempotency-Key is in progress',
+        {
+          detail:
+            'The first request with this Idempotency-Key is still being processed; retry shortly.',
+        },
+      );
     }
     // Left by a crash: resume it, with the same jti, under the same row.
     this.logger.warn(`resuming pending bank registration ${earlier.id}`);
@@ -164,13 +199,21 @@ export class BankRegistrationService {
   }
 
   /** Calls the bank for a committed pending row; a rejection frees the key (nothing was created). */
-  private async complete(row: BankRegistrationEntity, statement: SoftwareStatementEntity): Promise<RegistrationOutcome> {
+  private async complete(
+    row: BankRegistrationEntity,
+    statement: SoftwareStatementEntity,
+  ): Promise<RegistrationOutcome> {
     try {
       const { row: registered, interactionId } = await this.registrar.register(row, statement);
       await this.registrations.saveChanges(registered);
       return { row: registered, replayed: false, interactionId };
     } catch (error: unknown) {
-      if (error instanceof BankCallError && error.bank?.status !== null && error.bank?.status !== undefined && error.bank.status < 500) {
+      if (
+        error instanceof BankCallError &&
+        error.bank?.status !== null &&
+        error.bank?.status !== undefined &&
+        error.bank.status < 500
+      ) {
         await this.registrations.discardPending(row.id);
       }
       throw error;

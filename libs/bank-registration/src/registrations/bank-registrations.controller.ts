@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -17,14 +28,17 @@ import {
   IDEMPOTENCY_KEY_HEADER,
 } from '@obc/common';
 import { BankRegistrationService } from './bank-registration.service';
-import { BankRegistrationResponseDto, CreateBankRegistrationDto } from './dto/bank-registration.dto';
+import {
+  BankRegistrationResponseDto,
+  CreateBankRegistrationDto,
+} from './dto/bank-registration.dto';
 import { RegistrationManagementService } from './registration-management.service';
 import { idempotencyKeyOf, secretRefOf } from './registration-headers';
 
 const EXCLUDE_HEADER_DOC = {
   name: EXCLUDE_EXTERNAL_API_OPERATION_HEADER,
   required: false,
-  description: '`true`: do not call the bank, act on the connector\'s record only.',
+  description: "`true`: do not call the bank, act on the connector's record only.",
 };
 
 @ApiTags('Management: bank registrations')
@@ -37,8 +51,16 @@ export class BankRegistrationsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register with a bank by DCR per its profile, or import an existing client (externalApiId).' })
-  @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'Same key and body: the stored first result, no second bank call. Same key, other body: 422.' })
+  @ApiOperation({
+    summary:
+      'Register with a bank by DCR per its profile, or import an existing client (externalApiId).',
+  })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description:
+      'Same key and body: the stored first result, no second bank call. Same key, other body: 422.',
+  })
   @ApiCreatedResponse({ type: BankRegistrationResponseDto })
   async create(
     @Body() body: CreateBankRegistrationDto,
@@ -66,13 +88,20 @@ export class BankRegistrationsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [BankRegistrationResponseDto], description: 'Every bank registration not deleted, oldest first (from the connector\'s records).' })
+  @ApiOkResponse({
+    type: [BankRegistrationResponseDto],
+    description:
+      "Every bank registration not deleted, oldest first (from the connector's records).",
+  })
   async list(): Promise<BankRegistrationResponseDto[]> {
     return (await this.registrations.list()).map((row) => BankRegistrationResponseDto.from(row));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A bank registration, refreshed from the bank\'s GET /register where the profile supports it.' })
+  @ApiOperation({
+    summary:
+      "A bank registration, refreshed from the bank's GET /register where the profile supports it.",
+  })
   @ApiHeader(EXCLUDE_HEADER_DOC)
   @ApiOkResponse({ type: BankRegistrationResponseDto })
   async get(
@@ -87,7 +116,10 @@ export class BankRegistrationsController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a bank registration, and the client at the bank where the profile supports it.' })
+  @ApiOperation({
+    summary:
+      'Delete a bank registration, and the client at the bank where the profile supports it.',
+  })
   @ApiHeader(EXCLUDE_HEADER_DOC)
   @ApiNoContentResponse({ description: 'Deleted (soft delete in the connector).' })
   async delete(

@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertConfigured, BANK_PROFILE_REGISTRY, BankProfileRegistry, ConfiguredBankProfile } from '@obc/bank-profiles';
+import {
+  assertConfigured,
+  BANK_PROFILE_REGISTRY,
+  BankProfileRegistry,
+  ConfiguredBankProfile,
+} from '@obc/bank-profiles';
 import type { BankTransport } from '@obc/bank-http';
 import { DiscoveryService, OpenIdMetadata } from '@obc/token-management';
-import { ObsealCertificateService, SigningKeyMaterial } from '../certificates/obseal-certificate.service';
+import {
+  ObsealCertificateService,
+  SigningKeyMaterial,
+} from '../certificates/obseal-certificate.service';
 import { ObwacCertificateService } from '../certificates/obwac-certificate.service';
 import { BankTrust } from '../shared/bank-trust';
 import { SoftwareStatementEntity } from '../software-statements/software-statement.entity';
@@ -39,8 +47,12 @@ export class BankSessionFactory {
 
   async open(profileId: string, statement: SoftwareStatementEntity): Promise<BankSession> {
     const profile = this.configuredProfile(profileId);
-    const transport = await this.obwac.transportFor(await this.obwac.getReferenced(statement.obwacCertificateId));
-    const signingKey = await this.obseal.signingKeyFor(await this.obseal.getReferenced(statement.obsealCertificateId));
+    const transport = await this.obwac.transportFor(
+      await this.obwac.getReferenced(statement.obwacCertificateId),
+    );
+    const signingKey = await this.obseal.signingKeyFor(
+      await this.obseal.getReferenced(statement.obsealCertificateId),
+    );
     const trustedCaPem = await this.trust.trustedCaPemFor(profile);
     const metadata = await this.discovery.getMetadata({
       profileId: profile.id,

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@obc/common';
 import { SecretCipher } from '@obc/persistence';
-import { ClientContext, effectiveTokenEndpoint, TokenEndpointAuthMethod } from '@obc/token-management';
+import {
+  ClientContext,
+  effectiveTokenEndpoint,
+  TokenEndpointAuthMethod,
+} from '@obc/token-management';
 import { SoftwareStatementService } from '../software-statements/software-statement.service';
 import { BankRegistrationEntity } from './bank-registration.entity';
 import { BankRegistrationRepository } from './bank-registration.repository';
@@ -65,11 +69,17 @@ export class ClientContextFactory {
   }
 
   /** For this module's own management calls, which need the session as well. */
-  async withSession(row: BankRegistrationEntity): Promise<{ context: ClientContext; session: BankSession }> {
+  async withSession(
+    row: BankRegistrationEntity,
+  ): Promise<{ context: ClientContext; session: BankSession }> {
     const statement = await this.statements.getReferenced(row.softwareStatementId);
     const session = await this.sessions.open(row.bankProfile, statement);
     const clientSecret = row.clientSecret
-      ? await this.cipher.decrypt(row.clientSecret, { table: REGISTRATION_TABLE, rowId: row.id, column: 'clientSecret' })
+      ? await this.cipher.decrypt(row.clientSecret, {
+          table: REGISTRATION_TABLE,
+          rowId: row.id,
+          column: 'clientSecret',
+        })
       : undefined;
     const context: ClientContext = {
       registrationId: row.id,

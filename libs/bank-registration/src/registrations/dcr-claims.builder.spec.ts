@@ -5,9 +5,15 @@ describe('buildDcrClaims', () => {
   let base: DcrClaimsInput;
 
   beforeAll(async () => {
-    const { certificatePem } = await makeCertificate('C=GB, O=OpenBanking, OU=org1, 2.5.4.97=PSDGB-OB-org1, CN=soft1');
+    const { certificatePem } = await makeCertificate(
+      'C=GB, O=OpenBanking, OU=org1, 2.5.4.97=PSDGB-OB-org1, CN=soft1',
+    );
     base = {
-      registration: { audience: 'financial-id', scopeFormat: 'space-separated', subjectDnFormat: 'oid' },
+      registration: {
+        audience: 'financial-id',
+        scopeFormat: 'space-separated',
+        subjectDnFormat: 'oid',
+      },
       tokenEndpointAuthMethod: 'private_key_jwt',
       financialId: '0015800001041RbAAI',
       issuer: 'https://bank.example/as',
@@ -51,7 +57,9 @@ describe('buildDcrClaims', () => {
     });
     expect(claims.aud).toBe('https://bank.example/as');
     expect(claims.scope).toEqual(['openid', 'accounts']);
-    expect(claims.tls_client_auth_subject_dn).toBe('CN=soft1,organizationIdentifier=PSDGB-OB-org1,OU=org1,O=OpenBanking,C=GB');
+    expect(claims.tls_client_auth_subject_dn).toBe(
+      'CN=soft1,organizationIdentifier=PSDGB-OB-org1,OU=org1,O=OpenBanking,C=GB',
+    );
     expect(claims.token_endpoint_auth_method).toBe('tls_client_auth');
     expect(claims).not.toHaveProperty('token_endpoint_auth_signing_alg');
   });

@@ -41,8 +41,12 @@ export function buildDcrClaims(input: DcrClaimsInput): Record<string, unknown> {
     application_type: 'web',
     id_token_signed_response_alg: 'PS256',
     request_object_signing_alg: 'PS256',
-    tls_client_auth_subject_dn: formatSubjectDn(input.transportCertificatePem, input.registration.subjectDnFormat),
+    tls_client_auth_subject_dn: formatSubjectDn(
+      input.transportCertificatePem,
+      input.registration.subjectDnFormat,
+    ),
   };
-  if (input.tokenEndpointAuthMethod === 'private_key_jwt') claims.token_endpoint_auth_signing_alg = 'PS256';
+  if (input.tokenEndpointAuthMethod === 'private_key_jwt')
+    claims.token_endpoint_auth_signing_alg = 'PS256';
   return claims;
 }

@@ -30,7 +30,10 @@ export class DcrRegistrar {
     private readonly clock: Clock,
   ) {}
 
-  async register(row: BankRegistrationEntity, statement: SoftwareStatementEntity): Promise<{ row: BankRegistrationEntity; interactionId: string }> {
+  async register(
+    row: BankRegistrationEntity,
+    statement: SoftwareStatementEntity,
+  ): Promise<{ row: BankRegistrationEntity; interactionId: string }> {
     const session = await this.sessions.open(row.bankProfile, statement);
     const obwac = session.transport;
     const claims = buildDcrClaims({
@@ -52,18 +55,27 @@ export class DcrRegistrar {
 
     row.externalApiId = parsed.clientId;
     row.externalApiResponse = parsed.stored;
-    row.tokenEndpointAuthMethod = parsed.tokenEndpointAuthMethod ?? session.profile.tokenEndpointAuthMethod;
+    row.tokenEndpointAuthMethod =
+      parsed.tokenEndpointAuthMethod ?? session.profile.tokenEndpointAuthMethod;
     if (parsed.scopes) row.scopes = parsed.scopes;
-    row.clientSecret = parsed.clientSecret ? await this.encrypt(row.id, 'clientSecret', parsed.clientSecret) : null;
+    row.clientSecret = parsed.clientSecret
+      ? await this.encrypt(row.id, 'clientSecret', parsed.clientSecret)
+      : null;
     row.registrationAccessToken = parsed.registrationAccessToken
       ? await this.encrypt(row.id, 'registrationAccessToken', parsed.registrationAccessToken)
       : null;
     row.status = 'registered';
-    this.logger.log(`registered at bank profile ${row.bankProfile} (registration ${row.id}, interaction ${res.interactionId})`);
+    this.logger.log(
+      `registered at bank profile ${row.bankProfile} (registration ${row.id}, interaction ${res.interactionId})`,
+    );
     return { row, interactionId: res.interactionId };
   }
 
-  async encrypt(rowId: string, column: 'clientSecret' | 'registrationAccessToken', plain: string): Promise<string> {
+  async encrypt(
+    rowId: string,
+    column: 'clientSecret' | 'registrationAccessToken',
+    plain: string,
+  ): Promise<string> {
     return this.cipher.encrypt(plain, { table: REGISTRATION_TABLE, rowId, column });
   }
 }

@@ -23,24 +23,42 @@ describe('parseDcrResponse', () => {
     });
     expect(parsed.stored).not.toHaveProperty('client_secret');
     expect(parsed.stored).not.toHaveProperty('registration_access_token');
-    expect(parsed.stored).toMatchObject({ client_id: 'client-1', redirect_uris: ['https://tpp.example/cb'] });
+    expect(parsed.stored).toMatchObject({
+      client_id: 'client-1',
+      redirect_uris: ['https://tpp.example/cb'],
+    });
   });
 
   it('reads client_id_issued_at in milliseconds when the profile says so, storing seconds', () => {
-    const parsed = parseDcrResponse({ ...body, client_id_issued_at: 1_700_000_000_123 }, { clientIdIssuedAtUnit: 'milliseconds' });
+    const parsed = parseDcrResponse(
+      { ...body, client_id_issued_at: 1_700_000_000_123 },
+      { clientIdIssuedAtUnit: 'milliseconds' },
+    );
     expect(parsed.clientIdIssuedAt).toBe(1_700_000_000);
     expect(parsed.stored.client_id_issued_at).toBe(1_700_000_000);
   });
 
   it('accepts an array scope and no secrets', () => {
-    const parsed = parseDcrResponse({ client_id: 'c', scope: ['openid', 'payments'] }, { clientIdIssuedAtUnit: 'seconds' });
-    expect(parsed).toMatchObject({ clientSecret: null, registrationAccessToken: null, scopes: ['openid', 'payments'], clientIdIssuedAt: null });
+    const parsed = parseDcrResponse(
+      { client_id: 'c', scope: ['openid', 'payments'] },
+      { clientIdIssuedAtUnit: 'seconds' },
+    );
+    expect(parsed).toMatchObject({
+      clientSecret: null,
+      registrationAccessToken: null,
+      scopes: ['openid', 'payments'],
+      clientIdIssuedAt: null,
+    });
   });
 
   it('rejects a response without client_id as a bank failure', () => {
-    expect(() => parseDcrResponse({ client_secret: 'x' }, { clientIdIssuedAtUnit: 'seconds' })).toThrow(
+    expect(() =>
+      parseDcrResponse({ client_secret: 'x' }, { clientIdIssuedAtUnit: 'seconds' }),
+    ).toThrow(
       expect.objectContaining({ code: 'bank-registration/invalid-response', kind: 'bank-failure' }),
     );
-    expect(() => parseDcrResponse('text', { clientIdIssuedAtUnit: 'seconds' })).toThrow(expect.objectContaining({ code: 'bank-registration/invalid-response' }));
+    expect(() => parseDcrResponse('text', { clientIdIssuedAtUnit: 'seconds' })).toThrow(
+      expect.objectContaining({ code: 'bank-registration/invalid-response' }),
+    );
   });
 });

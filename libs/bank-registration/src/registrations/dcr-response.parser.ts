@@ -17,7 +17,11 @@ export interface ParsedRegistration {
  * Members that are credentials: kept encrypted in their own columns (the SSA with its software
  * statement), never in the stored or returned response.
  */
-export const SECRET_RESPONSE_MEMBERS = ['client_secret', 'registration_access_token', 'software_statement'] as const;
+export const SECRET_RESPONSE_MEMBERS = [
+  'client_secret',
+  'registration_access_token',
+  'software_statement',
+] as const;
 
 function optionalString(body: Record<string, unknown>, member: string): string | null {
   const value = body[member];
@@ -34,7 +38,10 @@ function scopesOf(value: unknown): string[] | null {
  * Reads a DCR response (POST or GET /register). Some banks send client_id_issued_at in
  * milliseconds (profile `clientIdIssuedAtUnit`); it is stored in seconds as the standard says.
  */
-export function parseDcrResponse(data: unknown, registration: Pick<RegistrationBehaviour, 'clientIdIssuedAtUnit'>): ParsedRegistration {
+export function parseDcrResponse(
+  data: unknown,
+  registration: Pick<RegistrationBehaviour, 'clientIdIssuedAtUnit'>,
+): ParsedRegistration {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw invalidResponse('The registration response is not a JSON object.');
   }
@@ -49,7 +56,9 @@ export function parseDcrResponse(data: unknown, registration: Pick<RegistrationB
   let clientIdIssuedAt: number | null = null;
   if (typeof body.client_id_issued_at === 'number' && Number.isFinite(body.client_id_issued_at)) {
     clientIdIssuedAt =
-      registration.clientIdIssuedAtUnit === 'milliseconds' ? Math.floor(body.client_id_issued_at / 1000) : body.client_id_issued_at;
+      registration.clientIdIssuedAtUnit === 'milliseconds'
+        ? Math.floor(body.client_id_issued_at / 1000)
+        : body.client_id_issued_at;
     stored.client_id_issued_at = clientIdIssuedAt;
   }
   return {
@@ -64,5 +73,10 @@ export function parseDcrResponse(data: unknown, registration: Pick<RegistrationB
 }
 
 function invalidResponse(detail: string): DomainError {
-  return new DomainError('bank-registration/invalid-response', 'bank-failure', 'The bank returned an unusable registration', { detail });
+  return new DomainError(
+    'bank-registration/invalid-response',
+    'bank-failure',
+    'The bank returned an unusable registration',
+    { detail },
+  );
 }

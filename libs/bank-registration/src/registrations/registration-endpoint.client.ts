@@ -18,7 +18,10 @@ export class RegistrationEndpointClient {
       endpoint: 'dcr.register',
       method: 'POST',
       url: this.endpoint(session),
-      headers: { 'content-type': session.profile.registration.requestContentType, accept: 'application/json' },
+      headers: {
+        'content-type': session.profile.registration.requestContentType,
+        accept: 'application/json',
+      },
       body: registrationJwt,
       transport: session.transport,
       trustedCaPem: session.trustedCaPem,
@@ -27,7 +30,11 @@ export class RegistrationEndpointClient {
     });
   }
 
-  async read(session: BankSession, clientId: string, bearer: string): Promise<BankResponse<unknown>> {
+  async read(
+    session: BankSession,
+    clientId: string,
+    bearer: string,
+  ): Promise<BankResponse<unknown>> {
     return this.http.request<unknown>({
       profileId: session.profile.id,
       endpoint: 'dcr.get',
@@ -40,7 +47,11 @@ export class RegistrationEndpointClient {
     });
   }
 
-  async remove(session: BankSession, clientId: string, bearer: string): Promise<BankResponse<unknown>> {
+  async remove(
+    session: BankSession,
+    clientId: string,
+    bearer: string,
+  ): Promise<BankResponse<unknown>> {
     return this.http.request<unknown>({
       profileId: session.profile.id,
       endpoint: 'dcr.delete',
@@ -57,9 +68,14 @@ export class RegistrationEndpointClient {
   private endpoint(session: BankSession): string {
     const url = effectiveEndpoint(session.metadata, 'registration_endpoint');
     if (!url) {
-      throw new DomainError('bank-registration/no-registration-endpoint', 'bank-failure', 'The bank publishes no registration endpoint', {
-        detail: `The OpenID configuration of bank profile '${session.profile.id}' has no registration_endpoint.`,
-      });
+      throw new DomainError(
+        'bank-registration/no-registration-endpoint',
+        'bank-failure',
+        'The bank publishes no registration endpoint',
+        {
+          detail: `The OpenID configuration of bank profile '${session.profile.id}' has no registration_endpoint.`,
+        },
+      );
     }
     return url.replace(/\/+$/, '');
   }

@@ -7,9 +7,11 @@ const KEY = /^[\x21-\x7E]{1,255}$/;
 export function idempotencyKeyOf(header: string | undefined): string | null {
   if (header === undefined || header === '') return null;
   if (!KEY.test(header)) {
-    throw new ValidationError('Idempotency-Key must be 1 to 255 visible ASCII characters.', [
-      { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
-    ], 'idempotency/invalid-key');
+    throw new ValidationError(
+      'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+      [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }],
+      'idempotency/invalid-key',
+    );
   }
   return header;
 }

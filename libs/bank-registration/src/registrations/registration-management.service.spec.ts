@@ -13,7 +13,10 @@ import { managementScope, RegistrationManagementService } from './registration-m
 
 const ID = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 
-function setup(registration: Partial<ConfiguredBankProfile['registration']> = {}, rat: string | null = 'enc-rat') {
+function setup(
+  registration: Partial<ConfiguredBankProfile['registration']> = {},
+  rat: string | null = 'enc-rat',
+) {
   const row = Object.assign(new BankRegistrationEntity(), {
     id: ID,
     bankProfile: 'mock-bank',
@@ -24,7 +27,13 @@ function setup(registration: Partial<ConfiguredBankProfile['registration']> = {}
   });
   const session = {
     profile: testProfile({}, registration) as ConfiguredBankProfile,
-    metadata: { issuer: 'https://bank', token_endpoint: 'https://bank/token', jwks_uri: 'https://bank/jwks', registration_endpoint: 'https://bank/register', raw: {} } as OpenIdMetadata,
+    metadata: {
+      issuer: 'https://bank',
+      token_endpoint: 'https://bank/token',
+      jwks_uri: 'https://bank/jwks',
+      registration_endpoint: 'https://bank/register',
+      raw: {},
+    } as OpenIdMetadata,
     transport: { id: 't', certificatePem: 'c', privateKeyPem: 'k' },
     signingKey: { kid: 'kid', privateKeyPem: 's' },
   } as BankSession;
@@ -34,13 +43,30 @@ function setup(registration: Partial<ConfiguredBankProfile['registration']> = {}
     saveChanges: jest.fn(async (r) => r),
     markDeleted: jest.fn(async () => undefined),
   });
-  const contexts = strictMock<ClientContextFactory>({ withSession: jest.fn(async () => ({ context, session })) });
-  const http = strictMock<BankHttpClient>({
-    request: jest.fn(async () => ({ status: 200, headers: {}, data: { client_id: 'client-1', client_secret: 'again', software_id: 'soft1' }, rawBody: '', interactionId: 'ia-2' })),
+  const contexts = strictMock<ClientContextFactory>({
+    withSession: jest.fn(async () => ({ context, session })),
   });
-  const tokens = strictMock<TokenService>({ getClientCredentialsToken: jest.fn(async () => 'cc-token'), invalidate: jest.fn() });
+  const http = strictMock<BankHttpClient>({
+    request: jest.fn(async () => ({
+      status: 200,
+      headers: {},
+      data: { client_id: 'client-1', client_secret: 'again', software_id: 'soft1' },
+      rawBody: '',
+      interactionId: 'ia-2',
+    })),
+  });
+  const tokens = strictMock<TokenService>({
+    getClientCredentialsToken: jest.fn(async () => 'cc-token'),
+    invalidate: jest.fn(),
+  });
   const cipher = strictMock<SecretCipher>({ decrypt: jest.fn(async () => 'rat-plain') });
-  const service = new RegistrationManagementService(repo, contexts, new RegistrationEndpointClient(http), tokens, cipher);
+  const service = new RegistrationManagementService(
+    repo,
+    contexts,
+    new RegistrationEndpointClient(http),
+    tokens,
+    cipher,
+  );
   return { service, repo, http, tokens, cipher, row, context };
 }
 
@@ -49,18 +75,35 @@ describe('RegistrationManagementService', () => {
     const { service, http, tokens, context, repo } = setup();
     const outcome = await service.read(ID, false);
     expect(tokens.getClientCredentialsToken).toHaveBeenCalledWith(context, 'accounts');
-    expect(http.request).toHaveBeenCalledWith(expect.objectContaining({ method: 'GET', url: 'https://bank/register/client-1', headers: { authorization: 'Bearer cc-token' } }));
-    expect(outcome.row.externalApiResponse).toEqual({ client_id: 'client-1', software_id: 'soft1' });
+    expect(http.request).toHaveBeenCalledWith(
+      expect.objectContaining({
+        method: 'GET',
+        url: 'https://bank/register/client-1',
+        headers: { authorization: 'Bearer cc-token' },
+      }),
+    );
+    expect(outcome.row.externalApiResponse).toEqual({
+      client_id: 'client-1',
+      software_id: 'soft1',
+    });
     expect(outcome.interactionId).toBe('ia-2');
     expect(repo.saveChanges).toHaveBeenCalledTimes(1);
   });
 
   it('uses the registration access token where the profile manages with it', async () => {
-    const { service, http, tokens, cipher } = setup({ managementAuth: 'registration-access-token' });
+    const { service, http, tokens, cipher } = setup({
+      managementAuth: 'registration-access-token',
+    });
     await service.read(ID, false);
     expect(tokens.getClientCredentialsToken).not.toHaveBeenCalled();
-    expect(cipher.decrypt).toHaveBeenCalledWith('enc-rat', { table: 'bank_registration', rowId: ID, column: 'registrationAccessToken' });
-    expect(http.request).toHaveBeenCalledWith(expect.objectContaining({ headers: { authorization: 'Bearer rat-plain' } }));
+    expect(cipher.decrypt).toHaveBeenCalledWith('enc-rat', {
+      table: 'bank_registration',
+      rowId: ID,
+      column: 'registrationAccessToken',
+    });
+    expect(http.request).toHaveBeenCalledWith(
+      expect.objectContaining({ headers: { authorization: 'Bearer rat-plain' } }),
+    );
   });
 
   it('does not call the bank when asked not to, or when the profile has no GET /register', async () => {
@@ -73,13 +116,17 @@ describe('RegistrationManagementService', () => {
   });
 
   it('404s an unknown id', async () => {
-    await expect(setup().service.read('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', false)).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(
+      setup().service.read('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', false),
+    ).rejects.toMatchObject({ kind: 'not-found' });
   });
 
   it('deletes at the bank, then soft-deletes and forgets cached tokens', async () => {
     const { service, http, repo, tokens } = setup();
     await service.remove(ID, false);
-    expect(http.request).toHaveBeenCalledWith(expect.objectContaining({ method: 'DELETE', url: 'https://bank/register/client-1' }));
+    expect(http.request).toHaveBeenCalledWith(
+      expect.objectContaining({ method: 'DELETE', url: 'https://bank/register/client-1' }),
+    );
     expect(repo.markDeleted).toHaveBeenCalledWith(ID);
     expect(tokens.invalidate).toHaveBeenCalledWith(ID);
   });
@@ -96,7 +143,9 @@ describe('RegistrationManagementService', () => {
 
   it('refuses a bank-side delete that needs a registration access token it does not have', async () => {
     const { service, repo } = setup({ managementAuth: 'registration-access-token' }, null);
-    await expect(service.remove(ID, false)).rejects.toMatchObject({ code: 'bank-registration/no-registration-access-token' });
+    await expect(service.remove(ID, false)).rejects.toMatchObject({
+      code: 'bank-registration/no-registration-access-token',
+    });
     expect(repo.markDeleted).not.toHaveBeenCalled();
   });
 

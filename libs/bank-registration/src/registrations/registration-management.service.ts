@@ -18,8 +18,13 @@ export interface ReadOutcome {
  * The scope of the client-credentials token used on /register/{ClientId}: the registration's
  * first non-openid scope (client-credentials grants carry no openid), else the profile default's.
  */
-export function managementScope(scopes: readonly string[], defaultScopes: readonly string[]): string {
-  return scopes.find((s) => s !== 'openid') ?? defaultScopes.find((s) => s !== 'openid') ?? 'openid';
+export function managementScope(
+  scopes: readonly string[],
+  defaultScopes: readonly string[],
+): string {
+  return (
+    scopes.find((s) => s !== 'openid') ?? defaultScopes.find((s) => s !== 'openid') ?? 'openid'
+  );
 }
 
 /** GET and DELETE of a registration, mirrored at the bank where its profile supports it. */
@@ -41,7 +46,9 @@ export class RegistrationManagementService {
     if (excludeExternalApiOperation || !row.externalApiId) return { row };
     const { context, session } = await this.contexts.withSession(row);
     if (!session.profile.registration.getSupported) return { row };
-    const bearer = await this.managementBearer(row, session, () => this.tokens.getClientCredentialsToken(context, this.scopeFor(row, session)));
+    const bearer = await this.managementBearer(row, session, () =>
+      this.tokens.getClientCredentialsToken(context, this.scopeFor(row, session)),
+    );
     if (bearer === null) return { row };
     const res = await this.endpoint.read(session, row.externalApiId, bearer);
     // Secrets the bank sends back again are dropped here, exactly as on create.
@@ -51,20 +58,33 @@ export class RegistrationManagementService {
   }
 
   /** Deletes the client at the bank where supported (unless skipped), then soft-deletes the row. */
-  async remove(id: string, excludeExternalApiOperation: boolean): Promise<{ interactionId?: string }> {
+  async remove(
+    id: string,
+    excludeExternalApiOperation: boolean,
+  ): Promise<{ interactionId?: string }> {
     const row = await this.find(id);
     let interactionId: string | undefined;
     if (!excludeExternalApiOperation && row.externalApiId) {
       const { context, session } = await this.contexts.withSession(row);
       if (session.profile.registration.deleteSupported) {
-        const bearer = await this.managementBearer(row, session, () => this.tokens.getClientCredentialsToken(context, this.scopeFor(row, session)));
+        const bearer = await this.managementBearer(row, session, () =>
+          this.tokens.getClientCredentialsToken(context, this.scopeFor(row, session)),
+        );
         if (bearer === null) {
-          throw new DomainError('bank-registration/no-registration-access-token', 'unprocessable', 'No registration access token to delete the client with', {
-            detail: `Bank profile '${row.bankProfile}' manages registrations with the registration access token, and none is stored for this registration. Send x-exclude-external-api-operation: true to delete it only in the connector.`,
-          });
+          throw new DomainError(
+            'bank-registration/no-registration-access-token',
+            'unprocessable',
+            'No registration access token to delete the client with',
+            {
+              detail: `Bank profile '${row.bankProfile}' manages registrations with the registration access token, and none is stored for this registration. Send x-exclude-external-api-operation: true to delete it only in the connector.`,
+            },
+          );
         }
-        interactionId = (await this.endpoint.remove(session, row.externalApiId, bearer)).interactionId;
-        this.logger.log(`deleted client of registration ${row.id} at bank profile ${row.bankProfile}`);
+        interactionId = (await this.endpoint.remove(session, row.externalApiId, bearer))
+          .interactionId;
+        this.logger.log(
+          `deleted client of registration ${row.id} at bank profile ${row.bankProfile}`,
+        );
       }
     }
     await this.registrations.markDeleted(row.id);
@@ -88,8 +108,13 @@ export class RegistrationManagementService {
     session: BankSession,
     clientCredentials: () => Promise<string>,
   ): Promise<string | null> {
-    if (session.profile.registration.managementAuth === 'client-credentials') return clientCredentials();
+    if (session.profile.registration.managementAuth === 'client-credentials')
+      return clientCredentials();
     if (!row.registrationAccessToken) return null;
-    return this.cipher.decrypt(row.registrationAccessToken, { table: REGISTRATION_TABLE, rowId: row.id, column: 'registrationAccessToken' });
+    return this.cipher.decrypt(row.registrationAccessToken, {
+      table: REGISTRATION_TABLE,
+      rowId: row.id,
+      column: 'registrationAccessToken',
+    });
   }
 }

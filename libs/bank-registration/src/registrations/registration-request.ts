@@ -33,5 +33,7 @@ function canonical(value: unknown): unknown {
  * body sent twice with one Idempotency-Key hashes the same whatever its key order.
  */
 export function requestHash(request: CreateBankRegistration): string {
-  return createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(request)))
+    .digest('hex');
 }

@@ -18,9 +18,14 @@ export class BankTrust {
     if (!bundle) {
       bundle = readFile(file, 'utf8').catch((e: unknown) => {
         this.bundles.delete(file);
-        throw new DomainError('bank-profile/ca-bundle-unreadable', 'internal', 'A bank profile CA bundle cannot be read', {
-          detail: `The CA bundle of bank profile '${profile.id}' (${file}) cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
-        });
+        throw new DomainError(
+          'bank-profile/ca-bundle-unreadable',
+          'internal',
+          'A bank profile CA bundle cannot be read',
+          {
+            detail: `The CA bundle of bank profile '${profile.id}' (${file}) cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+          },
+        );
       });
       this.bundles.set(file, bundle);
     }

@@ -6,6 +6,8 @@ import type { ValueTransformer } from 'typeorm';
  * driver-parsed value (pg) or the raw text (SQLite).
  */
 export const jsonColumn: ValueTransformer = {
-  to: (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value)),
-  from: (value: unknown): unknown => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value),
+  to: (value: unknown): string | null =>
+    value === undefined || value === null ? null : JSON.stringify(value),
+  from: (value: unknown): unknown =>
+    typeof value === 'string' ? (JSON.parse(value) as unknown) : value,
 };

@@ -17,6 +17,11 @@ export class JwtSigner {
   constructor(private readonly keys: KeyStore) {}
 
   async sign(payload: Record<string, unknown>, key: JwtSigningKey): Promise<string> {
-    return signJwt(payload as JWTPayload, { privateKey: this.keys.privateKey(key.privateKeyPem), kid: key.kid, alg: 'PS256', typ: 'JWT' });
+    return signJwt(payload as JWTPayload, {
+      privateKey: this.keys.privateKey(key.privateKeyPem),
+      kid: key.kid,
+      alg: 'PS256',
+      typ: 'JWT',
+    });
   }
 }

@@ -6,7 +6,10 @@ import { SoftwareStatementEntity } from './software-statement.entity';
 
 @Injectable()
 export class SoftwareStatementRepository {
-  constructor(@InjectRepository(SoftwareStatementEntity) private readonly rows: Repository<SoftwareStatementEntity>) {}
+  constructor(
+    @InjectRepository(SoftwareStatementEntity)
+    private readonly rows: Repository<SoftwareStatementEntity>,
+  ) {}
 
   async add(row: SoftwareStatementEntity): Promise<SoftwareStatementEntity> {
     return this.rows.save(row);

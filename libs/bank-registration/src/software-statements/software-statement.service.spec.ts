@@ -36,20 +36,39 @@ function setup(ssa: string) {
   const repo = strictMock<SoftwareStatementRepository>({ add: jest.fn(async (row) => row) });
   const obwac = strictMock<ObwacCertificateService>({
     getReferenced: jest.fn(async (id: string) => {
-      if (id !== OBWAC_ID) throw new DomainError('obwac-certificate/unknown', 'validation', 'Unknown OBWAC certificate');
+      if (id !== OBWAC_ID)
+        throw new DomainError(
+          'obwac-certificate/unknown',
+          'validation',
+          'Unknown OBWAC certificate',
+        );
       return Object.assign(new ObwacCertificateEntity(), { id: OBWAC_ID });
     }),
-    transportFor: jest.fn(async () => ({ id: OBWAC_ID, certificatePem: 'cert', privateKeyPem: 'key' })),
+    transportFor: jest.fn(async () => ({
+      id: OBWAC_ID,
+      certificatePem: 'cert',
+      privateKeyPem: 'key',
+    })),
   });
   const obseal = strictMock<ObsealCertificateService>({
-    getReferenced: jest.fn(async () => Object.assign(new ObsealCertificateEntity(), { id: OBSEAL_ID })),
+    getReferenced: jest.fn(async () =>
+      Object.assign(new ObsealCertificateEntity(), { id: OBSEAL_ID }),
+    ),
     signingKeyFor: jest.fn(async () => ({ kid: 'kid', privateKeyPem: 'seal' })),
   });
   const directory = strictMock<SsaDirectoryClient>({ fetchSsa: jest.fn(async () => ssa) });
   const secrets = strictMock<SecretResolver>({ resolve: jest.fn(async () => `${ssa}\n`) });
-  const cipher = strictMock<SecretCipher>({ encrypt: jest.fn(async (plain: string) => `enc(${plain.length})`) });
+  const cipher = strictMock<SecretCipher>({
+    encrypt: jest.fn(async (plain: string) => `enc(${plain.length})`),
+  });
   const random = { uuid: () => ID } as RandomSource;
-  return { repo, directory, cipher, secrets, service: new SoftwareStatementService(repo, obwac, obseal, directory, secrets, cipher, random) };
+  return {
+    repo,
+    directory,
+    cipher,
+    secrets,
+    service: new SoftwareStatementService(repo, obwac, obseal, directory, secrets, cipher, random),
+  };
 }
 
 describe('SoftwareStatementService.create', () => {
@@ -59,24 +78,39 @@ describe('SoftwareStatementService.create', () => {
     const { service, cipher, directory } = setup(ssa);
     const row = await service.create(input());
     expect(directory.fetchSsa).not.toHaveBeenCalled();
-    expect(cipher.encrypt).toHaveBeenCalledWith(ssa, { table: 'software_statement', rowId: ID, column: 'ssa' });
-    expect(row).toMatchObject({ ssa: `enc(${ssa.length})`, ssaSource: 'supplied', redirectUris: ['https://tpp.example/cb', 'https://tpp.example/other'] });
+    expect(cipher.encrypt).toHaveBeenCalledWith(ssa, {
+      table: 'software_statement',
+      rowId: ID,
+      column: 'ssa',
+    });
+    expect(row).toMatchObject({
+      ssa: `enc(${ssa.length})`,
+      ssaSource: 'supplied',
+      redirectUris: ['https://tpp.example/cb', 'https://tpp.example/other'],
+    });
   });
 
   it('rejects an SSA for other software, storing nothing', async () => {
     const { service, repo } = setup(fakeJwt({ software_id: 'someone-else', org_id: 'org1' }));
-    await expect(service.create(input())).rejects.toMatchObject({ code: 'software-statement/ssa-mismatch', kind: 'validation' });
+    await expect(service.create(input())).rejects.toMatchObject({
+      code: 'software-statement/ssa-mismatch',
+      kind: 'validation',
+    });
     expect(repo.add).not.toHaveBeenCalled();
   });
 
   it('rejects an SSA that is not a JWT', async () => {
     const { service } = setup('not-a-jwt');
-    await expect(service.create(input())).rejects.toMatchObject({ code: 'software-statement/invalid-ssa' });
+    await expect(service.create(input())).rejects.toMatchObject({
+      code: 'software-statement/invalid-ssa',
+    });
   });
 
   it('fetches the SSA from the directory of the environment when none is supplied', async () => {
     const { service, directory } = setup(ssa);
-    const row = await service.create(input({ softwareStatementAssertion: null, sandboxEnvironment: false }));
+    const row = await service.create(
+      input({ softwareStatementAssertion: null, sandboxEnvironment: false }),
+    );
     expect(directory.fetchSsa).toHaveBeenCalledWith({
       sandboxEnvironment: false,
       organisationId: 'org1',
@@ -89,7 +123,9 @@ describe('SoftwareStatementService.create', () => {
 
   it('400s an unknown certificate id', async () => {
     const { service, repo } = setup(ssa);
-    await expect(service.create(input({ obwacCertificateId: ID }))).rejects.toMatchObject({ code: 'obwac-certificate/unknown' });
+    await expect(service.create(input({ obwacCertificateId: ID }))).rejects.toMatchObject({
+      code: 'obwac-certificate/unknown',
+    });
     expect(repo.add).not.toHaveBeenCalled();
   });
 });

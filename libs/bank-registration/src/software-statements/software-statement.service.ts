@@ -32,7 +32,10 @@ export interface UpdateSoftwareStatement {
 const RESOURCE = 'software-statement';
 
 /** The default redirect URI is always among the registered ones. */
-function withDefault(defaultRedirectUri: string, redirectUris: string[] | null | undefined): string[] {
+function withDefault(
+  defaultRedirectUri: string,
+  redirectUris: string[] | null | undefined,
+): string[] {
   const uris = redirectUris ?? [];
   return uris.includes(defaultRedirectUri) ? [...uris] : [defaultRedirectUri, ...uris];
 }
@@ -77,7 +80,11 @@ export class SoftwareStatementService {
     row.obsealCertificateId = obseal.id;
     row.defaultRedirectUri = input.defaultRedirectUri;
     row.redirectUris = withDefault(input.defaultRedirectUri, input.redirectUris);
-    row.ssa = await this.cipher.encrypt(ssa, { table: 'software_statement', rowId: row.id, column: 'ssa' });
+    row.ssa = await this.cipher.encrypt(ssa, {
+      table: 'software_statement',
+      rowId: row.id,
+      column: 'ssa',
+    });
     row.ssaSource = input.softwareStatementAssertion ? 'supplied' : 'directory';
     return this.statements.add(row);
   }
@@ -105,11 +112,17 @@ export class SoftwareStatementService {
 
   async update(id: string, changes: UpdateSoftwareStatement): Promise<SoftwareStatementEntity> {
     const row = await this.get(id);
-    if (changes.obwacCertificateId !== undefined) row.obwacCertificateId = (await this.obwac.getReferenced(changes.obwacCertificateId)).id;
-    if (changes.obsealCertificateId !== undefined) row.obsealCertificateId = (await this.obseal.getReferenced(changes.obsealCertificateId)).id;
-    if (changes.defaultRedirectUri !== undefined) row.defaultRedirectUri = changes.defaultRedirectUri;
+    if (changes.obwacCertificateId !== undefined)
+      row.obwacCertificateId = (await this.obwac.getReferenced(changes.obwacCertificateId)).id;
+    if (changes.obsealCertificateId !== undefined)
+      row.obsealCertificateId = (await this.obseal.getReferenced(changes.obsealCertificateId)).id;
+    if (changes.defaultRedirectUri !== undefined)
+      row.defaultRedirectUri = changes.defaultRedirectUri;
     if (changes.redirectUris !== undefined || changes.defaultRedirectUri !== undefined) {
-      row.redirectUris = withDefault(row.defaultRedirectUri, changes.redirectUris ?? row.redirectUris);
+      row.redirectUris = withDefault(
+        row.defaultRedirectUri,
+        changes.redirectUris ?? row.redirectUris,
+      );
     }
     return this.statements.saveChanges(row);
   }
@@ -121,6 +134,10 @@ export class SoftwareStatementService {
 
   /** The SSA in clear, for the registration request only. */
   async ssaOf(row: SoftwareStatementEntity): Promise<string> {
-    return this.cipher.decrypt(row.ssa, { table: 'software_statement', rowId: row.id, column: 'ssa' });
+    return this.cipher.decrypt(row.ssa, {
+      table: 'software_statement',
+      rowId: row.id,
+      column: 'ssa',
+    });
   }
 }

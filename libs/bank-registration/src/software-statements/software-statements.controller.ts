@@ -1,7 +1,28 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Caller, CallerIdentity } from '@obc/common';
-import { CreateSoftwareStatementDto, SoftwareStatementResponseDto, UpdateSoftwareStatementDto } from './dto/software-statement.dto';
+import {
+  CreateSoftwareStatementDto,
+  SoftwareStatementResponseDto,
+  UpdateSoftwareStatementDto,
+} from './dto/software-statement.dto';
 import { SoftwareStatementService } from './software-statement.service';
 
 @ApiTags('Management: software statements')
@@ -11,9 +32,15 @@ export class SoftwareStatementsController {
   constructor(private readonly statements: SoftwareStatementService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add a software statement; without softwareStatementAssertion the SSA is fetched from the directory.' })
+  @ApiOperation({
+    summary:
+      'Add a software statement; without softwareStatementAssertion the SSA is fetched from the directory.',
+  })
   @ApiCreatedResponse({ type: SoftwareStatementResponseDto })
-  async create(@Body() body: CreateSoftwareStatementDto, @Caller() caller: CallerIdentity): Promise<SoftwareStatementResponseDto> {
+  async create(
+    @Body() body: CreateSoftwareStatementDto,
+    @Caller() caller: CallerIdentity,
+  ): Promise<SoftwareStatementResponseDto> {
     const ssaRef = body.softwareStatementAssertion;
     const row = await this.statements.create({
       organisationId: body.organisationId,
@@ -31,7 +58,10 @@ export class SoftwareStatementsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [SoftwareStatementResponseDto], description: 'Every software statement not deleted, oldest first.' })
+  @ApiOkResponse({
+    type: [SoftwareStatementResponseDto],
+    description: 'Every software statement not deleted, oldest first.',
+  })
   async list(): Promise<SoftwareStatementResponseDto[]> {
     return (await this.statements.list()).map((row) => SoftwareStatementResponseDto.from(row));
   }
@@ -43,9 +73,14 @@ export class SoftwareStatementsController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Change the certificates or redirect URIs (existing bank registrations keep theirs).' })
+  @ApiOperation({
+    summary: 'Change the certificates or redirect URIs (existing bank registrations keep theirs).',
+  })
   @ApiOkResponse({ type: SoftwareStatementResponseDto })
-  async update(@Param('id') id: string, @Body() body: UpdateSoftwareStatementDto): Promise<SoftwareStatementResponseDto> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateSoftwareStatementDto,
+  ): Promise<SoftwareStatementResponseDto> {
     const row = await this.statements.update(id, {
       obwacCertificateId: body.obwacCertificateId,
       obsealCertificateId: body.obsealCertificateId,

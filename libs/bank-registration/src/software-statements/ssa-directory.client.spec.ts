@@ -18,7 +18,12 @@ describe('SsaDirectoryClient', () => {
   const random = { uuid: () => 'jti-1' } as RandomSource;
   const config = {
     directory: {
-      sandbox: { tokenUrl: 'https://localhost:9443/directory/token', ssaUrl: 'https://localhost:9443/directory/organisations/{organisationId}/software-statements/{softwareId}/ssa', scope: 'ASPSPReadAccess' },
+      sandbox: {
+        tokenUrl: 'https://localhost:9443/directory/token',
+        ssaUrl:
+          'https://localhost:9443/directory/organisations/{organisationId}/software-statements/{softwareId}/ssa',
+        scope: 'ASPSPReadAccess',
+      },
       production: { scope: 'x' },
     },
   } as unknown as ConnectorConfig;
@@ -27,20 +32,39 @@ describe('SsaDirectoryClient', () => {
     const http = strictMock<BankHttpClient>({
       request: jest.fn(async (req: BankRequest) =>
         req.method === 'POST'
-          ? { status: 200, headers: {}, data: { access_token: 'dir-token' }, rawBody: '', interactionId: 'i' }
+          ? {
+              status: 200,
+              headers: {},
+              data: { access_token: 'dir-token' },
+              rawBody: '',
+              interactionId: 'i',
+            }
           : { status: 200, headers: {}, data: 'h.p.s\n', rawBody: 'h.p.s\n', interactionId: 'i' },
       ),
     });
     const signer = strictMock<JwtSigner>({ sign: jest.fn(async () => 'assertion') });
-    const ssa = await new SsaDirectoryClient(config, http, signer, clock, random).fetchSsa(fetchInput);
+    const ssa = await new SsaDirectoryClient(config, http, signer, clock, random).fetchSsa(
+      fetchInput,
+    );
 
     expect(ssa).toBe('h.p.s');
     expect(signer.sign).toHaveBeenCalledWith(
-      { iss: 'soft1', sub: 'soft1', aud: 'https://localhost:9443/directory/token', jti: 'jti-1', iat: 1000, exp: 1300 },
+      {
+        iss: 'soft1',
+        sub: 'soft1',
+        aud: 'https://localhost:9443/directory/token',
+        jti: 'jti-1',
+        iat: 1000,
+        exp: 1300,
+      },
       { kid: 'kid', privateKeyPem: 'seal' },
     );
     const [tokenCall, ssaCall] = http.request.mock.calls.map((c) => c[0]);
-    expect(tokenCall).toMatchObject({ method: 'POST', url: 'https://localhost:9443/directory/token', transport: fetchInput.transport });
+    expect(tokenCall).toMatchObject({
+      method: 'POST',
+      url: 'https://localhost:9443/directory/token',
+      transport: fetchInput.transport,
+    });
     const form = new URLSearchParams(tokenCall.body as string);
     expect(Object.fromEntries(form)).toMatchObject({
       grant_type: 'client_credentials',
@@ -57,8 +81,16 @@ describe('SsaDirectoryClient', () => {
   });
 
   it('says which settings to configure when the environment has no directory', async () => {
-    const client = new SsaDirectoryClient(config, strictMock<BankHttpClient>({}), strictMock<JwtSigner>({}), clock, random);
-    await expect(client.fetchSsa({ ...fetchInput, sandboxEnvironment: false })).rejects.toMatchObject({
+    const client = new SsaDirectoryClient(
+      config,
+      strictMock<BankHttpClient>({}),
+      strictMock<JwtSigner>({}),
+      clock,
+      random,
+    );
+    await expect(
+      client.fetchSsa({ ...fetchInput, sandboxEnvironment: false }),
+    ).rejects.toMatchObject({
       code: 'software-statement/directory-not-configured',
       detail: expect.stringContaining('DIRECTORY_PRODUCTION_TOKEN_URL'),
     });

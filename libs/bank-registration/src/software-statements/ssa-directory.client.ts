@@ -38,9 +38,14 @@ export class SsaDirectoryClient {
     const directory: DirectoryConfig = this.config.directory[environment];
     if (!directory.tokenUrl || !directory.ssaUrl) {
       const prefix = `DIRECTORY_${environment.toUpperCase()}`;
-      throw new DomainError('software-statement/directory-not-configured', 'unprocessable', 'No directory is configured to fetch the SSA from', {
-        detail: `Supply softwareStatementAssertion, or configure ${prefix}_TOKEN_URL and ${prefix}_SSA_URL.`,
-      });
+      throw new DomainError(
+        'software-statement/directory-not-configured',
+        'unprocessable',
+        'No directory is configured to fetch the SSA from',
+        {
+          detail: `Supply softwareStatementAssertion, or configure ${prefix}_TOKEN_URL and ${prefix}_SSA_URL.`,
+        },
+      );
     }
     const accessToken = await this.directoryToken(directory.tokenUrl, directory, input);
     const url = directory.ssaUrl
@@ -51,18 +56,35 @@ export class SsaDirectoryClient {
       endpoint: 'directory.ssa',
       method: 'GET',
       url,
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt, application/jose, text/plain, application/json' },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: 'application/jwt, application/jose, text/plain, application/json',
+      },
       transport: input.transport,
     });
-    const ssa = typeof res.data === 'string' ? res.data.trim() : res.rawBody.trim().replace(/^"|"$/g, '');
-    this.logger.log(`fetched SSA from the ${environment} directory for software ${input.softwareId}`);
+    const ssa =
+      typeof res.data === 'string' ? res.data.trim() : res.rawBody.trim().replace(/^"|"$/g, '');
+    this.logger.log(
+      `fetched SSA from the ${environment} directory for software ${input.softwareId}`,
+    );
     return ssa;
   }
 
-  private async directoryToken(tokenUrl: string, directory: DirectoryConfig, input: SsaFetch): Promise<string> {
+  private async directoryToken(
+    tokenUrl: string,
+    directory: DirectoryConfig,
+    input: SsaFetch,
+  ): Promise<string> {
     const iat = this.clock.nowSeconds();
     const assertion = await this.signer.sign(
-      { iss: input.softwareId, sub: input.softwareId, aud: directory.audience ?? tokenUrl, jti: this.random.uuid(), iat, exp: iat + 300 },
+      {
+        iss: input.softwareId,
+        sub: input.softwareId,
+        aud: directory.audience ?? tokenUrl,
+        jti: this.random.uuid(),
+        iat,
+        exp: iat + 300,
+      },
       input.signingKey,
     );
     const form = new URLSearchParams({
@@ -83,9 +105,14 @@ export class SsaDirectoryClient {
     });
     const token = res.data?.access_token;
     if (typeof token !== 'string' || token.length === 0) {
-      throw new DomainError('software-statement/directory-token-missing', 'bank-failure', 'The directory returned no access token', {
-        detail: 'The directory token endpoint answered without an access_token.',
-      });
+      throw new DomainError(
+        'software-statement/directory-token-missing',
+        'bank-failure',
+        'The directory returned no access token',
+        {
+          detail: 'The directory token endpoint answered without an access_token.',
+        },
+      );
     }
     return token;
   }

@@ -1,7 +1,10 @@
 import type { BankProfile } from '@obc/bank-profiles';
 
 /** Test data builders (test-only). */
-export function testProfile(overrides: Partial<BankProfile> = {}, registration: Partial<BankProfile['registration']> = {}): BankProfile {
+export function testProfile(
+  overrides: Partial<BankProfile> = {},
+  registration: Partial<BankProfile['registration']> = {},
+): BankProfile {
   return {
     id: 'mock-bank',
     displayName: 'Mock bank',

@@ -56,7 +56,10 @@ export class DomainError extends Error {
     readonly title: string,
     options: DomainErrorOptions = {},
   ) {
-    super(options.detail ?? title, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.detail ?? title,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.detail = options.detail ?? title;
     this.errors = options.errors;
@@ -67,7 +70,9 @@ export class DomainError extends Error {
 
 export class NotFoundError extends DomainError {
   constructor(resource: string, id: string, code = `${resource}/not-found`) {
-    super(code, 'not-found', `${resource} not found`, { detail: `No ${resource} with id '${id}'.` });
+    super(code, 'not-found', `${resource} not found`, {
+      detail: `No ${resource} with id '${id}'.`,
+    });
   }
 }
 
@@ -81,7 +86,16 @@ export class ValidationError extends DomainError {
 export class BankCallError extends DomainError {
   constructor(
     code: string,
-    kind: Extract<ErrorKind, 'bank-failure' | 'bank-timeout' | 'validation' | 'unprocessable' | 'conflict' | 'too-many-requests' | 'unavailable'>,
+    kind: Extract<
+      ErrorKind,
+      | 'bank-failure'
+      | 'bank-timeout'
+      | 'validation'
+      | 'unprocessable'
+      | 'conflict'
+      | 'too-many-requests'
+      | 'unavailable'
+    >,
     title: string,
     bank: BankCallDetails,
     detail?: string,

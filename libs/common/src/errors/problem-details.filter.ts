@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain.error';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, STATUS_BY_KIND, problemType } from './problem';
@@ -27,8 +34,12 @@ interface BodyParserError {
 }
 
 function isBodyParserError(e: unknown): e is BodyParserError {
-  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' &&
-    typeof ((e as BodyParserError).status ?? (e as BodyParserError).statusCode) === 'number';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as BodyParserError).type === 'string' &&
+    typeof ((e as BodyParserError).status ?? (e as BodyParserError).statusCode) === 'number'
+  );
 }
 
 /**
@@ -75,13 +86,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const [code, title] = CODE_BY_STATUS[status] ?? [status >= 500 ? 'internal/error' : 'request/error', 'Error'];
+      const [code, title] = CODE_BY_STATUS[status] ?? [
+        status >= 500 ? 'internal/error' : 'request/error',
+        'Error',
+      ];
       const response = exception.getResponse();
       const detail =
         typeof response === 'string'
           ? response
           : typeof (response as { message?: unknown }).message === 'string'
-            ? ((response as { message: string }).message)
+            ? (response as { message: string }).message
             : exception.message;
       return { type: problemType(code), title, status, detail, code };
     }
@@ -97,7 +111,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         };
       }
       const [code, title] = CODE_BY_STATUS[status] ?? ['request/bad-request', 'Bad request'];
-      return { type: problemType(code), title, status, detail: `The request body could not be read (${exception.type}).`, code };
+      return {
+        type: problemType(code),
+        title,
+        status,
+        detail: `The request body could not be read (${exception.type}).`,
+        code,
+      };
     }
     return {
       type: problemType('internal/error'),

@@ -1,7 +1,8 @@
 import { BankCallDetails, ErrorKind, FieldError } from './domain.error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-export const PROBLEM_TYPE_BASE = 'https://github.com/uk-open-banking-connector/connector/blob/main/docs/errors.md#';
+export const PROBLEM_TYPE_BASE =
+  'https://github.com/uk-open-banking-connector/connector/blob/main/docs/errors.md#';
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,

@@ -8,10 +8,12 @@ export interface CallerIdentity {
 }
 
 /** Injects the authenticated caller into a handler: `create(@Caller() caller: CallerIdentity)`. */
-export const Caller = createParamDecorator((_data: unknown, ctx: ExecutionContext): CallerIdentity => {
-  const req = ctx.switchToHttp().getRequest<Request & { user?: CallerIdentity }>();
-  return req.user ?? { apiKeyId: 'anonymous' };
-});
+export const Caller = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): CallerIdentity => {
+    const req = ctx.switchToHttp().getRequest<Request & { user?: CallerIdentity }>();
+    return req.user ?? { apiKeyId: 'anonymous' };
+  },
+);
 
 /** Header that asks the connector to skip the bank-side operation (API.md). */
 export const EXCLUDE_EXTERNAL_API_OPERATION_HEADER = 'x-exclude-external-api-operation';

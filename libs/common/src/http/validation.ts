@@ -22,7 +22,8 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const fieldErrors = flatten(errors);
       return new ValidationError(
-        fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ') || 'The request is not valid.',
+        fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ') ||
+          'The request is not valid.',
         fieldErrors,
       );
     },

@@ -10,8 +10,14 @@ import { SecretRef } from './secret-ref';
  */
 const RESERVED = new Set<string>([
   ...CONFIG_SETTINGS.flatMap((s) => [s.env, `${s.env}_FILE`, `${s.env}_SSM`]),
-  'PATH', 'HOME', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'CONFIG_FILE',
+  'PATH',
+  'HOME',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'CONFIG_FILE',
 ]);
 
 /** Source `env`: a variable of the environment captured when the configuration was loaded. */
@@ -22,7 +28,10 @@ export class EnvSecretProvider implements SecretProvider {
 
   async get(ref: SecretRef): Promise<string> {
     if (RESERVED.has(ref.name)) {
-      throw new InvalidSecretRefError(ref, "it names one of the connector's own settings, which requests may not reference");
+      throw new InvalidSecretRefError(
+        ref,
+        "it names one of the connector's own settings, which requests may not reference",
+      );
     }
     const value = this.lookup(ref.name);
     if (value === undefined || value === '')

@@ -140,8 +140,13 @@ describe('SecretResolver', () => {
 });
 
 describe('env source refuses the connector own settings', () => {
-  it.each(['API_KEYS', 'DATABASE_URL', 'ENCRYPTION_KEY_SSM', 'AWS_SECRET_ACCESS_KEY'])('%s', async (name) => {
-    const p = new EnvSecretProvider(() => 'value-that-must-not-leak');
-    await expect(p.get({ source: 'env', name })).rejects.toMatchObject({ code: 'secret/invalid-reference' });
-  });
+  it.each(['API_KEYS', 'DATABASE_URL', 'ENCRYPTION_KEY_SSM', 'AWS_SECRET_ACCESS_KEY'])(
+    '%s',
+    async (name) => {
+      const p = new EnvSecretProvider(() => 'value-that-must-not-leak');
+      await expect(p.get({ source: 'env', name })).rejects.toMatchObject({
+        code: 'secret/invalid-reference',
+      });
+    },
+  );
 });

@@ -9,9 +9,14 @@ export class ApiKeyVerifier {
 
   constructor(keys: readonly string[]) {
     if (keys.length === 0) {
-      throw new Error('API_KEYS: at least one API key is required; the API is not served without one.');
+      throw new Error(
+        'API_KEYS: at least one API key is required; the API is not served without one.',
+      );
     }
-    this.digests = keys.map((key) => ({ id: ApiKeyVerifier.keyId(key), digest: ApiKeyVerifier.digest(key) }));
+    this.digests = keys.map((key) => ({
+      id: ApiKeyVerifier.keyId(key),
+      digest: ApiKeyVerifier.digest(key),
+    }));
   }
 
   /** A stable, non-secret id for a key: `key-` and the first 12 hex digits of its SHA-256. */

@@ -1,6 +1,17 @@
 import { Controller, Get, Inject, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
@@ -31,7 +42,9 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database reachable, migrations applied, bank profiles loaded.' })
+  @ApiOperation({
+    summary: 'Readiness: database reachable, migrations applied, bank profiles loaded.',
+  })
   @ApiOkResponse({ description: 'Ready to serve.' })
   @ApiServiceUnavailableResponse({ description: 'Not ready; the body names the failing check.' })
   ready(): Promise<HealthCheckResult> {
@@ -40,7 +53,9 @@ export class HealthController {
       async () => {
         const check = this.indicators.check('migrations');
         const pending = await this.dataSource.showMigrations();
-        return pending ? check.down({ message: 'pending migrations: run `npm run migration:run`' }) : check.up();
+        return pending
+          ? check.down({ message: 'pending migrations: run `npm run migration:run`' })
+          : check.up();
       },
       () => {
         const check = this.indicators.check('bankProfiles');

@@ -14,15 +14,25 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
         '`/health/*` is open.',
     )
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of the keys configured in API_KEYS.' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'One of the keys configured in API_KEYS.',
+    })
     .addSecurityRequirements('bearer')
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) =>
+      `${controller.replace(/Controller$/, '')}_${method}`,
+  });
 }
 
 /** Swagger UI at /docs, the JSON at /docs-json. */
 export function mountOpenApi(app: INestApplication, document: OpenAPIObject): void {
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    useGlobalPrefix: false,
+  });
 }
 
 /** Stable serialisation so the committed file diffs cleanly. */

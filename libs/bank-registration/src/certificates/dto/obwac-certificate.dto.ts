@@ -7,13 +7,20 @@ import { ResourceResponseDto, SecretRefResponseDto } from '../../shared/resource
 import { ObwacCertificateEntity } from '../obwac-certificate.entity';
 
 export class CreateObwacCertificateDto extends CreateResourceDto {
-  @ApiProperty({ description: 'The OBWAC (transport, mTLS client) certificate, PEM encoded.', maxLength: 20000 })
+  @ApiProperty({
+    description: 'The OBWAC (transport, mTLS client) certificate, PEM encoded.',
+    maxLength: 20000,
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(20000)
   certificatePem!: string;
 
-  @ApiProperty({ description: 'Reference to the certificate\'s private key (PEM); checked to match the certificate, never stored.', type: SecretRefDto })
+  @ApiProperty({
+    description:
+      "Reference to the certificate's private key (PEM); checked to match the certificate, never stored.",
+    type: SecretRefDto,
+  })
   @IsDefined()
   @ValidateNested()
   @Type(() => SecretRefDto)
@@ -21,13 +28,22 @@ export class CreateObwacCertificateDto extends CreateResourceDto {
 }
 
 export class ObwacCertificateResponseDto extends ResourceResponseDto {
-  @ApiProperty({ description: 'Subject distinguished name (RFC 4514; organizationIdentifier as 2.5.4.97).' })
+  @ApiProperty({
+    description: 'Subject distinguished name (RFC 4514; organizationIdentifier as 2.5.4.97).',
+  })
   subjectDn!: string;
 
-  @ApiPropertyOptional({ description: 'Organisation id from the subject (OU, else organizationIdentifier).', nullable: true, type: String })
+  @ApiPropertyOptional({
+    description: 'Organisation id from the subject (OU, else organizationIdentifier).',
+    nullable: true,
+    type: String,
+  })
   organisationId!: string | null;
 
-  @ApiProperty({ description: 'End of the certificate\'s validity (ISO 8601).', format: 'date-time' })
+  @ApiProperty({
+    description: "End of the certificate's validity (ISO 8601).",
+    format: 'date-time',
+  })
   notAfter!: string;
 
   @ApiProperty({ description: 'SHA-256 fingerprint of the certificate (DER), lower-case hex.' })
@@ -36,7 +52,10 @@ export class ObwacCertificateResponseDto extends ResourceResponseDto {
   @ApiProperty({ description: 'The certificate, PEM encoded.' })
   certificatePem!: string;
 
-  @ApiProperty({ description: 'Where the private key is held (the reference, never the key).', type: SecretRefResponseDto })
+  @ApiProperty({
+    description: 'Where the private key is held (the reference, never the key).',
+    type: SecretRefResponseDto,
+  })
   privateKey!: SecretRefResponseDto;
 
   static from(row: ObwacCertificateEntity): ObwacCertificateResponseDto {

@@ -21,34 +21,57 @@ const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['h
 const OB_ID = /^[0-9a-zA-Z]{1,22}$/;
 
 export class CreateSoftwareStatementDto extends CreateResourceDto {
-  @ApiProperty({ description: 'Organisation id of the TPP in the Open Banking directory (the SSA org_id).', maxLength: 22 })
+  @ApiProperty({
+    description: 'Organisation id of the TPP in the Open Banking directory (the SSA org_id).',
+    maxLength: 22,
+  })
   @IsString()
   @Matches(OB_ID, { message: 'organisationId must be 1 to 22 letters or digits' })
   organisationId!: string;
 
-  @ApiProperty({ description: 'Software statement id in the directory (the SSA software_id; the DCR iss).', maxLength: 22 })
+  @ApiProperty({
+    description: 'Software statement id in the directory (the SSA software_id; the DCR iss).',
+    maxLength: 22,
+  })
   @IsString()
   @Matches(OB_ID, { message: 'softwareId must be 1 to 22 letters or digits' })
   softwareId!: string;
 
-  @ApiProperty({ description: 'True for a directory sandbox software statement; selects which directory an SSA is fetched from.' })
+  @ApiProperty({
+    description:
+      'True for a directory sandbox software statement; selects which directory an SSA is fetched from.',
+  })
   @IsBoolean()
   sandboxEnvironment!: boolean;
 
-  @ApiProperty({ description: 'Id of the OBWAC (transport) certificate used for mTLS with banks.', format: 'uuid' })
+  @ApiProperty({
+    description: 'Id of the OBWAC (transport) certificate used for mTLS with banks.',
+    format: 'uuid',
+  })
   @IsUUID()
   obwacCertificateId!: string;
 
-  @ApiProperty({ description: 'Id of the OBSeal signing key used for registration JWTs, request objects and message signing.', format: 'uuid' })
+  @ApiProperty({
+    description:
+      'Id of the OBSeal signing key used for registration JWTs, request objects and message signing.',
+    format: 'uuid',
+  })
   @IsUUID()
   obsealCertificateId!: string;
 
-  @ApiProperty({ description: 'Redirect URI used when an auth context names none; always registered.', maxLength: 2048 })
+  @ApiProperty({
+    description: 'Redirect URI used when an auth context names none; always registered.',
+    maxLength: 2048,
+  })
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
   defaultRedirectUri!: string;
 
-  @ApiPropertyOptional({ description: 'Every redirect URI to register with banks (the default one is added when missing).', type: [String] })
+  @ApiPropertyOptional({
+    description:
+      'Every redirect URI to register with banks (the default one is added when missing).',
+    type: [String],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -56,7 +79,8 @@ export class CreateSoftwareStatementDto extends CreateResourceDto {
   redirectUris?: string[];
 
   @ApiPropertyOptional({
-    description: 'Reference to the software statement assertion (JWT). Omitted: fetched from the directory configured for the environment.',
+    description:
+      'Reference to the software statement assertion (JWT). Omitted: fetched from the directory configured for the environment.',
     type: SecretRefDto,
   })
   @IsOptional()
@@ -66,7 +90,10 @@ export class CreateSoftwareStatementDto extends CreateResourceDto {
 }
 
 export class UpdateSoftwareStatementDto {
-  @ApiPropertyOptional({ description: 'Id of a replacement OBWAC (transport) certificate.', format: 'uuid' })
+  @ApiPropertyOptional({
+    description: 'Id of a replacement OBWAC (transport) certificate.',
+    format: 'uuid',
+  })
   @IsOptional()
   @IsUUID()
   obwacCertificateId?: string;
@@ -82,7 +109,11 @@ export class UpdateSoftwareStatementDto {
   @MaxLength(2048)
   defaultRedirectUri?: string;
 
-  @ApiPropertyOptional({ description: 'New list of redirect URIs (replaces the old one; the default is added when missing).', type: [String] })
+  @ApiPropertyOptional({
+    description:
+      'New list of redirect URIs (replaces the old one; the default is added when missing).',
+    type: [String],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -112,7 +143,11 @@ export class SoftwareStatementResponseDto extends ResourceResponseDto {
   @ApiProperty({ description: 'Registered redirect URIs.', type: [String] })
   redirectUris!: string[];
 
-  @ApiProperty({ description: 'Where the SSA came from: supplied by the caller or fetched from the directory. The SSA itself is stored encrypted and not returned.', enum: ['supplied', 'directory'] })
+  @ApiProperty({
+    description:
+      'Where the SSA came from: supplied by the caller or fetched from the directory. The SSA itself is stored encrypted and not returned.',
+    enum: ['supplied', 'directory'],
+  })
   ssaSource!: string;
 
   static from(row: SoftwareStatementEntity): SoftwareStatementResponseDto {
