@@ -1,13 +1,23 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigValidationError, ConnectorConfig } from '@obc/config';
+import {
+  ConfigValidationError,
+  ConnectorConfig,
+  loadConnectorConfigFromProcess,
+} from '@obc/config';
 import { buildOpenApiDocument, configureApp, mountOpenApi } from '@obc/http-api';
 import { AppModule } from './app.module';
 import { CONNECTOR_VERSION } from './version';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: true });
+  // Validate the configuration before Nest starts, so a bad one is reported as a plain list of
+  // variables and what each expects, not as a stack trace.
+  await loadConnectorConfigFromProcess();
+  const app = await NestFactory.create(AppModule.forRoot(), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   configureApp(app);
   mountOpenApi(app, buildOpenApiDocument(app, CONNECTOR_VERSION));
