@@ -7,6 +7,9 @@ export interface ModelValidation {
   errors: string[];
 }
 
+// A variable, not a literal: the package is optional and TypeScript must not resolve it.
+const PACKAGE = 'kubernetes-models';
+
 type ModelClass = new (data: unknown) => { validate(): void };
 
 function isModuleNotFound(e: unknown): boolean {
@@ -27,14 +30,14 @@ function isModuleNotFound(e: unknown): boolean {
 export async function validateWithKubernetesModels(objects: K8sObject[]): Promise<ModelValidation> {
   const result: ModelValidation = { available: true, validated: 0, errors: [] };
   for (const obj of objects) {
-    const specifier = `kubernetes-models/${obj.apiVersion}`;
+    const specifier = `${PACKAGE}/${obj.apiVersion}`;
     let mod: Record<string, unknown>;
     try {
       mod = (await import(specifier)) as Record<string, unknown>;
     } catch (e) {
       if (!isModuleNotFound(e)) throw e;
       try {
-        await import('kubernetes-models');
+        await import(PACKAGE);
       } catch (inner) {
         if (isModuleNotFound(inner)) return { available: false, validated: 0, errors: [] };
         throw inner;
