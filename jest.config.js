@@ -43,6 +43,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: [
         '<rootDir>/test/integration/**/*.int-spec.ts',
+        '<rootDir>/test/deploy/**/*.int-spec.ts',
         '<rootDir>/{apps,libs}/**/*.int-spec.ts',
       ],
     },
