@@ -30,38 +30,32 @@ export class RegistrationEndpointClient {
     });
   }
 
-  async read(
-    session: BankSession,
-    clientId: string,
-    bearer: string,
-  ): Promise<BankResponse<unknown>> {
-    return this.http.request<unknown>({
-      profileId: session.profile.id,
-      endpoint: 'dcr.get',
-      method: 'GET',
-      url: `${this.endpoint(session)}/${encodeURIComponent(clientId)}`,
-      headers: { authorization: `Bearer ${bearer}` },
-      transport: session.transport,
-      trustedCaPem: session.trustedCaPem,
-      financialId: session.profile.financialId,
-    });
+  read(session: BankSession, clientId: string, bearer: string): Promise<BankResponse<unknown>> {
+    return this.manage(session, clientId, bearer, 'GET', [200]);
   }
 
-  async remove(
+  remove(session: BankSession, clientId: string, bearer: string): Promise<BankResponse<unknown>> {
+    return this.manage(session, clientId, bearer, 'DELETE', [200, 202, 204]);
+  }
+
+  /** GET or DELETE /register/{ClientId}, authorised by a bearer token per the profile. */
+  private manage(
     session: BankSession,
     clientId: string,
     bearer: string,
+    method: 'GET' | 'DELETE',
+    expectStatus: number[],
   ): Promise<BankResponse<unknown>> {
     return this.http.request<unknown>({
       profileId: session.profile.id,
-      endpoint: 'dcr.delete',
-      method: 'DELETE',
+      endpoint: method === 'GET' ? 'dcr.get' : 'dcr.delete',
+      method,
       url: `${this.endpoint(session)}/${encodeURIComponent(clientId)}`,
       headers: { authorization: `Bearer ${bearer}` },
       transport: session.transport,
       trustedCaPem: session.trustedCaPem,
       financialId: session.profile.financialId,
-      expectStatus: [200, 202, 204],
+      expectStatus,
     });
   }
 
