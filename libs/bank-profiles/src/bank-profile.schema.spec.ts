@@ -4,6 +4,7 @@ import { checkProfileFile } from './check-profile-file';
 import { readProfileFile } from './bank-profile-file';
 import { BANK_PROFILE_SCHEMA, validateProfileDocument } from './bank-profile.schema';
 import { profileDocument } from './testing/bank-profile.builder';
+import { STANDARD_QUIRKS } from './bank-profile.types';
 
 const SHIPPED_DIR = join(__dirname, '../../../bank-profiles');
 
@@ -80,7 +81,7 @@ describe('bank profile schema', () => {
       clientIdIssuedAtUnit: 'seconds',
       defaultScopes: ['openid', 'accounts', 'payments'],
     });
-    expect(result.definition.quirks).toEqual({ postCreateConsentDelayMs: 0 });
+    expect(result.definition.quirks).toEqual(STANDARD_QUIRKS);
     expect(result.definition.requiredConfiguration).toEqual([]);
   });
 

@@ -67,6 +67,50 @@ export interface RegistrationBehaviour {
 export interface BankQuirks {
   /** Wait after creating a consent before using it (eventually consistent consent stores). */
   postCreateConsentDelayMs: number;
+  authorisation: AuthorisationQuirks;
+  idToken: IdTokenQuirks;
+  tokenEndpoint: { noRefreshTokenForPayments: boolean };
+  accountAccess: { unsupportedPermissions: string[] };
+}
+
+/** The quirks of a bank that follows the standard: what the schema's defaults produce. */
+export const STANDARD_QUIRKS: BankQuirks = {
+  postCreateConsentDelayMs: 0,
+  authorisation: {
+    responseType: 'code id_token',
+    responseMode: 'fragment',
+    pkce: false,
+    redundantQueryParams: true,
+    acrValues: ['urn:openbanking:psd2:sca', 'urn:openbanking:psd2:ca'],
+  },
+  idToken: {
+    subject: 'any',
+    nonceOptional: false,
+    acrOptional: true,
+    authTimeOptional: true,
+    expInMilliseconds: false,
+  },
+  tokenEndpoint: { noRefreshTokenForPayments: false },
+  accountAccess: { unsupportedPermissions: [] },
+};
+
+/** The authorisation request's shape (see the schema for each field). */
+export interface AuthorisationQuirks {
+  responseType: 'code id_token' | 'code';
+  responseMode: 'fragment' | 'query';
+  pkce: boolean;
+  requestObjectAudience?: string;
+  redundantQueryParams: boolean;
+  acrValues: string[];
+}
+
+/** Documented relaxations of ID-token validation. */
+export interface IdTokenQuirks {
+  subject: 'any' | 'consent-id' | 'user-id' | 'client-id';
+  nonceOptional: boolean;
+  acrOptional: boolean;
+  authTimeOptional: boolean;
+  expInMilliseconds: boolean;
 }
 
 export interface BankProfileDocumentation {

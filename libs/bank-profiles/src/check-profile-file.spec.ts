@@ -53,7 +53,7 @@ describe('checkProfileFile', () => {
       'test-bank.json',
       profileDocument('test-bank', { quirks: { postCreateConsentDelay: 5 } }),
       [
-        /\/quirks\/postCreateConsentDelay is not a known property \(allowed here: postCreateConsentDelayMs\)/,
+        /\/quirks\/postCreateConsentDelay is not a known property \(allowed here: postCreateConsentDelayMs, /,
         /remove it/,
       ],
     ],

@@ -1,5 +1,9 @@
 import { resolveProfile } from '../bank-profile-resolve';
-import type { BankProfile, BankProfileDefinition } from '../bank-profile.types';
+import {
+  STANDARD_QUIRKS,
+  type BankProfile,
+  type BankProfileDefinition,
+} from '../bank-profile.types';
 
 /** A minimal valid profile file content (as written on disk, before defaults). */
 export function profileDocument(
@@ -69,7 +73,7 @@ export function buildBankProfile(patch: Partial<BankProfileDefinition> = {}): Ba
     },
     tokenEndpointAuthMethod: 'tls_client_auth',
     requiredConfiguration: [],
-    quirks: { postCreateConsentDelayMs: 0 },
+    quirks: structuredClone(STANDARD_QUIRKS),
     ...patch,
   };
   return resolveProfile(definition, `bank-profiles/${definition.id}.json`);

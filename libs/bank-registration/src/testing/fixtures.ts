@@ -1,4 +1,4 @@
-import type { BankProfile } from '@obc/bank-profiles';
+import { STANDARD_QUIRKS, type BankProfile } from '@obc/bank-profiles';
 
 /** Test data builders (test-only). */
 export function testProfile(
@@ -30,7 +30,7 @@ export function testProfile(
     },
     tokenEndpointAuthMethod: 'private_key_jwt',
     requiredConfiguration: [],
-    quirks: { postCreateConsentDelayMs: 0 },
+    quirks: structuredClone(STANDARD_QUIRKS),
     consentTypes: ['account-access'],
     configured: true,
     missingConfiguration: [],
