@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+export type ConsentKind = 'account-access' | 'domestic-payment' | 'domestic-vrp';
+
+export interface StoredConsent {
+  consentId: string;
+  kind: ConsentKind;
+  clientId: string;
+  status: string;
+  permissions?: string[];
+  accountIds?: string[];
+  psuId?: string;
+  /** The OB response body's Data as last sent (status fields are kept in step by the store). */
+  body: Record<string, unknown>;
+  createdAt: string;
+}
+
+export class ConsentNotFoundError extends Error {
+  constructor(readonly consentId: string) {
+    super(`no consent ${consentId}`);
+  }
+}
+
+/** The status every consent kind takes once the PSU has approved it at the bank. */
+const AUTHORISED = 'Authorised';
+
+/** In-memory consents of every kind; the mock bank forgets them on restart by design. */
+export class ConsentStore {
+  private readonly consents = new Map<string, StoredConsent>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  create(c: Omit<StoredConsent, 'createdAt'>): StoredConsent {
+    const stored: StoredConsent = { ...c, createdAt: this.now().toISOString() };
+    this.consents.set(stored.consentId, stored);
+    return clone(stored);
+  }
+
+  get(id: string): StoredConsent | undefined {
+    const c = this.consents.get(id);
+    return c ? clone(c) : undefined;
+  }
+
+  authorise(
+    id: string,
+    { psuId, accountIds }: { psuId: string; accountIds: string[] },
+  ): StoredConsent {
+    return this.update(id, { status: AUTHORISED, psuId, accountIds: [...accountIds] });
+  }
+
+  reject(id: string): StoredConsent {
+    return this.update(id, { status: 'Rejected' });
+  }
+
+  revoke(id: string): StoredConsent {
+    return this.update(id, { status: 'Revoked' });
+  }
+
+  /** Changes the stored consent; a status change also moves Status/StatusUpdateDateTime in body. */
+  update(
+    id: string,
+    patch: Partial<Omit<StoredConsent, 'consentId' | 'createdAt'>>,
+  ): StoredConsent {
+    const current = this.consents.get(id);
+    if (!current) throw new ConsentNotFoundError(id);
+    const next: StoredConsent = {
+      ...current,
+      ...patch,
+      consentId: id,
+      createdAt: current.createdAt,
+    };
+    if (patch.status !== undefined && patch.status !== current.status && !patch.body) {
+      next.body = {
+        ...current.body,
+        Status: patch.status,
+        StatusUpdateDateTime: this.now().toISOString(),
+      };
+    }
+    this.consents.set(id, next);
+    return clone(next);
+  }
+
+  static newId(prefix = 'aac'): string {
+    return `${prefix}-${randomUUID()}`;
+  }
+}
+
+function clone(c: StoredConsent): StoredConsent {
+  return structuredClone(c);
+}
