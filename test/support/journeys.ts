@@ -144,3 +144,62 @@ export async function registrationJourney(
     externalApiId: String(registration.externalApiId),
   };
 }
+
+/** The parameters of a bank redirect, from its fragment (hybrid flow) or its query. */
+export function redirectParameters(redirectUrl: string): Record<string, string> {
+  const url = new URL(redirectUrl);
+  const raw = url.hash.length > 1 ? url.hash.slice(1) : url.search.slice(1);
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+export interface AuthorisedConsent {
+  consentId: string;
+  externalApiId: string;
+  steps: JourneyStep[];
+}
+
+/**
+ * Creates an account-access consent from the MaximumPermissions template, authorises it at the
+ * mock bank headlessly (its admin path drives the consent page), and hands the redirect to the
+ * connector's delegate.
+ */
+export async function authoriseAccountAccess(
+  api: ConnectorApiClient,
+  bank: { admin<T>(path: string, body?: unknown): Promise<T> },
+  bankRegistrationId: string,
+): Promise<AuthorisedConsent> {
+  const steps: JourneyStep[] = [];
+  const consent = await expectStatus(
+    steps,
+    'Create an account-access consent (MaximumPermissions, pruned per profile)',
+    'POST',
+    '/v1/aisp/account-access-consents',
+    api.post('/v1/aisp/account-access-consents', {
+      bankRegistrationId,
+      templateRequest: { type: 'MaximumPermissions' },
+    }),
+    201,
+  );
+  const consentId = String(consent.id);
+  const authContext = await expectStatus(
+    steps,
+    'Create an auth context (PS256 request object, authorisation URL)',
+    'POST',
+    `/v1/aisp/account-access-consents/${consentId}/auth-contexts`,
+    api.post(`/v1/aisp/account-access-consents/${consentId}/auth-contexts`, {}),
+    201,
+  );
+  const { redirectUrl } = await bank.admin<{ redirectUrl: string }>('/authorise', {
+    authUrl: authContext.authUrl,
+    decision: 'approve',
+  });
+  await expectStatus(
+    steps,
+    'The PSU approves at the bank; the redirect goes to the delegate (ID token checked, code exchanged)',
+    'POST',
+    '/v1/auth/redirect-delegate',
+    api.post('/v1/auth/redirect-delegate', redirectParameters(redirectUrl)),
+    200,
+  );
+  return { consentId, externalApiId: String(consent.externalApiId), steps };
+}

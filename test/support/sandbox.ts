@@ -29,6 +29,8 @@ export interface MockBankHandle {
   port: number;
   /** GET the admin ledger (registrations, token grants...). */
   ledger(): Promise<MockBankLedger>;
+  /** Calls an admin route of the mock bank (`/__admin/...`), trusting the test CA. */
+  admin<T = unknown>(path: string, body?: unknown): Promise<T>;
   /** Every token, client secret and SSA the bank and its directory issued (test-only admin route). */
   issuedSecrets(): Promise<string[]>;
   stop(): Promise<void>;
@@ -119,6 +121,8 @@ export async function startMockBank(
     process: proc,
     url,
     port: Number(match[2]),
+    admin: async <T>(path: string, body?: unknown) =>
+      (await mockBankFetch(pki, `${url}/__admin${path}`, body === undefined ? {} : { method: 'POST', body })) as T,
     ledger: async () => (await mockBankFetch(pki, `${url}/__admin/ledger`)) as MockBankLedger,
     issuedSecrets: async () =>
       (
@@ -187,10 +191,29 @@ export function connectorEnvironment(
   return env;
 }
 
-export async function startConnector(options: ConnectorStartOptions): Promise<ConnectorHandle> {
+/** A port that is free now on 127.0.0.1 (the connector needs to know its public URL up front). */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startConnector(options: ConnectorStartOptions & { port?: number }): Promise<ConnectorHandle> {
   const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const encryptionKey = options.encryptionKey ?? randomBytes(32).toString('base64');
-  const env = connectorEnvironment({ ...options, apiKey, encryptionKey });
+  const port = options.port ?? (await freePort());
+  const env = connectorEnvironment({
+    ...options,
+    apiKey,
+    encryptionKey,
+    env: { PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...options.env },
+  });
   const proc = startProcess({
     name: 'connector',
     command: process.execPath,
