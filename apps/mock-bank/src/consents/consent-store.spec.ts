@@ -9,20 +9,20 @@ describe('ConsentStore', () => {
       consentId: 'c1',
       kind: 'account-access',
       clientId: 'client-a',
-      status: 'AwaitingAuthorisation',
+      status: 'AWAU',
       permissions: ['ReadAccountsBasic'],
-      body: { ConsentId: 'c1', Status: 'AwaitingAuthorisation' },
+      body: { ConsentId: 'c1', Status: 'AWAU' },
     });
     expect(c.createdAt).toBe('2025-01-01T00:00:00.000Z');
     t += 1000;
     const a = store.authorise('c1', { psuId: 'psu-1', accountIds: ['acc-1'] });
-    expect(a).toMatchObject({ status: 'Authorised', psuId: 'psu-1', accountIds: ['acc-1'] });
+    expect(a).toMatchObject({ status: 'AUTH', psuId: 'psu-1', accountIds: ['acc-1'] });
     expect(a.body).toMatchObject({
-      Status: 'Authorised',
+      Status: 'AUTH',
       StatusUpdateDateTime: '2025-01-01T00:00:01.000Z',
     });
-    expect(store.revoke('c1').status).toBe('Revoked');
-    expect(store.get('c1')?.body.Status).toBe('Revoked');
+    expect(store.revoke('c1').status).toBe('CANC');
+    expect(store.get('c1')?.body.Status).toBe('CANC');
   });
 
   it('returns copies, so callers cannot change stored consents by accident', () => {

@@ -21,8 +21,18 @@ export class ConsentNotFoundError extends Error {
   }
 }
 
-/** The status every consent kind takes once the PSU has approved it at the bank. */
-const AUTHORISED = 'Authorised';
+/**
+ * OB v4.0 consent status codes (ISO 20022 style; v3.1's `AwaitingAuthorisation`/`Authorised`
+ * words are gone). The same codes serve account-access, payment and VRP consents; `CANC` is an
+ * account-access consent the TPP deleted.
+ */
+export const CONSENT_STATUS = {
+  awaitingAuthorisation: 'AWAU',
+  authorised: 'AUTH',
+  rejected: 'RJCT',
+  revoked: 'CANC',
+  expired: 'EXPD',
+} as const;
 
 /** In-memory consents of every kind; the mock bank forgets them on restart by design. */
 export class ConsentStore {
@@ -45,15 +55,19 @@ export class ConsentStore {
     id: string,
     { psuId, accountIds }: { psuId: string; accountIds: string[] },
   ): StoredConsent {
-    return this.update(id, { status: AUTHORISED, psuId, accountIds: [...accountIds] });
+    return this.update(id, {
+      status: CONSENT_STATUS.authorised,
+      psuId,
+      accountIds: [...accountIds],
+    });
   }
 
   reject(id: string): StoredConsent {
-    return this.update(id, { status: 'Rejected' });
+    return this.update(id, { status: CONSENT_STATUS.rejected });
   }
 
   revoke(id: string): StoredConsent {
-    return this.update(id, { status: 'Revoked' });
+    return this.update(id, { status: CONSENT_STATUS.revoked });
   }
 
   /** Changes the stored consent; a status change also moves Status/StatusUpdateDateTime in body. */
