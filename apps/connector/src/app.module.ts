@@ -7,6 +7,11 @@ import { CommonModule } from '@obc/common';
 import { ConnectorConfig, ConnectorConfigModule } from '@obc/config';
 import { FapiModule } from '@obc/fapi';
 import { HttpApiModule } from '@obc/http-api';
+import {
+  ObservabilityModule,
+  PrometheusBankHttpMetrics,
+  PrometheusTokenMetrics,
+} from '@obc/observability';
 import { PersistenceModule } from '@obc/persistence';
 import { TokenManagementModule } from '@obc/token-management';
 import { loggerOptions } from './logging';
@@ -29,9 +34,10 @@ export class AppModule {
         LoggerModule.forRootAsync({ inject: [ConnectorConfig], useFactory: loggerOptions }),
         PersistenceModule.forRoot({ migrations: connectorMigrations }),
         BankProfilesModule,
-        BankHttpModule,
+        ObservabilityModule.forRoot(),
+        BankHttpModule.forRoot({ metrics: PrometheusBankHttpMetrics }),
         FapiModule,
-        TokenManagementModule,
+        TokenManagementModule.withMetrics(PrometheusTokenMetrics),
         HttpApiModule,
         BankRegistrationModule,
       ],
