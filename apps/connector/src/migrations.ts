@@ -1,13 +1,16 @@
 import { bankRegistrationMigrations } from '@obc/bank-registration';
 import { persistenceMigrations } from '@obc/persistence';
+import { tokenManagementMigrations } from '@obc/token-management';
 
 /**
  * Every migration of every lib, in order of their timestamps. Assembled here so a lower lib
  * never imports a feature lib.
  */
-export const connectorMigrations = [...persistenceMigrations, ...bankRegistrationMigrations].sort(
-  (a, b) => migrationTimestamp(a) - migrationTimestamp(b),
-);
+export const connectorMigrations = [
+  ...persistenceMigrations,
+  ...bankRegistrationMigrations,
+  ...tokenManagementMigrations,
+].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 function migrationTimestamp(migration: { name: string }): number {
   const match = /(\d{13})$/.exec(migration.name) ?? /^(\d{13})/.exec(migration.name);

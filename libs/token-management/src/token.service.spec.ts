@@ -1,11 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { jwtVerify } from 'jose';
-import { BankHttpClient, BankHttpModule } from '@obc/bank-http';
-import { CommonModule, CryptoRandomSource, DomainError } from '@obc/common';
-import { CLIENT_ASSERTION_TYPE, FapiModule, KeyStore } from '@obc/fapi';
+import { BankHttpClient } from '@obc/bank-http';
+import { CryptoRandomSource, DomainError } from '@obc/common';
+import { CLIENT_ASSERTION_TYPE, KeyStore } from '@obc/fapi';
 import {
   LocalHttpsServer,
   RecordedRequest,
@@ -14,10 +13,9 @@ import {
 import { createTestPki, TestPki } from '../../bank-http/src/testing/test-pki';
 import { ClientAuthenticator } from './client-authentication';
 import { ClientContext } from './client-context';
-import { TokenManagementModule } from './token-management.module';
+import { ConsentGrantError } from './consent-grant.error';
 import { TokenCacheKind, TokenMetrics } from './token-metrics';
 import { TokenService } from './token.service';
-import { DiscoveryService } from './discovery.service';
 import { ManualClock } from './testing/manual-clock';
 
 class CountingMetrics extends TokenMetrics {
@@ -334,18 +332,126 @@ describe('TokenService (client credentials over mTLS)', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toMatch(/very-secret-token|shh-secret/);
   });
-});
 
-describe('TokenManagementModule', () => {
-  it('wires the services with the global common, bank-http and fapi modules', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [CommonModule, BankHttpModule, FapiModule, TokenManagementModule],
-    }).compile();
-    try {
-      expect(moduleRef.get(TokenService)).toBeInstanceOf(TokenService);
-      expect(moduleRef.get(DiscoveryService)).toBeInstanceOf(DiscoveryService);
-    } finally {
-      await moduleRef.close();
-    }
+  describe('consent grants', () => {
+    it('authorization_code: code, redirect URI and PKCE verifier with the client authentication', async () => {
+      server.setHandler((_req, res) =>
+        tokenAnswer(res, {
+          access_token: 'at-1',
+          refresh_token: 'rt-1',
+          id_token: 'idt',
+          token_type: 'bearer',
+          expires_in: 300,
+          scope: 'openid accounts',
+        }),
+      );
+      const set = await service.exchangeAuthorisationCode(
+        client({ authMethod: 'client_secret_post', clientSecret: 'shh' }),
+        { code: 'the-code', redirectUri: 'https://tpp.example/cb', codeVerifier: 'verifier' },
+      );
+      expect(set).toEqual({
+        accessToken: 'at-1',
+        refreshToken: 'rt-1',
+        idToken: 'idt',
+        expiresIn: 300,
+        scope: 'openid accounts',
+        tokenType: 'Bearer',
+      });
+      const req = server.requests[0];
+      expect(req.clientCn).toBe('tpp-client');
+      expect(form(req)).toEqual({
+        grant_type: 'authorization_code',
+        code: 'the-code',
+        redirect_uri: 'https://tpp.example/cb',
+        code_verifier: 'verifier',
+        client_id: 'client-1',
+        client_secret: 'shh',
+      });
+    });
+
+    it('authorization_code without PKCE; expires_in and scope may be missing', async () => {
+      server.setHandler((_req, res) =>
+        tokenAnswer(res, { access_token: 'at-1', token_type: 'BEARER' }),
+      );
+      const set = await service.exchangeAuthorisationCode(
+        client({ authMethod: 'private_key_jwt' }),
+        {
+          code: 'c',
+          redirectUri: 'https://tpp.example/cb',
+        },
+      );
+      expect(set).toEqual({ accessToken: 'at-1', tokenType: 'Bearer' });
+      const body = form(server.requests[0]);
+      expect(body.code_verifier).toBeUndefined();
+      expect(body.client_assertion_type).toBe(CLIENT_ASSERTION_TYPE);
+    });
+
+    it('refresh_token grant with the stored refresh token; never cached', async () => {
+      server.setHandler((_req, res) =>
+        tokenAnswer(res, {
+          access_token: `at-${++issued}`,
+          refresh_token: `rt-${issued}`,
+          token_type: 'Bearer',
+          expires_in: 300,
+        }),
+      );
+      expect(await service.refreshGrant(client(), 'rt-0')).toMatchObject({
+        accessToken: 'at-1',
+        refreshToken: 'rt-1',
+      });
+      expect(await service.refreshGrant(client(), 'rt-1')).toMatchObject({ accessToken: 'at-2' });
+      expect(server.requests.map((r) => form(r))).toEqual([
+        { grant_type: 'refresh_token', refresh_token: 'rt-0', client_id: 'client-1' },
+        { grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: 'client-1' },
+      ]);
+    });
+
+    it('invalid_grant becomes consent/not-authorised (forbidden); other errors pass through', async () => {
+      server.setHandler((_req, res) =>
+        tokenAnswer(res, { error: 'invalid_grant', error_description: 'revoked' }, 400),
+      );
+      for (const call of [
+        () => service.refreshGrant(client(), 'rt'),
+        () => service.exchangeAuthorisationCode(client(), { code: 'c', redirectUri: 'https://x' }),
+      ]) {
+        const error = await call().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConsentGrantError);
+        expect(error).toMatchObject({ code: 'consent/not-authorised', kind: 'forbidden' });
+      }
+      server.setHandler((_req, res) => tokenAnswer(res, { error: 'invalid_client' }, 401));
+      await expect(service.refreshGrant(client(), 'rt')).rejects.toMatchObject({
+        code: 'bank/request-rejected',
+      });
+    });
+
+    it('never logs the tokens of a consent grant', async () => {
+      const lines: string[] = [];
+      const capture = (m: unknown): void => {
+        lines.push(String(m));
+      };
+      const spies = [
+        jest.spyOn(Logger.prototype, 'log').mockImplementation(capture),
+        jest.spyOn(Logger.prototype, 'debug').mockImplementation(capture),
+        jest.spyOn(Logger.prototype, 'warn').mockImplementation(capture),
+        jest.spyOn(Logger.prototype, 'error').mockImplementation(capture),
+      ];
+      try {
+        server.setHandler((_req, res) =>
+          tokenAnswer(res, {
+            access_token: 'secret-access',
+            refresh_token: 'secret-refresh-new',
+            token_type: 'Bearer',
+          }),
+        );
+        await service.refreshGrant(client(), 'secret-refresh-old');
+        await service.exchangeAuthorisationCode(client(), {
+          code: 'secret-code',
+          redirectUri: 'https://x',
+        });
+      } finally {
+        spies.forEach((s) => s.mockRestore());
+      }
+      expect(lines.join('\n')).not.toMatch(/secret-/);
+    });
   });
 });

@@ -1,14 +1,23 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { BankHttpClient } from '@obc/bank-http';
-import { Clock } from '@obc/common';
+import { BankCallError, Clock } from '@obc/common';
 import { ClientAuthenticator } from './client-authentication';
 import { ClientContext } from './client-context';
+import { ConsentGrantError } from './consent-grant.error';
 import {
   DEFAULT_TOKEN_MANAGEMENT_SETTINGS,
   TokenManagementSettings,
 } from './token-management.settings';
 import { NoopTokenMetrics, TokenMetrics } from './token-metrics';
-import { parseTokenResponse } from './token-response';
+import { parseTokenResponse, TokenGrant } from './token-response';
+import { TokenSet } from './token-set';
+
+export interface AuthorisationCodeGrant {
+  code: string;
+  redirectUri: string;
+  /** The PKCE verifier, when the authorisation request carried a code challenge. */
+  codeVerifier?: string;
+}
 
 interface CachedToken {
   token: string;
@@ -16,7 +25,7 @@ interface CachedToken {
 }
 
 /**
- * Client-credentials tokens, cached per registration and scope until shortly before they expire.
+ * Token endpoint grants. Client-credentials tokens are cached per registration and scope until shortly before they expire.
  * Concurrent callers for one key share the one in-flight request (single flight); a failure is
  * handed to every waiter and not cached. Tokens live only in memory here and are never logged.
  */
@@ -79,18 +88,62 @@ export class TokenService {
     return this.generations.get(registrationId) ?? 0;
   }
 
-  private async fetch(
+  /**
+   * Exchanges the code from the PSU's authorisation for the consent's tokens. Not cached: the
+   * caller stores them (ConsentTokenService). A used or stale code → ConsentGrantError.
+   */
+  async exchangeAuthorisationCode(
     client: ClientContext,
-    scope: string,
-    key: string,
-    generation: number,
-  ): Promise<string> {
+    grant: AuthorisationCodeGrant,
+  ): Promise<TokenSet> {
+    const params: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code: grant.code,
+      redirect_uri: grant.redirectUri,
+    };
+    if (grant.codeVerifier !== undefined) params.code_verifier = grant.codeVerifier;
+    return toTokenSet(await this.consentGrant(client, 'token.authorization-code', params));
+  }
+
+  /** Renews a consent's access token; a refused refresh token → ConsentGrantError. */
+  async refreshGrant(client: ClientContext, refreshToken: string): Promise<TokenSet> {
+    return toTokenSet(
+      await this.consentGrant(client, 'token.refresh', {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      }),
+    );
+  }
+
+  private async consentGrant(
+    client: ClientContext,
+    endpoint: string,
+    params: Record<string, string>,
+  ): Promise<TokenGrant> {
+    try {
+      return await this.requestToken(client, endpoint, params);
+    } catch (error) {
+      if (isInvalidGrant(error)) {
+        throw new ConsentGrantError(
+          `The token endpoint of bank profile '${client.profileId}' refused the grant (invalid_grant): the PSU must authorise the consent again.`,
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** One token endpoint call with the registration's client authentication. */
+  private async requestToken(
+    client: ClientContext,
+    endpoint: string,
+    params: Record<string, string>,
+  ): Promise<TokenGrant> {
     const auth = await this.authenticator.authenticate(client);
-    const form = new URLSearchParams({ grant_type: 'client_credentials', scope, ...auth.form });
-    const requestedAtMs = this.clock.nowMs();
+    const form = new URLSearchParams({ ...params, ...auth.form });
     const res = await this.http.request<unknown>({
       profileId: client.profileId,
-      endpoint: 'token.client-credentials',
+      endpoint,
       method: 'POST',
       url: client.tokenEndpoint,
       headers: {
@@ -104,7 +157,20 @@ export class TokenService {
       financialId: client.financialId,
       expectStatus: [200],
     });
-    const grant = parseTokenResponse(res.data, client.profileId);
+    return parseTokenResponse(res.data, client.profileId);
+  }
+
+  private async fetch(
+    client: ClientContext,
+    scope: string,
+    key: string,
+    generation: number,
+  ): Promise<string> {
+    const requestedAtMs = this.clock.nowMs();
+    const grant = await this.requestToken(client, 'token.client-credentials', {
+      grant_type: 'client_credentials',
+      scope,
+    });
     const stillWanted = this.generationOf(client.registrationId) === generation;
     if (grant.expiresInSeconds !== undefined && stillWanted) {
       // Count the lifetime from when we asked, not when we heard back: the bank started its clock first.
@@ -128,4 +194,24 @@ export class TokenService {
 
 function cacheKey(registrationId: string, scope: string): string {
   return `${registrationId}\u0000${scope}`;
+}
+
+function toTokenSet(grant: TokenGrant): TokenSet {
+  const set: TokenSet = { accessToken: grant.accessToken, tokenType: 'Bearer' };
+  if (grant.refreshToken !== undefined) set.refreshToken = grant.refreshToken;
+  if (grant.idToken !== undefined) set.idToken = grant.idToken;
+  if (grant.expiresInSeconds !== undefined) set.expiresIn = grant.expiresInSeconds;
+  if (grant.scope !== undefined) set.scope = grant.scope;
+  return set;
+}
+
+/** RFC 6749 §5.2: the bank answered 400 with `error: invalid_grant`. */
+function isInvalidGrant(error: unknown): boolean {
+  if (!(error instanceof BankCallError) || !error.bank) return false;
+  const body = error.bank.body;
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as Record<string, unknown>).error === 'invalid_grant'
+  );
 }
