@@ -1,7 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { KeyStore } from './key-store';
+import { JwksCache } from './jwks.cache';
+import { IdTokenValidator } from './id-token.validator';
 
-/** Global: security primitives. Only the key store is stateful; the rest are plain functions. */
+/**
+ * Global: security primitives. The key store and the JWKS cache are stateful; the validator uses
+ * the cache. Needs the global BankHttpModule (JWKS fetches) and CommonModule (Clock).
+ */
 @Global()
-@Module({ providers: [KeyStore], exports: [KeyStore] })
+@Module({
+  providers: [KeyStore, JwksCache, IdTokenValidator],
+  exports: [KeyStore, JwksCache, IdTokenValidator],
+})
 export class FapiModule {}
