@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthContextsModule } from '@obc/auth-contexts';
 import { BankHttpModule } from '@obc/bank-http';
 import { BankProfilesModule } from '@obc/bank-profiles';
 import { BankRegistrationModule } from '@obc/bank-registration';
@@ -40,6 +41,7 @@ export class AppModule {
         TokenManagementModule.withMetrics(PrometheusTokenMetrics),
         HttpApiModule,
         BankRegistrationModule,
+        AuthContextsModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { authContextMigrations } from '@obc/auth-contexts';
 import { bankRegistrationMigrations } from '@obc/bank-registration';
 import { persistenceMigrations } from '@obc/persistence';
 import { tokenManagementMigrations } from '@obc/token-management';
@@ -10,6 +11,7 @@ export const connectorMigrations = [
   ...persistenceMigrations,
   ...bankRegistrationMigrations,
   ...tokenManagementMigrations,
+  ...authContextMigrations,
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 function migrationTimestamp(migration: { name: string }): number {

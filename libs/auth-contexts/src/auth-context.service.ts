@@ -1,0 +1,157 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock, RandomSource } from '@obc/common';
+import { ConnectorConfig } from '@obc/config';
+import {
+  buildAuthorisationUrl,
+  buildRequestObject,
+  createPkcePair,
+  KeyStore,
+  type PkcePair,
+} from '@obc/fapi';
+import { SecretCipher } from '@obc/persistence';
+import { DiscoveryService } from '@obc/token-management';
+import { AUTH_CONTEXT_TABLE, AuthContextEntity } from './auth-context.entity';
+import {
+  ConsentNotAwaitingAuthorisationError,
+  NoAuthorizationEndpointError,
+  RedirectUriNotRegisteredError,
+} from './auth-context.errors';
+import { AuthContextRepository } from './auth-context.repository';
+import { discoveryRequestFor } from './bank-discovery';
+import { ConsentAuthorisationRegistry } from './consent-authorisation.registry';
+
+/** The status in v3.1 words and the v4.0 ISO 20022 code: a consent the PSU may authorise. */
+export const AWAITING_AUTHORISATION_STATUSES: readonly string[] = ['AwaitingAuthorisation', 'AWAU'];
+/** 32 random bytes: 256 bits, unguessable, since the state alone admits a redirect. */
+const STATE_BYTES = 32;
+
+export interface CreateAuthContextInput {
+  consentType: string;
+  /** The connector's consent id. */
+  consentId: string;
+  /** One of the registration's redirect URIs; its default when absent. */
+  redirectUri?: string;
+  appSessionId?: string;
+  createdBy: string | null;
+  reference?: string | null;
+}
+
+export interface CreatedAuthContext {
+  id: string;
+  created: Date;
+  createdBy: string | null;
+  reference: string | null;
+  /** Where to send the PSU's browser. */
+  authUrl: string;
+  state: string;
+  expiresAt: Date;
+}
+
+/**
+ * Starts the authorisation of a consent: a single-use context (random state and nonce, PKCE
+ * where the bank takes it) and the bank's authorisation URL with a signed request object.
+ */
+@Injectable()
+export class AuthContextService {
+  private readonly logger = new Logger(AuthContextService.name);
+
+  constructor(
+    private readonly registry: ConsentAuthorisationRegistry,
+    private readonly repository: AuthContextRepository,
+    private readonly discovery: DiscoveryService,
+    private readonly keys: KeyStore,
+    private readonly cipher: SecretCipher,
+    private readonly config: ConnectorConfig,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+  ) {}
+
+  async create(input: CreateAuthContextInput): Promise<CreatedAuthContext> {
+    const target = this.registry.get(input.consentType);
+    const consent = await target.describe(input.consentId);
+    if (!AWAITING_AUTHORISATION_STATUSES.includes(consent.status)) {
+      throw new ConsentNotAwaitingAuthorisationError(input.consentId, consent.status);
+    }
+    const redirectUri = input.redirectUri ?? consent.defaultRedirectUri;
+    if (input.redirectUri !== undefined && !consent.redirectUris.includes(input.redirectUri)) {
+      throw new RedirectUriNotRegisteredError(input.redirectUri, consent.redirectUris);
+    }
+    const { client, profile } = consent;
+    const quirks = profile.quirks.authorisation;
+    const metadata = await this.discovery.getMetadata(discoveryRequestFor(profile, client));
+    if (!metadata.authorization_endpoint) throw new NoAuthorizationEndpointError(profile.id);
+
+    const state = this.random.token(STATE_BYTES);
+    const nonce = this.random.token(STATE_BYTES);
+    const pkce: PkcePair | undefined = quirks.pkce ? createPkcePair(this.random) : undefined;
+    const scope = `openid ${target.scope}`;
+    // The default mode of a response type needs no parameter; only a non-default one is sent.
+    const responseMode = quirks.responseMode === 'query' ? 'query' : undefined;
+    const request = await buildRequestObject({
+      clientId: client.clientId,
+      issuer: metadata.issuer,
+      audience: quirks.requestObjectAudience,
+      responseType: quirks.responseType,
+      redirectUri,
+      scope,
+      state,
+      nonce,
+      intentId: consent.intentId,
+      acrValues: quirks.acrValues,
+      codeChallenge: pkce?.challenge,
+      responseMode,
+      signingKey: {
+        kid: client.signingKey.kid,
+        privateKey: this.keys.privateKey(client.signingKey.privateKeyPem),
+      },
+      clock: this.clock,
+      random: this.random,
+    });
+    const redundant = quirks.redundantQueryParams;
+    const authUrl = buildAuthorisationUrl(metadata.authorization_endpoint, {
+      clientId: client.clientId,
+      request,
+      responseType: quirks.responseType,
+      scope,
+      redirectUri: redundant ? redirectUri : undefined,
+      state: redundant ? state : undefined,
+      nonce: redundant ? nonce : undefined,
+      responseMode: redundant ? responseMode : undefined,
+      codeChallenge: redundant ? pkce?.challenge : undefined,
+    });
+
+    const entity = new AuthContextEntity();
+    entity.id = this.random.uuid();
+    entity.createdBy = input.createdBy;
+    entity.reference = input.reference ?? null;
+    entity.consentType = target.consentType;
+    entity.consentId = input.consentId;
+    entity.state = state;
+    entity.nonce = nonce;
+    entity.codeVerifier = pkce
+      ? await this.cipher.encrypt(pkce.verifier, {
+          table: AUTH_CONTEXT_TABLE,
+          rowId: entity.id,
+          column: 'codeVerifier',
+        })
+      : null;
+    entity.redirectUri = redirectUri;
+    entity.responseMode = quirks.responseMode;
+    entity.appSessionId = input.appSessionId ?? null;
+    entity.expiresAt = new Date(this.clock.nowMs() + this.config.authContexts.ttlSeconds * 1000);
+    entity.consumedAt = null;
+    const saved = await this.repository.insert(entity);
+    this.logger.log(
+      `auth context ${saved.id} created for ${saved.consentType} consent ${saved.consentId}`,
+    );
+    return {
+      id: saved.id,
+      created: saved.created,
+      createdBy: saved.createdBy,
+      reference: saved.reference,
+      authUrl,
+      state,
+      expiresAt: saved.expiresAt,
+    };
+  }
+}

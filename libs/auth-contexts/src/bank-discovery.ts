@@ -1,0 +1,14 @@
+import { assertConfigured, type BankProfile } from '@obc/bank-profiles';
+import type { ClientContext, DiscoveryRequest } from '@obc/token-management';
+
+/** The discovery request for a consent's bank: over the registration's transport and trust. */
+export function discoveryRequestFor(profile: BankProfile, client: ClientContext): DiscoveryRequest {
+  assertConfigured(profile);
+  return {
+    profileId: profile.id,
+    issuerUrl: profile.issuerUrl,
+    wellKnownUrl: profile.wellKnownUrl,
+    trustedCaPem: client.trustedCaPem,
+    transport: client.transport,
+  };
+}

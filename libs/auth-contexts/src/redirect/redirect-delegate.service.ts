@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@obc/common';
+import { IdTokenValidator, type IdTokenExpectations } from '@obc/fapi';
+import { SecretCipher } from '@obc/persistence';
+import {
+  ConsentTokenService,
+  DiscoveryService,
+  TokenService,
+  type OpenIdMetadata,
+} from '@obc/token-management';
+import type { ConsentType } from '@obc/bank-profiles';
+import { AUTH_CONTEXT_TABLE, type AuthContextEntity } from '../auth-context.entity';
+import {
+  BankAuthorisationError,
+  MissingRedirectParameterError,
+  StateExpiredError,
+  UnknownStateError,
+} from '../auth-context.errors';
+import { AuthContextRepository } from '../auth-context.repository';
+import { discoveryRequestFor } from '../bank-discovery';
+import type { ConsentDescription } from '../consent-authorisation-target';
+import { ConsentAuthorisationRegistry } from '../consent-authorisation.registry';
+
+/** The parameters of the bank's redirect, as forwarded by the caller's front end. */
+export interface RedirectParameters {
+  state: string;
+  code?: string;
+  id_token?: string;
+  error?: string;
+  error_description?: string;
+  response_mode?: string;
+}
+
+export interface AuthorisedConsent {
+  consentType: ConsentType;
+  consentId: string;
+}
+
+/**
+ * Completes an authorisation from the bank's redirect: redeems the state once, checks the ID
+ * token(s), exchanges the code and only then stores the tokens and tells the feature module.
+ * Any failure leaves nothing stored (the state stays used: a new authorisation is needed).
+ */
+@Injectable()
+export class RedirectDelegateService {
+  private readonly logger = new Logger(RedirectDelegateService.name);
+
+  constructor(
+    private readonly registry: ConsentAuthorisationRegistry,
+    private readonly repository: AuthContextRepository,
+    private readonly discovery: DiscoveryService,
+    private readonly idTokens: IdTokenValidator,
+    private readonly tokens: TokenService,
+    private readonly consentTokens: ConsentTokenService,
+    private readonly cipher: SecretCipher,
+    private readonly clock: Clock,
+  ) {}
+
+  async complete(params: RedirectParameters): Promise<AuthorisedConsent> {
+    const context = await this.redeem(params.state);
+    const ref = { consentType: context.consentType, consentId: context.consentId };
+    try {
+      await this.authorise(context, params);
+    } catch (e: unknown) {
+      const code = e instanceof Error && 'code' in e ? String(e.code) : 'internal/error';
+      this.logger.warn(`auth context ${context.id} failed: ${code}`);
+      throw e;
+    }
+    this.logger.log(
+      `auth context ${context.id}: ${ref.consentType} consent ${ref.consentId} authorised`,
+    );
+    return ref;
+  }
+
+  /** Single use across replicas: the conditional UPDATE decides; unknown and replayed look alike. */
+  private async redeem(state: string): Promise<AuthContextEntity> {
+    const now = this.clock.now();
+    const context = await this.repository.consume(state, now);
+    if (!context) throw new UnknownStateError();
+    if (context.expiresAt.getTime() <= now.getTime()) {
+      this.logger.warn(`auth context ${context.id} redeemed after expiry`);
+      throw new StateExpiredError();
+    }
+    return context;
+  }
+
+  private async authorise(context: AuthContextEntity, params: RedirectParameters): Promise<void> {
+    if (params.error !== undefined) {
+      throw new BankAuthorisationError(params.error, params.error_description);
+    }
+    const target = this.registry.get(context.consentType);
+    const consent = await target.describe(context.consentId);
+    const { client, profile } = consent;
+    const quirks = profile.quirks;
+    if (params.code === undefined) throw new MissingRedirectParameterError('code');
+    const metadata = await this.discovery.getMetadata(discoveryRequestFor(profile, client));
+
+    if (quirks.authorisation.responseType === 'code id_token') {
+      if (params.id_token === undefined) throw new MissingRedirectParameterError('id_token');
+      await this.idTokens.validate(params.id_token, {
+        ...this.expectations(context, consent, metadata),
+        source: 'authorisation',
+        code: params.code,
+        state: params.state,
+      });
+    }
+    const codeVerifier =
+      context.codeVerifier === null
+        ? undefined
+        : await this.cipher.decrypt(context.codeVerifier, {
+            table: AUTH_CONTEXT_TABLE,
+            rowId: context.id,
+            column: 'codeVerifier',
+          });
+    const tokens = await this.tokens.exchangeAuthorisationCode(client, {
+      code: params.code,
+      redirectUri: context.redirectUri,
+      codeVerifier,
+    });
+    if (tokens.idToken !== undefined) {
+      await this.idTokens.validate(tokens.idToken, {
+        ...this.expectations(context, consent, metadata),
+        source: 'token',
+        accessToken: tokens.accessToken,
+      });
+    }
+    await this.consentTokens.store(
+      { consentType: context.consentType, consentId: context.consentId },
+      tokens,
+    );
+    await target.onAuthorised(context.consentId);
+  }
+
+  private expectations(
+    context: AuthContextEntity,
+    consent: ConsentDescription,
+    metadata: OpenIdMetadata,
+  ): Omit<IdTokenExpectations, 'source'> {
+    return {
+      profileId: consent.profile.id,
+      issuer: metadata.issuer,
+      clientId: consent.client.clientId,
+      jwksUri: metadata.jwks_uri,
+      trustedCaPem: consent.client.trustedCaPem,
+      nonce: context.nonce,
+      intentId: consent.intentId,
+      quirks: consent.profile.quirks.idToken,
+    };
+  }
+}
