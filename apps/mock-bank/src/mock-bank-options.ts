@@ -16,6 +16,8 @@ export interface MockBankOptions {
   financialId?: string;
   /** Software statements enrolled in the directory at start-up (admin enrolment bodies). */
   directorySeed?: unknown[];
+  /** Access token lifetime in seconds (MOCK_BANK_ACCESS_TOKEN_TTL; default 300). */
+  accessTokenTtlSeconds?: number;
 }
 
 export const DEFAULT_FINANCIAL_ID = '0015800001041RMOCK';
@@ -45,6 +47,14 @@ export function mockBankOptionsFromEnv(
       `MOCK_BANK_SPECS_DIR: the OB OpenAPI documents were looked for in ${specsDir} and are not there; set MOCK_BANK_SPECS_DIR to the ob-specs directory`,
     );
   }
+  const accessTokenTtlSeconds = env.MOCK_BANK_ACCESS_TOKEN_TTL
+    ? Number(env.MOCK_BANK_ACCESS_TOKEN_TTL)
+    : undefined;
+  if (
+    accessTokenTtlSeconds !== undefined &&
+    !(Number.isInteger(accessTokenTtlSeconds) && accessTokenTtlSeconds > 0)
+  )
+    problems.push('MOCK_BANK_ACCESS_TOKEN_TTL must be a whole number of seconds above 0');
   const directorySeedFile = env.MOCK_BANK_DIRECTORY_SEED
     ? resolve(env.MOCK_BANK_DIRECTORY_SEED)
     : undefined;
@@ -62,5 +72,6 @@ export function mockBankOptionsFromEnv(
     adminToken: env.MOCK_BANK_ADMIN_TOKEN || undefined,
     financialId: env.MOCK_BANK_FINANCIAL_ID || undefined,
     directorySeedFile,
+    accessTokenTtlSeconds,
   };
 }

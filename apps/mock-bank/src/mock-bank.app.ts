@@ -8,6 +8,14 @@ import type { DirectoryStore } from './directory/directory-store';
 import type { DirectoryTokenService } from './directory/directory-token.service';
 import { registrationRouter } from './dcr/registration.router';
 import type { RegistrationService } from './dcr/registration.service';
+import type { ConsentStore } from './consents/consent-store';
+import type { FaultInjector } from './faults/fault-injector';
+import { faultsRouter } from './faults/faults.router';
+import { authorisationAdminRouter } from './interaction/authorisation-admin.router';
+import type { HeadlessAuthoriser } from './interaction/headless-authoriser';
+import { interactionRouter } from './interaction/interaction.router';
+import type { AccessTokenVerifier } from './oidc/access-token-verifier';
+import type { MemoryStorage } from './oidc/memory-adapter';
 
 export interface MockBankAppDeps {
   provider: Provider;
@@ -18,6 +26,11 @@ export interface MockBankAppDeps {
   directoryTokens: DirectoryTokenService;
   registrations: RegistrationService;
   adminToken?: string;
+  consents: ConsentStore;
+  faults: FaultInjector;
+  storage: MemoryStorage;
+  accessTokens: AccessTokenVerifier;
+  authoriser: HeadlessAuthoriser;
 }
 
 /** Routes: /__admin, /directory, /register, and oidc-provider for everything else. */
@@ -25,6 +38,9 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use('/__admin', adminRouter(deps));
+  // Reached only through adminRouter's guard (it passes unmatched /__admin requests on).
+  app.use('/__admin', faultsRouter(deps.faults));
+  app.use('/__admin', authorisationAdminRouter(deps));
   app.use(
     '/directory',
     directoryRouter({
@@ -35,6 +51,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     }),
   );
   app.use(registrationRouter(deps.registrations, deps.provider, deps.ledger));
+  app.use(interactionRouter(deps));
   // oidc-provider reads its own request bodies, so no body parser may run before it.
   app.use(deps.provider.callback());
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {

@@ -1,16 +1,21 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Ledger } from './admin/ledger';
+import { ConsentStore } from './consents/consent-store';
 import { RegistrationService } from './dcr/registration.service';
 import { loadRegistrationSchema } from './dcr/registration-schema';
 import { DirectorySigner, DirectoryUrls } from './directory/directory-signer';
 import { DirectoryStore } from './directory/directory-store';
 import { DirectoryTokenService } from './directory/directory-token.service';
+import { FaultInjector } from './faults/fault-injector';
+import { HeadlessAuthoriser } from './interaction/headless-authoriser';
 import { parseEnrolment } from './directory/software-statement-enrolment';
 import { createMockBankApp } from './mock-bank.app';
 import { DEFAULT_FINANCIAL_ID, type MockBankOptions } from './mock-bank-options';
 import { generateBankSigningJwk } from './oidc/bank-signing-key';
+import { AccessTokenVerifier } from './oidc/access-token-verifier';
 import { createProvider } from './oidc/create-provider';
+import { MemoryStorage } from './oidc/memory-adapter';
 import { loadTestPki } from './pki/load-test-pki';
 
 export interface RunningMockBank {
@@ -19,6 +24,7 @@ export interface RunningMockBank {
   port: number;
   issuer: string;
   ledger: Ledger;
+  consents: ConsentStore;
   close(): Promise<void>;
 }
 
@@ -61,7 +67,19 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
   seed.forEach((e) => store.enrol(e));
   const urls = new DirectoryUrls(issuer);
   const signer = new DirectorySigner(pki.pem.directorySigningKey, pki.manifest.directoryKid, urls);
-  const provider = createProvider({ issuer, signingJwk: generateBankSigningJwk(), ledger });
+  const consents = new ConsentStore();
+  const signingJwk = generateBankSigningJwk();
+  const storage = new MemoryStorage();
+  const faults = new FaultInjector(signingJwk);
+  const provider = createProvider({
+    issuer,
+    signingJwk,
+    ledger,
+    consents,
+    storage,
+    faults,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+  });
   const registrations = new RegistrationService({
     provider,
     validateClaims,
@@ -81,10 +99,15 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     directoryTokens: new DirectoryTokenService(store, urls.token),
     registrations,
     adminToken: options.adminToken,
+    consents,
+    faults,
+    storage,
+    accessTokens: new AccessTokenVerifier(provider),
+    authoriser: new HeadlessAuthoriser(issuer, url, pki.pem.ca),
   });
   server.on('request', app);
 
-  return { url, port, issuer, ledger, close: () => closeServer(server) };
+  return { url, port, issuer, ledger, consents, close: () => closeServer(server) };
 }
 
 /** Stops accepting, lets in-flight requests finish, then drops keep-alive connections. */

@@ -14,6 +14,8 @@ export interface LedgerEvent {
   clientId?: string;
   softwareId?: string;
   grantType?: string;
+  /** For token grants tied to a consent (authorization_code, refresh_token). */
+  consentId?: string;
   error?: string;
 }
 

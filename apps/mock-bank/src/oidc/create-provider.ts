@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Provider, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Ledger } from '../admin/ledger';
+import { CONSENT_STATUS, type ConsentStore } from '../consents/consent-store';
+import type { FaultInjector } from '../faults/fault-injector';
 import { peerCertificate } from '../tls/client-certificate';
 import { subjectDnMatches } from '../tls/subject-dn';
 import type { PrivateJwk } from './bank-signing-key';
-import { createMemoryAdapter } from './memory-adapter';
+import { INTENT_ID_CLAIM } from './access-token-verifier';
+import { intentIdFromClaims } from './intent-claims';
+import { createMemoryAdapter, type MemoryStorage } from './memory-adapter';
 
 export const SUPPORTED_AUTH_METHODS = [
   'tls_client_auth',
@@ -24,7 +28,17 @@ export interface ProviderOptions {
   issuer: string;
   signingJwk: PrivateJwk;
   ledger: Ledger;
+  consents: ConsentStore;
+  storage?: MemoryStorage;
+  faults?: FaultInjector;
+  /** Access token lifetime in seconds (MOCK_BANK_ACCESS_TOKEN_TTL, default 300). */
+  accessTokenTtlSeconds?: number;
 }
+
+export const SCA_ACR = 'urn:openbanking:psd2:sca';
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 300;
+/** The OB consent status an intent must have before the PSU may authorise it. */
+const AWAITING = CONSENT_STATUS.awaitingAuthorisation;
 
 function tlsAuthorized(ctx: KoaContextWithOIDC): boolean {
   return (ctx.socket as { authorized?: boolean }).authorized === true;
@@ -36,13 +50,71 @@ function tlsAuthorized(ctx: KoaContextWithOIDC): boolean {
  * registration is not oidc-provider's (UK DCR takes a signed JWT body), so discovery advertises
  * the bank's own /register handler.
  */
-export function createProvider({ issuer, signingJwk, ledger }: ProviderOptions): Provider {
+export function createProvider({
+  issuer,
+  signingJwk,
+  ledger,
+  consents,
+  storage,
+  faults,
+  accessTokenTtlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+}: ProviderOptions): Provider {
+  /**
+   * FAPI 1.0 Advanced requires an ID token (or JARM) in the front channel; the plain `code` +
+   * PKCE + query flow some banks also offer is served outside the FAPI profile.
+   */
+  const fapiProfile = (ctx: KoaContextWithOIDC): string | undefined => {
+    const responseType = ctx.oidc?.params?.response_type ?? ctx.query?.response_type;
+    return responseType === 'code' ? undefined : '1.0 Final';
+  };
+
+  /**
+   * Beyond the FAPI checks (exp, nbf, aud): the intent named in the request object must be
+   * this client's consent, waiting for the PSU.
+   */
+  const assertRequestObject = (
+    _ctx: KoaContextWithOIDC,
+    claims: Record<string, unknown>,
+    _header: unknown,
+    client: { clientId: string },
+  ): void => {
+    for (const claim of ['exp', 'aud', 'nbf'])
+      if (claims[claim] === undefined)
+        throw new errors.InvalidRequestObject(`Request Object is missing the '${claim}' claim`);
+    const lifetime = Number(claims.exp) - Number(claims.nbf);
+    if (!(lifetime > 0 && lifetime <= 3600))
+      throw new errors.InvalidRequestObject("Request Object 'exp' claim too far from 'nbf' claim");
+    const intentId = intentIdFromClaims(claims.claims);
+    if (!intentId)
+      throw new errors.InvalidRequestObject(
+        'Request Object must name the consent in claims.id_token.openbanking_intent_id.value',
+      );
+    const consent = consents.get(intentId);
+    if (!consent || consent.clientId !== client.clientId)
+      throw new errors.InvalidRequestObject(
+        `openbanking_intent_id ${intentId} is not a consent of this client`,
+      );
+    if (consent.status !== AWAITING)
+      throw new errors.InvalidRequestObject(
+        `openbanking_intent_id ${intentId} is ${consent.status}, not ${AWAITING}`,
+      );
+  };
+
   const provider = new Provider(issuer, {
-    adapter: createMemoryAdapter(),
+    adapter: createMemoryAdapter(storage),
     jwks: { keys: [signingJwk] },
     clients: [],
     scopes: SUPPORTED_SCOPES,
-    claims: { openid: ['sub'], accounts: [], payments: [], fundsconfirmations: [] },
+    claims: {
+      openid: ['sub'],
+      acr: null,
+      auth_time: null,
+      [INTENT_ID_CLAIM]: null,
+      accounts: [],
+      payments: [],
+      fundsconfirmations: [],
+    },
+    acrValues: [SCA_ACR, 'urn:openbanking:psd2:ca'],
     clientAuthMethods: [...SUPPORTED_AUTH_METHODS],
     enabledJWA: {
       clientAuthSigningAlgValues: ['PS256'],
@@ -56,15 +128,21 @@ export function createProvider({ issuer, signingJwk, ledger }: ProviderOptions):
       id_token_signed_response_alg: 'PS256',
       response_types: ['code id_token'],
       token_endpoint_auth_method: 'private_key_jwt',
+      require_auth_time: true,
     },
     extraClientMetadata: { properties: ['software_id', 'software_statement', 'software_roles'] },
     features: {
       devInteractions: { enabled: false },
-      fapi: { enabled: true, profile: '1.0 Final' },
+      fapi: { enabled: true, profile: fapiProfile },
+      claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
       introspection: { enabled: false },
       revocation: { enabled: true },
-      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      requestObjects: {
+        enabled: true,
+        requireSignedRequestObject: true,
+        assertJwtClaimsAndHeader: assertRequestObject,
+      },
       mTLS: {
         enabled: true,
         certificateBoundAccessTokens: true,
@@ -92,24 +170,69 @@ export function createProvider({ issuer, signingJwk, ledger }: ProviderOptions):
         `/interaction/${interaction.uid}`,
     },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
+    // The PSU logs in as the consent: sub and openbanking_intent_id are both the intent id.
     findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => ({
       accountId: sub,
-      claims: async () => ({ sub }),
+      claims: async () => ({ sub, [INTENT_ID_CLAIM]: sub }),
     }),
+    pkce: {
+      required: (ctx: KoaContextWithOIDC) => ctx.oidc?.params?.response_type === 'code',
+    },
+    // UK banks issue refresh tokens without offline_access; they outlive the PSU's bank session.
+    issueRefreshToken: async (
+      _ctx: KoaContextWithOIDC,
+      client: { grantTypeAllowed(t: string): boolean },
+    ) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    rotateRefreshToken: true,
+    // The resource server ties a token to its consent through this claim.
+    extraTokenClaims: async (
+      _ctx: KoaContextWithOIDC,
+      token: { kind?: string; accountId?: string },
+    ) =>
+      token.kind === 'AccessToken' && token.accountId
+        ? { [INTENT_ID_CLAIM]: token.accountId }
+        : undefined,
     // FAPI access tokens are short-lived; the connector's token cache is tested against this.
-    ttl: { ClientCredentials: 600, AccessToken: 600 },
+    ttl: {
+      ClientCredentials: 600,
+      AccessToken: accessTokenTtlSeconds,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 30 * 24 * 3600,
+      Grant: 30 * 24 * 3600,
+      Interaction: 3600,
+      Session: 3600,
+    },
   });
+
+  if (faults) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const location = ctx.response.get('location');
+      if (ctx.status >= 300 && ctx.status < 400 && location.includes('id_token='))
+        ctx.set('location', await faults.rewriteAuthorisationRedirect(location));
+      if (ctx.path === '/token' && ctx.status === 200 && isRecord(ctx.body))
+        ctx.body = await faults.rewriteTokenResponse(ctx.body);
+    });
+  }
 
   provider.on('grant.success', (ctx) => {
     const grantType = ctx.oidc?.params?.grant_type;
+    const account = (ctx.oidc as { account?: { accountId?: string } } | undefined)?.account;
     ledger.record({
       type: 'token.granted',
       clientId: ctx.oidc?.client?.clientId,
       grantType: typeof grantType === 'string' ? grantType : 'unknown',
+      ...(account?.accountId ? { consentId: account.accountId } : {}),
     });
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     for (const kind of ['access_token', 'refresh_token', 'id_token'])
       ledger.recordIssued(kind, body[kind]);
   });
   return provider;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 }

@@ -5,22 +5,39 @@ interface Entry {
   expiresAt?: number;
 }
 
+/** The provider's in-memory store, shared with admin controls that expire tokens on demand. */
+export class MemoryStorage {
+  readonly entries = new Map<string, Entry>();
+
+  get(key: string): AdapterPayload | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.payload;
+  }
+
+  /** Drops every stored `model` whose payload matches; returns how many went. */
+  deleteWhere(model: string, matches: (payload: AdapterPayload) => boolean): number {
+    let n = 0;
+    for (const [key, entry] of this.entries) {
+      if (key.startsWith(`${model}:`) && matches(entry.payload)) {
+        this.entries.delete(key);
+        n += 1;
+      }
+    }
+    return n;
+  }
+}
+
 /**
  * A per-provider in-memory adapter: each mock bank instance (tests start several) keeps its own
  * clients and tokens, and the DCR handlers create clients through it.
  */
-export function createMemoryAdapter(): AdapterConstructor {
-  const storage = new Map<string, Entry>();
-
-  const get = (key: string): AdapterPayload | undefined => {
-    const entry = storage.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-      storage.delete(key);
-      return undefined;
-    }
-    return entry.payload;
-  };
+export function createMemoryAdapter(storage = new MemoryStorage()): AdapterConstructor {
+  const get = (key: string) => storage.get(key);
 
   return class MemoryAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -30,7 +47,7 @@ export function createMemoryAdapter(): AdapterConstructor {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      storage.set(this.key(id), {
+      storage.entries.set(this.key(id), {
         payload,
         expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
       });
@@ -41,14 +58,14 @@ export function createMemoryAdapter(): AdapterConstructor {
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      for (const [key, entry] of storage) {
+      for (const [key, entry] of storage.entries) {
         if (key.startsWith(`${this.model}:`) && entry.payload.uid === uid) return get(key);
       }
       return undefined;
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      for (const [key, entry] of storage) {
+      for (const [key, entry] of storage.entries) {
         if (key.startsWith(`${this.model}:`) && entry.payload.userCode === userCode)
           return get(key);
       }
@@ -61,12 +78,12 @@ export function createMemoryAdapter(): AdapterConstructor {
     }
 
     async destroy(id: string): Promise<void> {
-      storage.delete(this.key(id));
+      storage.entries.delete(this.key(id));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      for (const [key, entry] of storage) {
-        if (entry.payload.grantId === grantId) storage.delete(key);
+      for (const [key, entry] of storage.entries) {
+        if (entry.payload.grantId === grantId) storage.entries.delete(key);
       }
     }
   };

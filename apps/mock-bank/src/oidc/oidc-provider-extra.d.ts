@@ -49,7 +49,16 @@ declare module 'oidc-provider' {
     error_description?: string;
   }
 
+  export interface KoaContextWithOIDC {
+    path: string;
+    status: number;
+    query: Record<string, unknown>;
+    response: { get(field: string): string };
+    set(field: string, value: string): void;
+  }
+
   export interface Provider {
+    use(middleware: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>): void;
     readonly AccessToken: {
       find(token: string): Promise<StoredAccessToken | undefined>;
     };

@@ -71,6 +71,7 @@ declare module 'oidc-provider' {
   }
 
   export const errors: {
+    InvalidRequestObject: new (description: string) => Error;
     InvalidClientMetadata: new (
       description: string,
     ) => Error & { error: string; error_description: string };
