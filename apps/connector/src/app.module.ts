@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountAccessModule } from '@obc/account-access';
 import { AuthContextsModule } from '@obc/auth-contexts';
 import { BankHttpModule } from '@obc/bank-http';
 import { BankProfilesModule } from '@obc/bank-profiles';
@@ -41,6 +42,7 @@ export class AppModule {
         TokenManagementModule.withMetrics(PrometheusTokenMetrics),
         HttpApiModule,
         BankRegistrationModule,
+        AccountAccessModule,
         AuthContextsModule,
       ],
     };

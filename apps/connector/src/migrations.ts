@@ -1,3 +1,4 @@
+import { accountAccessMigrations } from '@obc/account-access';
 import { authContextMigrations } from '@obc/auth-contexts';
 import { bankRegistrationMigrations } from '@obc/bank-registration';
 import { persistenceMigrations } from '@obc/persistence';
@@ -12,6 +13,7 @@ export const connectorMigrations = [
   ...bankRegistrationMigrations,
   ...tokenManagementMigrations,
   ...authContextMigrations,
+  ...accountAccessMigrations,
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 function migrationTimestamp(migration: { name: string }): number {
