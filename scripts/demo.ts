@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { JourneyError, JourneyStep, registrationJourney } from '../test/support/journeys';
+import { ConnectorApiClient } from '../test/support/api-client';
+import {
+  authoriseAccountAccess,
+  JourneyError,
+  JourneyStep,
+  registrationJourney,
+} from '../test/support/journeys';
 import {
   createPki,
   enrolTpp,
@@ -34,6 +40,62 @@ function describe(step: JourneyStep): string {
     'tokenEndpointAuthMethod',
     'scopes',
   );
+}
+
+interface ObPage {
+  Data: Record<string, Record<string, unknown>[]>;
+  Links: { Next?: string };
+}
+
+/** Only the last four digits of an account identification are ever shown. */
+function mask(identification: unknown): string {
+  const text = String(identification ?? '');
+  return text.length > 4 ? `••••${text.slice(-4)}` : '••••';
+}
+
+async function printAccounts(
+  api: ConnectorApiClient,
+  consentId: string,
+  baseUrl: string,
+): Promise<void> {
+  const headers = { 'x-account-access-consent-id': consentId };
+  const get = async (path: string): Promise<ObPage> => {
+    const res = await api.get<ObPage>(path, headers);
+    if (res.status !== 200) throw new JourneyError(`GET ${path}`, res);
+    return res.body;
+  };
+  out('');
+  out('Accounts (read through the connector; the bank token never left it):');
+  const accounts = (await get('/v1/aisp/accounts')).Data.Account ?? [];
+  for (const account of accounts) {
+    const id = String(account.AccountId);
+    const ident = (account.Account as Record<string, unknown>[] | undefined)?.[0];
+    const balances = (await get(`/v1/aisp/accounts/${id}/balances`)).Data.Balance ?? [];
+    const balance = balances[0]?.Amount as { Amount: string; Currency: string } | undefined;
+    out(
+      `   ${String(account.Nickname ?? account.AccountSubType ?? id).padEnd(24)} ${mask(ident?.Identification)}  ` +
+        (balance ? `${balance.Currency} ${balance.Amount}` : ''),
+    );
+  }
+  const first = accounts[0];
+  if (!first) return;
+  const page1 = await get(`/v1/aisp/accounts/${String(first.AccountId)}/transactions`);
+  const tx1 = page1.Data.Transaction ?? [];
+  out('');
+  out(
+    `Transactions of ${String(first.Nickname ?? first.AccountId)}: page 1 has ${tx1.length}, e.g.`,
+  );
+  for (const t of tx1.slice(0, 3)) {
+    const amount = t.Amount as { Amount: string; Currency: string };
+    out(
+      `   ${String(t.BookingDateTime).slice(0, 10)}  ${String(t.CreditDebitIndicator).padEnd(6)} ${amount.Currency} ${amount.Amount}`,
+    );
+  }
+  if (page1.Links.Next) {
+    out(`   next page via the connector: ${page1.Links.Next}`);
+    const page2 = await get(page1.Links.Next.slice(baseUrl.length));
+    out(`   page 2 has ${(page2.Data.Transaction ?? []).length} more`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -71,6 +133,13 @@ async function main(): Promise<void> {
       out(`${i + 1}. ${step.label}`);
       out(`   ${step.method} ${step.path} → ${step.status}  ${describe(step)}`);
     });
+    out('');
+    const consent = await authoriseAccountAccess(connector.api, bank, result.bankRegistrationId);
+    consent.steps.forEach((step, i) => {
+      out(`${result.steps.length + i + 1}. ${step.label}`);
+      out(`   ${step.method} ${step.path} → ${step.status}  ${describe(step)}`);
+    });
+    await printAccounts(connector.api, consent.consentId, connector.url);
     const ledger = await bank.ledger();
     out('');
     out('The bank saw (its ledger):');

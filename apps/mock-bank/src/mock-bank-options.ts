@@ -16,6 +16,8 @@ export interface MockBankOptions {
   financialId?: string;
   /** Software statements enrolled in the directory at start-up (admin enrolment bodies). */
   directorySeed?: unknown[];
+  /** Page size of transaction lists (MOCK_BANK_PAGE_SIZE; default 50). */
+  pageSize?: number;
   /** Access token lifetime in seconds (MOCK_BANK_ACCESS_TOKEN_TTL; default 300). */
   accessTokenTtlSeconds?: number;
 }
@@ -73,5 +75,6 @@ export function mockBankOptionsFromEnv(
     financialId: env.MOCK_BANK_FINANCIAL_ID || undefined,
     directorySeedFile,
     accessTokenTtlSeconds,
+    pageSize: env.MOCK_BANK_PAGE_SIZE ? Number(env.MOCK_BANK_PAGE_SIZE) : undefined,
   };
 }

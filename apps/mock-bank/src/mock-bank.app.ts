@@ -16,6 +16,10 @@ import type { HeadlessAuthoriser } from './interaction/headless-authoriser';
 import { interactionRouter } from './interaction/interaction.router';
 import type { AccessTokenVerifier } from './oidc/access-token-verifier';
 import type { MemoryStorage } from './oidc/memory-adapter';
+import { AIS_BASE_PATH, aisRouter } from './ais/ais.router';
+import { consentAdminRouter } from './consents/consent-admin.router';
+import { sampleAccounts, sampleParty } from './data/sample-data';
+import type { SpecValidator } from './spec-validation/spec-validator';
 
 export interface MockBankAppDeps {
   provider: Provider;
@@ -31,6 +35,10 @@ export interface MockBankAppDeps {
   storage: MemoryStorage;
   accessTokens: AccessTokenVerifier;
   authoriser: HeadlessAuthoriser;
+  aisSpec: SpecValidator;
+  /** The bank's public origin, for absolute Links. */
+  baseUrl: string;
+  pageSize?: number;
 }
 
 /** Routes: /__admin, /directory, /register, and oidc-provider for everything else. */
@@ -41,6 +49,20 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   // Reached only through adminRouter's guard (it passes unmatched /__admin requests on).
   app.use('/__admin', faultsRouter(deps.faults));
   app.use('/__admin', authorisationAdminRouter(deps));
+  app.use('/__admin', consentAdminRouter(deps.consents));
+  app.use(
+    AIS_BASE_PATH,
+    aisRouter({
+      verifier: deps.accessTokens,
+      consents: deps.consents,
+      ledger: deps.ledger,
+      spec: deps.aisSpec,
+      baseUrl: deps.baseUrl,
+      accounts: sampleAccounts(),
+      psuParty: sampleParty,
+      pageSize: deps.pageSize,
+    }),
+  );
   app.use(
     '/directory',
     directoryRouter({

@@ -1,4 +1,7 @@
 import { createServer, type Server } from 'node:https';
+import { join } from 'node:path';
+import { AIS_OPERATIONS } from './ais/ais.router';
+import { SpecValidator } from './spec-validation/spec-validator';
 import type { AddressInfo } from 'node:net';
 import { Ledger } from './admin/ledger';
 import { ConsentStore } from './consents/consent-store';
@@ -36,6 +39,12 @@ export interface RunningMockBank {
 export async function startMockBank(options: MockBankOptions): Promise<RunningMockBank> {
   const pki = await loadTestPki(options.pkiDir);
   const validateClaims = loadRegistrationSchema(options.specsDir);
+  // Every AIS request is validated against the official v4.0 document; start-up fails when it
+  // is absent or loads without the operations the bank serves.
+  const aisSpec = SpecValidator.load(join(options.specsDir, 'v4.0', 'account-info-openapi.json'), {
+    expectedOperations: AIS_OPERATIONS,
+    bankQueryParameters: ['page'],
+  });
   const seed = (options.directorySeed ?? []).map((entry, i) => {
     try {
       return parseEnrolment(entry);
@@ -104,6 +113,9 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     storage,
     accessTokens: new AccessTokenVerifier(provider),
     authoriser: new HeadlessAuthoriser(issuer, url, pki.pem.ca),
+    aisSpec,
+    baseUrl: issuer,
+    pageSize: options.pageSize,
   });
   server.on('request', app);
 

@@ -6,7 +6,9 @@ export type LedgerEventType =
   | 'registration.deleted'
   | 'token.granted'
   | 'directory.token'
-  | 'directory.ssa';
+  | 'directory.ssa'
+  | 'ais.read'
+  | 'spec.rejected';
 
 export interface LedgerEvent {
   type: LedgerEventType;
@@ -16,6 +18,8 @@ export interface LedgerEvent {
   grantType?: string;
   /** For token grants tied to a consent (authorization_code, refresh_token). */
   consentId?: string;
+  /** For resource-server events: the endpoint read or refused. */
+  endpoint?: string;
   error?: string;
 }
 
