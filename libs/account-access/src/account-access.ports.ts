@@ -21,11 +21,8 @@ export interface ConsentTokens {
   getAccessToken(ref: AccountAccessConsentRef, client: ClientContext): Promise<string>;
   has(ref: AccountAccessConsentRef): Promise<boolean>;
   revoke(ref: AccountAccessConsentRef): Promise<void>;
-  /**
-   * Forget the cached access token so the next getAccessToken refreshes it (the bank refused it
-   * before its expiry). Optional in the port: without it the retry uses whatever the service returns.
-   */
-  invalidate?(ref: AccountAccessConsentRef): Promise<void> | void;
+  /** The bank refused this access token before its expiry: retire it (and only it). */
+  invalidate(ref: AccountAccessConsentRef, rejectedAccessToken: string): Promise<void>;
 }
 
 /** What auth-contexts needs to authorise a consent (ConsentAuthorisationTarget). */

@@ -7,3 +7,4 @@ export * from './log/redact';
 export * from './time/clock';
 export * from './common.module';
 export * from './http/caller.decorator';
+export * from './ob/consent-status';

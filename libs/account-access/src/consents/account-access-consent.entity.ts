@@ -14,7 +14,7 @@ export class AccountAccessConsentEntity extends ConnectorBaseEntity {
   @Column({ type: 'varchar', length: 256 })
   externalApiId!: string;
 
-  /** The bank's Data.Status as last seen (AwaitingAuthorisation, Authorised, Rejected, ...). */
+  /** The bank's Data.Status as last seen, as an OB v4.0 code (see toConsentStatusCode). */
   @Column({ type: 'varchar', length: 64 })
   status!: string;
 

@@ -95,7 +95,7 @@ describe('AccountAccessConsentService.create', () => {
       id: CONSENT_ID,
       bankRegistrationId: REGISTRATION_ID,
       externalApiId: 'bank-consent-9',
-      status: 'AwaitingAuthorisation',
+      status: 'AWAU' /* v3 word from the bank, stored as the v4.0 code */,
       externalApiUserId: 'user-7',
       idempotencyKey: null,
       requestHash: null,
@@ -155,7 +155,7 @@ describe('AccountAccessConsentService get / remove', () => {
     });
     const outcome = await service.get(CONSENT_ID, false);
     expect(bank.get).toHaveBeenCalledWith(clientContext(), 'bank-consent-1');
-    expect(outcome.row.status).toBe('Rejected');
+    expect(outcome.row.status).toBe('RJCT'); // the bank's v3 word, as the v4.0 code
     expect(outcome.interactionId).toBe('ia-get');
 
     bank.get.mockClear();
@@ -246,12 +246,12 @@ describe('AccountAccessAuthorisationTargetRegistrar', () => {
       intentId: 'bank-consent-1',
       redirectUris: registrationDetails().redirectUris,
       defaultRedirectUri: 'https://app.example/cb',
-      status: 'AwaitingAuthorisation',
+      status: 'AWAU',
     });
 
     await target.onAuthorised(CONSENT_ID);
     expect(repo.saveChanges).toHaveBeenCalledWith(
-      expect.objectContaining({ status: 'Authorised', authorisedAt: NOW }),
+      expect.objectContaining({ status: 'AUTH', authorisedAt: NOW }),
     );
   });
 });

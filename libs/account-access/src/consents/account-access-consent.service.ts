@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
-import { Clock, DomainError, NotFoundError, RandomSource } from '@obc/common';
+import {
+  CONSENT_STATUS,
+  Clock,
+  DomainError,
+  NotFoundError,
+  RandomSource,
+  toConsentStatusCode,
+} from '@obc/common';
 import {
   ACCOUNT_ACCESS_CONSENT_TYPE,
   AccountAccessConsentRef,
@@ -84,7 +91,7 @@ export class AccountAccessConsentService {
     row.reference = request.reference;
     row.bankRegistrationId = request.bankRegistrationId;
     row.externalApiId = created.consentId;
-    row.status = created.status;
+    row.status = toConsentStatusCode(created.status);
     row.externalApiUserId = request.externalApiUserId;
     row.externalApiResponse = created.body;
     row.authorisedAt = null;
@@ -102,7 +109,7 @@ export class AccountAccessConsentService {
     if (excludeBank) return { row };
     const client = await this.clients.forRegistration(row.bankRegistrationId);
     const fresh = await this.bank.get(client, row.externalApiId);
-    row.status = fresh.status;
+    row.status = toConsentStatusCode(fresh.status);
     row.externalApiResponse = fresh.body;
     return { row: await this.consents.saveChanges(row), interactionId: fresh.interactionId };
   }
@@ -139,7 +146,7 @@ export class AccountAccessConsentService {
   /** Called by auth-contexts once the PSU authorised the consent and tokens are stored. */
   async markAuthorised(id: string): Promise<void> {
     const row = await this.find(id);
-    row.status = 'Authorised';
+    row.status = CONSENT_STATUS.authorised;
     row.authorisedAt = this.clock.now();
     await this.consents.saveChanges(row);
   }

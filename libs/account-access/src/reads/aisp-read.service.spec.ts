@@ -26,11 +26,9 @@ function ok(data: unknown, interactionId = 'ia-ok') {
   return { status: 200, headers: {}, data, rawBody: JSON.stringify(data), interactionId };
 }
 
-function setup(
-  options: { invalidate?: boolean; profile?: ReturnType<typeof buildBankProfile> } = {},
-) {
+function setup(options: { profile?: ReturnType<typeof buildBankProfile> } = {}) {
   const repo = strictMock<AccountAccessConsentRepository>({
-    findActive: jest.fn(async () => consentRow({ status: 'Authorised' })),
+    findActive: jest.fn(async () => consentRow({ status: 'AUTH' })),
   });
   const clients = strictMock<ClientContextFactory>({
     forRegistration: jest.fn(async () => clientContext()),
@@ -40,7 +38,7 @@ function setup(
   });
   const tokens = strictMock<ConsentTokens>({
     getAccessToken: jest.fn().mockResolvedValueOnce('token-1').mockResolvedValueOnce('token-2'),
-    ...(options.invalidate === false ? {} : { invalidate: jest.fn(async () => undefined) }),
+    invalidate: jest.fn(async () => undefined),
   });
   const http = strictMock<BankHttpClient>({ request: jest.fn() });
   const config = { server: { publicBaseUrl: 'https://obc.example.test' } } as ConnectorConfig;
@@ -103,7 +101,7 @@ describe('AispReadService', () => {
 
   it('consent not authorised: consent/not-authorised, no bank call', async () => {
     const { service, repo, http } = setup();
-    repo.findActive.mockResolvedValue(consentRow({ status: 'AwaitingAuthorisation' }));
+    repo.findActive.mockResolvedValue(consentRow({ status: 'AWAU' }));
     await expect(service.read(read(CONSENT_ID))).rejects.toMatchObject({
       code: 'consent/not-authorised',
       kind: 'forbidden',
@@ -118,7 +116,7 @@ describe('AispReadService', () => {
       body: { Data: {} },
       interactionId: 'ia-ok',
     });
-    expect(tokens.invalidate).toHaveBeenCalledWith(REF);
+    expect(tokens.invalidate).toHaveBeenCalledWith(REF, 'token-1'); // only the refused token
     expect(tokens.getAccessToken).toHaveBeenCalledTimes(2);
     expect(http.request.mock.calls[1][0].headers).toMatchObject({
       authorization: 'Bearer token-2',
@@ -133,13 +131,6 @@ describe('AispReadService', () => {
       bank: { status: 401, interactionId: 'ia-401' },
     });
     expect(http.request).toHaveBeenCalledTimes(2);
-  });
-
-  it('retries without invalidate when the token service has none', async () => {
-    const { service, http, tokens } = setup({ invalidate: false });
-    http.request.mockRejectedValueOnce(bankError(401)).mockResolvedValueOnce(ok({ Data: {} }));
-    await service.read(read(CONSENT_ID));
-    expect(tokens.getAccessToken).toHaveBeenCalledTimes(2);
   });
 
   it('bank 403 naming the consent: consent/not-authorised; other 403: the bank error', async () => {

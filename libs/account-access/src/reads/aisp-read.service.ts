@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BankHttpClient } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
-import { BankCallError, DomainError, NotFoundError } from '@obc/common';
+import { BankCallError, CONSENT_STATUS, DomainError, NotFoundError } from '@obc/common';
 import { ConnectorConfig } from '@obc/config';
 import type { ClientContext } from '@obc/token-management';
 import { CONSENT_TOKENS, ConsentTokens } from '../account-access.ports';
@@ -70,7 +70,7 @@ export class AispReadService {
         throw this.translate(error, client.profileId, request.endpoint);
       // The bank refused a token we thought valid (revoked, or expired early): refresh once.
       this.logger.warn(`bank refused the access token of consent ${consent.id}; refreshing once`);
-      if ('invalidate' in this.tokens) await this.tokens.invalidate?.(ref);
+      await this.tokens.invalidate(ref, token);
       token = await this.tokens.getAccessToken(ref, client);
       try {
         response = await this.call(request.endpoint, url, client, token);
@@ -104,9 +104,9 @@ export class AispReadService {
     }
     const consent = await this.consents.findActive(id);
     if (!consent) throw new NotFoundError(CONSENT_RESOURCE, id);
-    if (consent.status !== 'Authorised') {
+    if (consent.status !== CONSENT_STATUS.authorised) {
       throw notAuthorisedError(
-        `Consent '${id}' is ${consent.status}, not Authorised: create an auth context and let the customer authorise it.`,
+        `Consent '${id}' has status ${consent.status}, not ${CONSENT_STATUS.authorised}: create an auth context and let the customer authorise it.`,
       );
     }
     return consent;

@@ -43,7 +43,7 @@ export function consentRow(
     deleted: null,
     bankRegistrationId: REGISTRATION_ID,
     externalApiId: 'bank-consent-1',
-    status: 'AwaitingAuthorisation',
+    status: 'AWAU',
     externalApiUserId: null,
     externalApiResponse: { Data: { ConsentId: 'bank-consent-1', Status: 'AwaitingAuthorisation' } },
     authorisedAt: null,

@@ -99,7 +99,7 @@ export class AccountAccessConsentResponseDto {
 
   @ApiProperty({
     description:
-      "The bank's consent status as last seen (AwaitingAuthorisation, Authorised, Rejected, Revoked, Expired).",
+      "The consent's status as last seen at the bank, as an OB v4.0 code (AWAU awaiting authorisation, AUTH authorised, RJCT rejected, CANC cancelled, EXPD expired); v3.1.x words are translated.",
   })
   status!: string;
 
