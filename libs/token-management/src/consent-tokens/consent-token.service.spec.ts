@@ -183,7 +183,7 @@ describe('ConsentTokenService', () => {
     expect(refreshGrant).not.toHaveBeenCalled();
 
     refreshGrant.mockResolvedValueOnce(tokens({ accessToken: 'access-2', expiresIn: undefined }));
-    await service.invalidate(ref);
+    await service.invalidate(ref, 'access-1');
     expect(await service.getAccessToken(ref, client)).toBe('access-2');
     expect(refreshGrant).toHaveBeenCalledTimes(1);
   });
@@ -192,9 +192,23 @@ describe('ConsentTokenService', () => {
     await service.store(ref, tokens({ expiresIn: undefined }));
     expect(await service.getAccessToken(ref, client)).toBe('access-1');
     await replica().store(ref, tokens({ accessToken: 'access-new', expiresIn: undefined }));
-    await service.invalidate(ref);
+    await service.invalidate(ref, 'access-1');
     expect(await service.getAccessToken(ref, client)).toBe('access-new');
     expect(refreshGrant).not.toHaveBeenCalled();
+  });
+
+  it('concurrent refusals of one token cause one refresh; a late refusal of the old token retires nothing', async () => {
+    await service.store(ref, tokens({ expiresIn: undefined }));
+    expect(await service.getAccessToken(ref, client)).toBe('access-1');
+    refreshGrant.mockResolvedValueOnce(tokens({ accessToken: 'access-2', expiresIn: undefined }));
+    await service.invalidate(ref, 'access-1');
+    expect(await service.getAccessToken(ref, client)).toBe('access-2');
+    // Another request that was still using access-1 is refused after the refresh.
+    await service.invalidate(ref, 'access-1');
+    await replica().invalidate(ref, 'access-1');
+    expect(await service.getAccessToken(ref, client)).toBe('access-2');
+    expect(await replica().getAccessToken(ref, client)).toBe('access-2');
+    expect(refreshGrant).toHaveBeenCalledTimes(1);
   });
 
   it('a refused refresh: consent/not-authorised, remembered so later calls do not ask the bank', async () => {

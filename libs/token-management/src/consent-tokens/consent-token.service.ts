@@ -101,10 +101,22 @@ export class ConsentTokenService {
    * The bank refused the access token (401): forget it here and mark it expired in the database
    * (only if it is still the version this replica used), so the next use refreshes it.
    */
-  async invalidate(ref: ConsentRef): Promise<void> {
+  /**
+   * The bank refused `rejectedAccessToken` before its expiry. Only that token is retired: when
+   * this replica, or the database, already holds a newer one (another caller refreshed first),
+   * nothing is expired, so concurrent refusals of one token lead to one refresh, not many (and a
+   * rotated refresh token is never replayed).
+   */
+  async invalidate(ref: ConsentRef, rejectedAccessToken: string): Promise<void> {
     const cached = this.cache.get(keyOf(ref));
+    if (cached && cached.token !== rejectedAccessToken) return;
+    // Retire the token in the database first, then drop the cache: a load that read the row
+    // before now cannot put the refused token back (forget() bumps the generation it checks).
+    const row = await this.rows.find(ref);
+    if (row && (await this.decrypt(row, 'accessToken', row.accessToken)) === rejectedAccessToken) {
+      await this.rows.expireVersion(ref, row.version, this.clock.now());
+    }
     this.forget(ref);
-    if (cached) await this.rows.expireVersion(ref, cached.version, this.clock.now());
   }
 
   async has(ref: ConsentRef): Promise<boolean> {
