@@ -96,3 +96,13 @@ export class NoAuthorizationEndpointError extends DomainError {
     );
   }
 }
+
+/** RFC 9207: the redirect names another issuer than the bank this auth context was made for. */
+export class IssuerMismatchError extends DomainError {
+  constructor() {
+    super('auth/issuer-mismatch', 'validation', 'The redirect came from another issuer', {
+      detail:
+        "The authorisation response's `iss` is not the issuer of the bank this consent belongs to (a possible mix-up attack); nothing was stored.",
+    });
+  }
+}

@@ -45,6 +45,16 @@ export class RedirectDelegateRequestDto {
   error_description?: string;
 
   @ApiPropertyOptional({
+    description:
+      "The bank's issuer identifier (RFC 9207 `iss` authorisation response parameter). When present it must equal the bank's issuer, which defends against mix-up attacks.",
+    maxLength: 2048,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  iss?: string;
+
+  @ApiPropertyOptional({
     description: 'Where the parameters came from (`fragment` or `query`); informational.',
     maxLength: 32,
   })

@@ -204,6 +204,19 @@ describe('RedirectDelegateService.complete', () => {
     expectNothingStored();
   });
 
+  it('an iss naming another issuer is auth/issuer-mismatch (RFC 9207); the right one passes', async () => {
+    setUp();
+    await expect(
+      service.complete({ ...hybrid, iss: 'https://another-bank.example' }),
+    ).rejects.toMatchObject({ code: 'auth/issuer-mismatch' });
+    expect(tokens.exchangeAuthorisationCode).not.toHaveBeenCalled();
+    expectNothingStored();
+    setUp();
+    await expect(
+      service.complete({ ...hybrid, iss: testMetadata().issuer }),
+    ).resolves.toMatchObject({ consentType: 'account-access' });
+  });
+
   it('the hybrid flow requires the ID token and the code', async () => {
     setUp();
     await expect(service.complete({ state: 'state-1', code: 'c' })).rejects.toMatchObject({

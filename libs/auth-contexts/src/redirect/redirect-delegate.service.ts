@@ -12,6 +12,7 @@ import type { ConsentType } from '@obc/bank-profiles';
 import { AUTH_CONTEXT_TABLE, type AuthContextEntity } from '../auth-context.entity';
 import {
   BankAuthorisationError,
+  IssuerMismatchError,
   MissingRedirectParameterError,
   StateExpiredError,
   UnknownStateError,
@@ -28,6 +29,8 @@ export interface RedirectParameters {
   id_token?: string;
   error?: string;
   error_description?: string;
+  /** RFC 9207 issuer identifier, when the bank sends one. */
+  iss?: string;
   response_mode?: string;
 }
 
@@ -94,6 +97,9 @@ export class RedirectDelegateService {
     const quirks = profile.quirks;
     if (params.code === undefined) throw new MissingRedirectParameterError('code');
     const metadata = await this.discovery.getMetadata(discoveryRequestFor(profile, client));
+    if (params.iss !== undefined && params.iss !== metadata.issuer) {
+      throw new IssuerMismatchError();
+    }
 
     if (quirks.authorisation.responseType === 'code id_token') {
       if (params.id_token === undefined) throw new MissingRedirectParameterError('id_token');

@@ -5,11 +5,19 @@ import { RedirectDelegateRequestDto } from './redirect-delegate.dto';
 import type { RedirectParameters } from './redirect-delegate.service';
 import { resultPage, type HtmlPage } from './redirect-pages';
 
-const NAMES = ['state', 'code', 'id_token', 'error', 'error_description', 'response_mode'] as const;
+const NAMES = [
+  'state',
+  'code',
+  'id_token',
+  'error',
+  'error_description',
+  'iss',
+  'response_mode',
+] as const;
 
 /**
  * The bank's query parameters, checked like the delegate's body. Parameters the bank adds
- * beyond these (`iss`, `session_state`…) are ignored: the PSU cannot retype a bank redirect.
+ * beyond these (`session_state`…) are ignored: the PSU cannot retype a bank redirect.
  */
 export function redirectParametersFromQuery(query: Record<string, unknown>): RedirectParameters {
   const picked: Record<string, string> = {};
@@ -34,6 +42,7 @@ export function redirectParametersFromQuery(query: Record<string, unknown>): Red
     id_token: dto.id_token,
     error: dto.error,
     error_description: dto.error_description,
+    iss: dto.iss,
     response_mode: dto.response_mode ?? 'query',
   };
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /** Paths the landing pages use (relative: the page is served by the connector itself). */
 export const REDIRECT_DELEGATE_PATH = '/v1/auth/redirect-delegate';
 
-const PARAMETERS = ['state', 'code', 'id_token', 'error', 'error_description'];
+const PARAMETERS = ['state', 'code', 'id_token', 'error', 'error_description', 'iss'];
 
 /**
  * Reads the bank's parameters from the fragment (never sent to a server by the browser), clears

@@ -112,6 +112,7 @@ describe('RedirectController', () => {
         id_token: undefined,
         error: undefined,
         error_description: undefined,
+        iss: 'https://bank', // passed on and checked against the issuer (RFC 9207)
         response_mode: 'query',
       });
     });

@@ -45,6 +45,7 @@ export class RedirectController {
       id_token: body.id_token,
       error: body.error,
       error_description: body.error_description,
+      iss: body.iss,
       response_mode: body.response_mode,
     });
   }
