@@ -122,7 +122,11 @@ export async function startMockBank(
     url,
     port: Number(match[2]),
     admin: async <T>(path: string, body?: unknown) =>
-      (await mockBankFetch(pki, `${url}/__admin${path}`, body === undefined ? {} : { method: 'POST', body })) as T,
+      (await mockBankFetch(
+        pki,
+        `${url}/__admin${path}`,
+        body === undefined ? {} : { method: 'POST', body },
+      )) as T,
     ledger: async () => (await mockBankFetch(pki, `${url}/__admin/ledger`)) as MockBankLedger,
     issuedSecrets: async () =>
       (
@@ -204,7 +208,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startConnector(options: ConnectorStartOptions & { port?: number }): Promise<ConnectorHandle> {
+export async function startConnector(
+  options: ConnectorStartOptions & { port?: number },
+): Promise<ConnectorHandle> {
   const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const encryptionKey = options.encryptionKey ?? randomBytes(32).toString('base64');
   const port = options.port ?? (await freePort());
