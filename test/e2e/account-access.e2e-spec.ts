@@ -258,6 +258,38 @@ describeWithPostgres('account access end to end (PostgreSQL, mTLS, two replicas)
     });
   });
 
+  it('serves every other AISP read the profile supports, at the bank and per account', async () => {
+    const accounts = await read(a, '/v1/aisp/accounts');
+    const accountId = (accounts.body.Data.Account as { AccountId: string }[])[0].AccountId;
+    const bulk = [
+      'beneficiaries',
+      'direct-debits',
+      'standing-orders',
+      'scheduled-payments',
+      'statements',
+      'products',
+      'offers',
+      'party',
+    ];
+    const perAccount = [
+      ...bulk.filter((p) => p !== 'products' && p !== 'party'),
+      'product',
+      'party',
+      'parties',
+    ];
+    for (const path of [
+      ...bulk.map((p) => `/v1/aisp/${p}`),
+      ...perAccount.map((p) => `/v1/aisp/accounts/${accountId}/${p}`),
+      `/v1/aisp/accounts/${accountId}`,
+      '/v1/aisp/balances',
+      '/v1/aisp/transactions?fromBookingDateTime=2020-01-01T00:00:00Z',
+    ]) {
+      const res = await read(b, path);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(res.body.Links.Self.startsWith(`${b.url}/v1/aisp/`)).toBe(true);
+    }
+  });
+
   /** One authorisation with a fault the mock bank applies to its next response. */
   async function authoriseWithFault(fault: { idToken?: string; tokenResponse?: string }) {
     const created = await a.api.post<{ id: string }>('/v1/aisp/account-access-consents', {
@@ -322,5 +354,31 @@ describeWithPostgres('account access end to end (PostgreSQL, mTLS, two replicas)
       const accounts = await read(a, '/v1/aisp/accounts', consentId);
       expect(accounts.status).toBe(200);
     });
+  });
+
+  it('the bank refused nothing the connector sent as against the OB v4.0 specification', async () => {
+    const ledger = await bank.ledger();
+    expect(ledger.events.filter((e) => e.type === 'spec.rejected')).toEqual([]);
+  });
+
+  it('logs of both replicas hold no access token, refresh token, private key or account number', async () => {
+    const accounts = await read(a, '/v1/aisp/accounts');
+    const accountNumbers = (
+      accounts.body.Data.Account as { Account?: { Identification: string }[] }[]
+    )
+      .flatMap((acc) => acc.Account ?? [])
+      .map((id) => id.Identification);
+    expect(accountNumbers.length).toBeGreaterThan(0);
+    const secrets = await bank.issuedSecrets();
+    expect(secrets.length).toBeGreaterThan(3);
+    const privateKeyLines = pki.pem.tppTransportKey
+      .split('\n')
+      .slice(1, 3)
+      .concat(pki.pem.tppSigningKey.split('\n').slice(1, 3));
+    const logs = a.process.output() + b.process.output();
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const needle of [...secrets, ...accountNumbers, ...privateKeyLines]) {
+      expect(logs.includes(needle) ? needle : 'absent').toBe('absent');
+    }
   });
 });
