@@ -172,12 +172,21 @@ describe('metrics and logs end to end (SQLite, mTLS)', () => {
   });
 
   it('logs JSON lines with request ids, bank calls tied to requests, and no secret', async () => {
-    const lines = connector.process
-      .output()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const requestLines = lines.filter((l) => l.res !== undefined && l.req !== undefined);
+    const parse = () =>
+      connector.process
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const isRequestLine = (l: Record<string, unknown>) =>
+      l.res !== undefined && l.req !== undefined;
+    // A request's log line is written as its response finishes; on a busy machine the last one
+    // may reach the pipe a moment after the client has its answer.
+    for (let i = 0; i < 50 && parse().filter(isRequestLine).length < 6; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const lines = parse();
+    const requestLines = lines.filter(isRequestLine);
     expect(requestLines.length).toBeGreaterThanOrEqual(6);
     for (const l of requestLines) {
       expect(typeof l.requestId).toBe('string');
