@@ -62,6 +62,8 @@ export interface ConnectorConfigTree {
   aws: { region: string; ssmEndpoint?: string };
   authContexts: { ttlSeconds: number };
   tokens: { earlyExpirySeconds: number };
+  /** OpenTelemetry tracing; `otlpEndpoint` is required when enabled (checked at start-up). */
+  tracing: { enabled: boolean; otlpEndpoint?: string; serviceName: string; sampleRatio: number };
 }
 
 const SECRET_PATHS = ['auth.apiKeys', 'database.url', 'encryption.key'];
@@ -85,6 +87,7 @@ export class ConnectorConfig implements ConnectorConfigTree {
   readonly aws!: ConnectorConfigTree['aws'];
   readonly authContexts!: ConnectorConfigTree['authContexts'];
   readonly tokens!: ConnectorConfigTree['tokens'];
+  readonly tracing!: ConnectorConfigTree['tracing'];
   declare readonly secretSources: SecretSources;
 
   /** Builds a config from a tree (tests may use this directly with a hand-made tree). */

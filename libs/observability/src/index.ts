@@ -5,3 +5,4 @@ export * from './prometheus-token.metrics';
 export * from './http-metrics.middleware';
 export * from './metrics.controller';
 export * from './observability.module';
+export * from './tracing';

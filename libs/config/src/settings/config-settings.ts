@@ -1,6 +1,6 @@
 import { refineApiKeys } from './api-keys';
 import { refineBankProfileOverrides } from './bank-profile-overrides';
-import { ConfigSetting } from './setting.types';
+import { ConfigSetting, ParseOutcome, SettingValue } from './setting.types';
 import { defaultBankProfilesDir } from '../loading/package-root';
 
 const directory = (env: 'SANDBOX' | 'PRODUCTION'): ConfigSetting[] => {
@@ -256,7 +256,48 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     description:
       'Cached bank access tokens are treated as expired this many seconds before they really expire.',
   },
+  {
+    env: 'TRACING_ENABLED',
+    path: 'tracing.enabled',
+    type: 'boolean',
+    default: false,
+    description:
+      'Export OpenTelemetry traces (inbound HTTP requests and outbound bank calls) over OTLP/HTTP. Spans never carry headers, bodies or query strings.',
+  },
+  {
+    env: 'TRACING_OTLP_ENDPOINT',
+    path: 'tracing.otlpEndpoint',
+    type: 'url',
+    description:
+      'OTLP/HTTP traces endpoint, e.g. `http://otel-collector:4318/v1/traces`. Required when TRACING_ENABLED is true.',
+  },
+  {
+    env: 'TRACING_SERVICE_NAME',
+    path: 'tracing.serviceName',
+    type: 'string',
+    default: 'uk-open-banking-connector',
+    description: 'The `service.name` resource attribute of exported spans.',
+  },
+  {
+    env: 'TRACING_SAMPLE_RATIO',
+    path: 'tracing.sampleRatio',
+    type: 'string',
+    expects: 'a number 0-1',
+    default: 1,
+    refine: refineRatio,
+    description:
+      'Fraction of new traces sampled (0 to 1). A request that arrives with a sampled parent trace follows its parent.',
+  },
 ];
+
+/** A fraction 0..1 (a decimal, which the integer type cannot express). */
+export function refineRatio(v: SettingValue): ParseOutcome {
+  const text = String(v).trim();
+  const n = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+  return n >= 0 && n <= 1
+    ? { ok: true, value: n }
+    : { ok: false, expected: `expected a number 0-1, got '${text}'` };
+}
 
 /** The three ways a secret setting can be given. */
 export function secretForms(setting: ConfigSetting): string[] {

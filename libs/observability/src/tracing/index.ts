@@ -1,0 +1,3 @@
+export * from './start-tracing';
+export * from './tracing-settings';
+export * from './sanitising-span.processor';
