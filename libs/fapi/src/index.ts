@@ -10,4 +10,5 @@ export * from './id-token.error';
 export * from './id-token.types';
 export * from './id-token-hash';
 export * from './id-token.validator';
+export * from './jws';
 export * from './fapi.module';
