@@ -20,6 +20,12 @@ import { AIS_BASE_PATH, aisRouter } from './ais/ais.router';
 import { consentAdminRouter } from './consents/consent-admin.router';
 import { sampleAccounts, sampleParty } from './data/sample-data';
 import type { SpecValidator } from './spec-validation/spec-validator';
+import { signingClientFromMetadata } from './payments/jws-signature';
+import { PaymentStore } from './payments/payment-store';
+import { paymentsAdminRouter } from './payments/payments-admin.router';
+import type { PaymentsRouterDeps } from './payments/resource-pipeline';
+import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
+import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
 
 export interface MockBankAppDeps {
   provider: Provider;
@@ -36,6 +42,8 @@ export interface MockBankAppDeps {
   accessTokens: AccessTokenVerifier;
   authoriser: HeadlessAuthoriser;
   aisSpec: SpecValidator;
+  pisSpec: SpecValidator;
+  vrpSpec: SpecValidator;
   /** The bank's public origin, for absolute Links. */
   baseUrl: string;
   pageSize?: number;
@@ -50,6 +58,26 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   app.use('/__admin', faultsRouter(deps.faults));
   app.use('/__admin', authorisationAdminRouter(deps));
   app.use('/__admin', consentAdminRouter(deps.consents));
+  const accounts = sampleAccounts();
+  const payments = new PaymentStore(accounts);
+  app.use('/__admin', paymentsAdminRouter(payments));
+  const paymentDeps: Omit<PaymentsRouterDeps, 'spec'> = {
+    verifier: deps.accessTokens,
+    clients: {
+      find: async (clientId) => {
+        const metadata = await deps.provider.Client.adapter.find(clientId);
+        return metadata
+          ? signingClientFromMetadata(metadata as Record<string, unknown>)
+          : undefined;
+      },
+    },
+    consents: deps.consents,
+    payments,
+    ledger: deps.ledger,
+    baseUrl: deps.baseUrl,
+  };
+  app.use(PIS_BASE_PATH, pisRouter({ ...paymentDeps, spec: deps.pisSpec }));
+  app.use(VRP_BASE_PATH, vrpRouter({ ...paymentDeps, spec: deps.vrpSpec }));
   app.use(
     AIS_BASE_PATH,
     aisRouter({
@@ -58,7 +86,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
       ledger: deps.ledger,
       spec: deps.aisSpec,
       baseUrl: deps.baseUrl,
-      accounts: sampleAccounts(),
+      accounts,
       psuParty: sampleParty,
       pageSize: deps.pageSize,
     }),

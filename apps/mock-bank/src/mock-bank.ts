@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import { AIS_OPERATIONS } from './ais/ais.router';
+import { PIS_OPERATIONS } from './pis/pis.router';
+import { VRP_OPERATIONS } from './vrp/vrp.router';
 import { SpecValidator } from './spec-validation/spec-validator';
 import type { AddressInfo } from 'node:net';
 import { Ledger } from './admin/ledger';
@@ -44,6 +46,13 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
   const aisSpec = SpecValidator.load(join(options.specsDir, 'v4.0', 'account-info-openapi.json'), {
     expectedOperations: AIS_OPERATIONS,
     bankQueryParameters: ['page'],
+  });
+  const pisSpec = SpecValidator.load(
+    join(options.specsDir, 'v4.0', 'payment-initiation-openapi.json'),
+    { expectedOperations: PIS_OPERATIONS },
+  );
+  const vrpSpec = SpecValidator.load(join(options.specsDir, 'v4.0', 'vrp-openapi.json'), {
+    expectedOperations: VRP_OPERATIONS,
   });
   const seed = (options.directorySeed ?? []).map((entry, i) => {
     try {
@@ -114,6 +123,8 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     accessTokens: new AccessTokenVerifier(provider),
     authoriser: new HeadlessAuthoriser(issuer, url, pki.pem.ca),
     aisSpec,
+    pisSpec,
+    vrpSpec,
     baseUrl: issuer,
     pageSize: options.pageSize,
   });

@@ -8,7 +8,13 @@ export type LedgerEventType =
   | 'directory.token'
   | 'directory.ssa'
   | 'ais.read'
-  | 'spec.rejected';
+  | 'spec.rejected'
+  | 'payment.created'
+  | 'payment.idempotent-replay'
+  | 'payment.refused'
+  | 'vrp.created'
+  | 'vrp.refused'
+  | 'jws.rejected';
 
 export interface LedgerEvent {
   type: LedgerEventType;
@@ -20,6 +26,8 @@ export interface LedgerEvent {
   consentId?: string;
   /** For resource-server events: the endpoint read or refused. */
   endpoint?: string;
+  /** For payment and VRP events: the payment the bank created. */
+  paymentId?: string;
   error?: string;
 }
 

@@ -1,0 +1,123 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { SampleAccount } from '../data/sample-data';
+
+export type PaymentKind = 'domestic-payment' | 'domestic-vrp';
+
+export interface StoredPayment {
+  kind: PaymentKind;
+  paymentId: string;
+  consentId: string;
+  clientId: string;
+  amount: string;
+  currency: string;
+  debtorAccountId?: string;
+  idempotencyKey: string;
+  createdAt: string;
+  /** The OB response Data as sent. */
+  data: Record<string, unknown>;
+}
+
+export interface IdempotentResponse {
+  bodyHash: string;
+  status: number;
+  body: unknown;
+}
+
+export class FaultValidationError extends Error {}
+
+export interface PaymentFault {
+  mode: 'cut-after-commit';
+  once: boolean;
+}
+
+/**
+ * Payments and VRPs the bank holds, account balances they debit, idempotency records and the
+ * payment faults; in memory like every mock-bank store.
+ */
+export class PaymentStore {
+  private readonly payments = new Map<string, StoredPayment>();
+  private readonly balances = new Map<string, number>();
+  private readonly idempotency = new Map<string, IdempotentResponse>();
+  private fault: PaymentFault | undefined;
+
+  constructor(accounts: SampleAccount[]) {
+    for (const a of accounts) {
+      const itav = a.balances.find((b) => b.Type === 'ITAV') ?? a.balances[0];
+      if (!itav) continue;
+      const amount = Number((itav.Amount as { Amount: string }).Amount);
+      this.balances.set(a.accountId, itav.CreditDebitIndicator === 'Debit' ? -amount : amount);
+    }
+  }
+
+  static newId(prefix: string): string {
+    return `${prefix}-${randomUUID()}`;
+  }
+
+  static hash(raw: Buffer): string {
+    return createHash('sha256').update(raw).digest('hex');
+  }
+
+  balance(accountId: string): number | undefined {
+    return this.balances.get(accountId);
+  }
+
+  fundsAvailable(accountId: string | undefined, amount: string): boolean {
+    const balance = accountId === undefined ? undefined : this.balances.get(accountId);
+    return balance !== undefined && balance >= Number(amount);
+  }
+
+  /** Commits a payment and debits its account (in pence to keep sums exact). */
+  add(payment: StoredPayment): StoredPayment {
+    this.payments.set(payment.paymentId, structuredClone(payment));
+    const { debtorAccountId } = payment;
+    const current = debtorAccountId === undefined ? undefined : this.balances.get(debtorAccountId);
+    if (debtorAccountId !== undefined && current !== undefined)
+      this.balances.set(
+        debtorAccountId,
+        Math.round(current * 100 - Math.round(Number(payment.amount) * 100)) / 100,
+      );
+    return structuredClone(payment);
+  }
+
+  get(paymentId: string): StoredPayment | undefined {
+    const p = this.payments.get(paymentId);
+    return p ? structuredClone(p) : undefined;
+  }
+
+  list(): StoredPayment[] {
+    return [...this.payments.values()].map((p) => structuredClone(p));
+  }
+
+  byConsent(consentId: string): StoredPayment[] {
+    return this.list().filter((p) => p.consentId === consentId);
+  }
+
+  idempotent(scope: string, key: string): IdempotentResponse | undefined {
+    return this.idempotency.get(`${scope}\n${key}`);
+  }
+
+  remember(scope: string, key: string, response: IdempotentResponse): void {
+    this.idempotency.set(`${scope}\n${key}`, response);
+  }
+
+  setFault(input: unknown): PaymentFault {
+    const body = (input ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body) || body.mode !== 'cut-after-commit')
+      throw new FaultValidationError('mode must be cut-after-commit');
+    if (body.once !== undefined && typeof body.once !== 'boolean')
+      throw new FaultValidationError('once must be a boolean');
+    this.fault = { mode: 'cut-after-commit', once: body.once !== false };
+    return { ...this.fault };
+  }
+
+  resetFault(): void {
+    this.fault = undefined;
+  }
+
+  /** True when the response to a committed payment must be cut; a once-fault is used up. */
+  takeCutAfterCommit(): boolean {
+    if (!this.fault) return false;
+    if (this.fault.once) this.fault = undefined;
+    return true;
+  }
+}

@@ -1,0 +1,331 @@
+import { join } from 'node:path';
+import express from 'express';
+import { constants, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import type { JWK } from 'jose';
+import request from 'supertest';
+import { ConsentStore } from '../consents/consent-store';
+import { sampleAccounts } from '../data/sample-data';
+import { PIS_BASE_PATH, PIS_OPERATIONS, pisRouter } from '../pis/pis.router';
+import { SpecValidator } from '../spec-validation/spec-validator';
+import { SPECS_DIR } from '../testing/test-bank';
+import { VRP_BASE_PATH, VRP_OPERATIONS, VRP_LIMIT_ERROR_CODE, vrpRouter } from '../vrp/vrp.router';
+import { paymentsAdminRouter } from './payments-admin.router';
+import { PaymentStore } from './payment-store';
+import type { PaymentLedgerEvent, ResourceAccessToken } from './resource-pipeline';
+
+const pisSpec = SpecValidator.load(join(SPECS_DIR, 'v4.0/payment-initiation-openapi.json'), {
+  expectedOperations: PIS_OPERATIONS,
+});
+const vrpSpec = SpecValidator.load(join(SPECS_DIR, 'v4.0/vrp-openapi.json'), {
+  expectedOperations: VRP_OPERATIONS,
+});
+const ISS = 'org-1/soft-1';
+const CRIT = [
+  'http://openbanking.org.uk/iat',
+  'http://openbanking.org.uk/iss',
+  'http://openbanking.org.uk/tan',
+];
+
+const fakeVerifier = {
+  verify: (req: express.Request): Promise<ResourceAccessToken> => {
+    const [kind, clientId, consentId] = (req.header('authorization') ?? '')
+      .replace('Bearer ', '')
+      .split(':');
+    return Promise.resolve({
+      clientId,
+      scopes: ['payments'],
+      grantType: kind === 'cc' ? 'client_credentials' : 'authorization_code',
+      consentId,
+      expiresAt: 0,
+    });
+  },
+};
+
+// jose refuses to sign with unknown crit headers, so the test signs like a TPP would, by hand.
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const publicJwk: JWK = { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: 'k1', use: 'sig' };
+
+function sign(raw: string, header: Record<string, unknown> = {}): Promise<string> {
+  const protectedHeader = Buffer.from(
+    JSON.stringify({
+      alg: 'PS256',
+      kid: 'k1',
+      crit: CRIT,
+      'http://openbanking.org.uk/iat': Math.floor(Date.now() / 1000),
+      'http://openbanking.org.uk/iss': ISS,
+      'http://openbanking.org.uk/tan': 'openbanking.org.uk',
+      ...header,
+    }),
+  ).toString('base64url');
+  const input = `${protectedHeader}.${Buffer.from(raw).toString('base64url')}`;
+  const signature = cryptoSign('sha256', Buffer.from(input), {
+    key: privateKey,
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: 32,
+  }).toString('base64url');
+  return Promise.resolve(`${protectedHeader}..${signature}`);
+}
+
+function setup() {
+  const consents = new ConsentStore();
+  const accounts = sampleAccounts(new Date('2025-06-15T00:00:00Z'));
+  const payments = new PaymentStore(accounts);
+  const events: PaymentLedgerEvent[] = [];
+  const deps = {
+    verifier: fakeVerifier,
+    clients: {
+      find: () =>
+        Promise.resolve({
+          jwks: { keys: [publicJwk] },
+          organisationId: 'org-1',
+          softwareId: 'soft-1',
+        }),
+    },
+    consents,
+    payments,
+    ledger: { record: (e: PaymentLedgerEvent) => events.push(e) },
+    baseUrl: 'https://bank.example',
+  };
+  const app = express();
+  app.use('/__admin', paymentsAdminRouter(payments));
+  app.use(PIS_BASE_PATH, pisRouter({ ...deps, spec: pisSpec }));
+  app.use(VRP_BASE_PATH, vrpRouter({ ...deps, spec: vrpSpec }));
+  const post = async (path: string, body: unknown, token: string, key?: string) => {
+    const raw = JSON.stringify(body);
+    const req = request(app)
+      .post(path)
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', 'application/json')
+      .set('x-jws-signature', await sign(raw));
+    if (key) req.set('x-idempotency-key', key);
+    return req.send(raw);
+  };
+  return { app, consents, payments, events, accounts, post };
+}
+
+const initiation = {
+  InstructionIdentification: 'instr-1',
+  EndToEndIdentification: 'e2e-1',
+  InstructedAmount: { Amount: '10.50', Currency: 'GBP' },
+  CreditorAccount: {
+    SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+    Identification: '08080021325698',
+    Name: 'ACME Inc',
+  },
+};
+const consentBody = { Data: { Initiation: initiation }, Risk: {} };
+
+describe('PIS resource server', () => {
+  it('accepts a consent signed over the raw bytes and refuses each signature fault', async () => {
+    const { app, post } = setup();
+    const ok = await post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'k-1',
+    );
+    expect(ok.status).toBe(201);
+    expect(ok.body.Data.Status).toBe('AWAU');
+    expect(pisSpec.validateResponse('CreateDomesticPaymentConsents', 201, ok.body)).toEqual([]);
+
+    const raw = JSON.stringify(consentBody);
+    const attempt = (sig?: string, sent = raw) => {
+      const r = request(app)
+        .post(`${PIS_BASE_PATH}/domestic-payment-consents`)
+        .set('authorization', 'Bearer cc:tpp')
+        .set('content-type', 'application/json')
+        .set('x-idempotency-key', `k-${Math.random()}`);
+      if (sig) r.set('x-jws-signature', sig);
+      return r.send(sent);
+    };
+    const code = (res: request.Response) => [res.status, res.body.Errors[0].ErrorCode];
+    expect(code(await attempt())).toEqual([400, 'U019']);
+    expect(code(await attempt('not-a-jws'))).toEqual([400, 'U018']);
+    expect(
+      code(await attempt(await sign(raw, { 'http://openbanking.org.uk/tan': 'x.org' }))),
+    ).toEqual([400, 'U016']);
+    expect(
+      code(await attempt(await sign(raw, { 'http://openbanking.org.uk/iss': 'org-2/soft-1' }))),
+    ).toEqual([400, 'U016']);
+    expect(code(await attempt(await sign(raw, { crit: CRIT.slice(0, 2) })))).toEqual([400, 'U016']);
+    expect(
+      code(
+        await attempt(
+          await sign(raw, {
+            'http://openbanking.org.uk/iat': Math.floor(Date.now() / 1000) + 3600,
+          }),
+        ),
+      ),
+    ).toEqual([400, 'U016']);
+    const noIat = await sign(raw, { 'http://openbanking.org.uk/iat': undefined });
+    expect(code(await attempt(noIat))).toEqual([400, 'U017']);
+    // Same JSON, other bytes: the signature covers the exact bytes sent.
+    expect(code(await attempt(await sign(raw), JSON.stringify(consentBody, null, 1)))).toEqual([
+      400,
+      'U015',
+    ]);
+  });
+
+  it('replays an idempotent create and refuses the key with another body', async () => {
+    const { post, consents, events } = setup();
+    const path = `${PIS_BASE_PATH}/domestic-payment-consents`;
+    const first = await post(path, consentBody, 'cc:tpp', 'same');
+    const again = await post(path, consentBody, 'cc:tpp', 'same');
+    expect(again.status).toBe(201);
+    expect(again.body.Data.ConsentId).toBe(first.body.Data.ConsentId);
+    expect(events.filter((e) => e.type === 'payment.idempotent-replay')).toHaveLength(1);
+    const other = await post(
+      path,
+      { ...consentBody, Risk: { PaymentContextCode: 'BillingGoodsAndServicesInAdvance' } },
+      'cc:tpp',
+      'same',
+    );
+    expect(other.status).toBe(400);
+    expect(other.body.Errors[0].Path).toBe('header.x-idempotency-key');
+    expect(consents.get(first.body.Data.ConsentId)).toBeDefined();
+  });
+
+  it('pays once on an authorised consent, consumes it, debits and confirms funds', async () => {
+    const { app, post, consents, payments, accounts } = setup();
+    const created = await post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'c1',
+    );
+    const id = created.body.Data.ConsentId as string;
+    consents.authorise(id, { psuId: 'psu', accountIds: [accounts[0].accountId] });
+    const funds = await request(app)
+      .get(`${PIS_BASE_PATH}/domestic-payment-consents/${id}/funds-confirmation`)
+      .set('authorization', `Bearer psu:tpp:${id}`);
+    expect(funds.status).toBe(200);
+    const before = payments.balance(accounts[0].accountId) as number;
+    expect(funds.body.Data.FundsAvailableResult.FundsAvailable).toBe(before >= 10.5);
+
+    const mismatch = await post(
+      `${PIS_BASE_PATH}/domestic-payments`,
+      {
+        Data: { ConsentId: id, Initiation: { ...initiation, EndToEndIdentification: 'other' } },
+        Risk: {},
+      },
+      `psu:tpp:${id}`,
+      'p0',
+    );
+    expect(mismatch.status).toBe(400);
+    const paid = await post(
+      `${PIS_BASE_PATH}/domestic-payments`,
+      { Data: { ConsentId: id, Initiation: initiation }, Risk: {} },
+      `psu:tpp:${id}`,
+      'p1',
+    );
+    expect(paid.status).toBe(201);
+    expect(pisSpec.validateResponse('CreateDomesticPayments', 201, paid.body)).toEqual([]);
+    expect(consents.get(id)?.status).toBe('COND');
+    expect(payments.balance(accounts[0].accountId)).toBeCloseTo(before - 10.5, 2);
+    const second = await post(
+      `${PIS_BASE_PATH}/domestic-payments`,
+      { Data: { ConsentId: id, Initiation: initiation }, Risk: {} },
+      `psu:tpp:${id}`,
+      'p2',
+    );
+    expect(second.status).toBe(400);
+    const details = await request(app)
+      .get(`${PIS_BASE_PATH}/domestic-payments/${paid.body.Data.DomesticPaymentId}/payment-details`)
+      .set('authorization', `Bearer psu:tpp:${id}`);
+    expect(details.status).toBe(200);
+    expect(payments.list()).toHaveLength(1);
+  });
+
+  it('cut-after-commit: the client sees the socket hang up and the bank holds one payment', async () => {
+    const { app, post, consents, accounts } = setup();
+    const created = await post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'c1',
+    );
+    const id = created.body.Data.ConsentId as string;
+    consents.authorise(id, { psuId: 'psu', accountIds: [accounts[0].accountId] });
+    await request(app)
+      .post('/__admin/faults/payments')
+      .send({ mode: 'cut-after-commit', once: true })
+      .expect(200);
+    const body = { Data: { ConsentId: id, Initiation: initiation }, Risk: {} };
+    await expect(
+      post(`${PIS_BASE_PATH}/domestic-payments`, body, `psu:tpp:${id}`, 'p1'),
+    ).rejects.toThrow(/socket hang up|ECONNRESET/);
+    const retry = await post(`${PIS_BASE_PATH}/domestic-payments`, body, `psu:tpp:${id}`, 'p1');
+    expect(retry.status).toBe(201);
+    const list = await request(app).get('/__admin/payments');
+    expect(list.body.payments).toHaveLength(1);
+    expect(list.body.payments[0]).toMatchObject({
+      paymentId: retry.body.Data.DomesticPaymentId,
+      idempotencyKey: 'p1',
+    });
+  });
+});
+
+describe('VRP resource server', () => {
+  it('enforces the periodic limit: the third payment is refused with the OB error', async () => {
+    const { post, consents, accounts, events } = setup();
+    const vrpInitiation = { CreditorAccount: initiation.CreditorAccount };
+    const created = await post(
+      `${VRP_BASE_PATH}/domestic-vrp-consents`,
+      {
+        Data: {
+          ControlParameters: {
+            VRPType: ['UK.OBIE.VRPType.Sweeping'],
+            PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
+            MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
+            PeriodicLimits: [
+              {
+                PeriodType: 'Month',
+                PeriodAlignment: 'Calendar',
+                Amount: '100.00',
+                Currency: 'GBP',
+              },
+            ],
+          },
+          Initiation: vrpInitiation,
+        },
+        Risk: {},
+      },
+      'cc:tpp',
+      'v1',
+    );
+    expect(created.status).toBe(201);
+    expect(vrpSpec.validateResponse('domesticVrpConsentsPost', 201, created.body)).toEqual([]);
+    const id = created.body.Data.ConsentId as string;
+    consents.authorise(id, { psuId: 'psu', accountIds: [accounts[0].accountId] });
+    const pay = (amount: string, key: string) =>
+      post(
+        `${VRP_BASE_PATH}/domestic-vrps`,
+        {
+          Data: {
+            ConsentId: id,
+            PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+            VRPType: 'UK.OBIE.VRPType.Sweeping',
+            Initiation: vrpInitiation,
+            Instruction: {
+              InstructionIdentification: key,
+              EndToEndIdentification: key,
+              InstructedAmount: { Amount: amount, Currency: 'GBP' },
+              CreditorAccount: initiation.CreditorAccount,
+            },
+          },
+          Risk: {},
+        },
+        `psu:tpp:${id}`,
+        key,
+      );
+    expect((await pay('60.00', 'too-big')).body.Errors[0].ErrorCode).toBe(VRP_LIMIT_ERROR_CODE);
+    expect((await pay('45.00', 'a')).status).toBe(201);
+    expect((await pay('45.00', 'b')).status).toBe(201);
+    const third = await pay('45.00', 'c');
+    expect(third.status).toBe(400);
+    expect(third.body.Errors[0]).toMatchObject({ ErrorCode: VRP_LIMIT_ERROR_CODE });
+    expect(vrpSpec.validateResponse('domesticVrpPost', 400, third.body)).toEqual([]);
+    expect(events.filter((e) => e.type === 'vrp.created')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'vrp.refused')).toHaveLength(2);
+  });
+});
