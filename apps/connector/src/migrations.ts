@@ -1,7 +1,7 @@
 import { accountAccessMigrations } from '@obc/account-access';
 import { authContextMigrations } from '@obc/auth-contexts';
 import { bankRegistrationMigrations } from '@obc/bank-registration';
-import { persistenceMigrations } from '@obc/persistence';
+import { idempotencyMigrations, persistenceMigrations } from '@obc/persistence';
 import { tokenManagementMigrations } from '@obc/token-management';
 
 /**
@@ -10,6 +10,7 @@ import { tokenManagementMigrations } from '@obc/token-management';
  */
 export const connectorMigrations = [
   ...persistenceMigrations,
+  ...idempotencyMigrations,
   ...bankRegistrationMigrations,
   ...tokenManagementMigrations,
   ...authContextMigrations,
