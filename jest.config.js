@@ -22,6 +22,7 @@ const swcJs = [
   },
 ];
 const moduleNameMapper = {
+  '^@obc/test-support/(.*)$': '<rootDir>/test/support/$1',
   '^@obc/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
 const base = {

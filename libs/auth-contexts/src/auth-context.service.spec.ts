@@ -18,7 +18,7 @@ import {
   testConsent,
   testMetadata,
 } from './testing/fixtures';
-import { strictMock } from './testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 

@@ -14,7 +14,7 @@ import { BankRegistrationsController } from './registrations/bank-registrations.
 import { RegistrationManagementService } from './registrations/registration-management.service';
 import { SoftwareStatementService } from './software-statements/software-statement.service';
 import { SoftwareStatementsController } from './software-statements/software-statements.controller';
-import { strictMock } from './testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 
 const SS_ID = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
 const REG_ID = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd';

@@ -2,7 +2,7 @@ import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/ban
 import type { ClientContextFactory } from '@obc/bank-registration';
 import { Clock, DomainError, NotFoundError, RandomSource } from '@obc/common';
 import type { AuthContextsPort, ConsentTokens, Sleeper } from '../account-access.ports';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import {
   clientContext,
   CONSENT_ID,

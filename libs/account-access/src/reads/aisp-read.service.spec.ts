@@ -6,7 +6,7 @@ import type { ConnectorConfig } from '@obc/config';
 import type { ConsentTokens } from '../account-access.ports';
 import type { AccountAccessConsentRepository } from '../consents/account-access-consent.repository';
 import { clientContext, CONSENT_ID, consentRow } from '../testing/fixtures';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { AispReadService } from './aisp-read.service';
 
 const BASE = 'https://rs.test-bank.example/open-banking/v4.0/aisp';

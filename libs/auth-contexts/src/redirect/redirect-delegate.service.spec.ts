@@ -13,7 +13,7 @@ import type { AuthContextRepository } from '../auth-context.repository';
 import type { ConsentDescription } from '../consent-authorisation-target';
 import { ConsentAuthorisationRegistry } from '../consent-authorisation.registry';
 import { FixedClock, ISSUER, JWKS_URI, testConsent, testMetadata } from '../testing/fixtures';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { RedirectDelegateService, type RedirectParameters } from './redirect-delegate.service';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createValidationPipe, ProblemDetailsFilter } from '@obc/common';
 import { IS_PUBLIC_ROUTE } from '@obc/http-api';
 import { StateExpiredError, UnknownStateError } from '../auth-context.errors';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { RedirectController } from './redirect.controller';
 import { RedirectDelegateService } from './redirect-delegate.service';
 

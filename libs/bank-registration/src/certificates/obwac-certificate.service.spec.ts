@@ -1,7 +1,7 @@
 import type { Clock, RandomSource } from '@obc/common';
 import type { SecretResolver } from '@obc/config';
 import { makeCertificate } from '../testing/test-certificates';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { ObsealCertificateRepository, ObwacCertificateRepository } from './certificate.repository';
 import { ObsealCertificateService } from './obseal-certificate.service';
 import { ObwacCertificateService } from './obwac-certificate.service';

@@ -5,7 +5,7 @@ import { QueryFailedError } from 'typeorm';
 import { SoftwareStatementEntity } from '../software-statements/software-statement.entity';
 import type { SoftwareStatementService } from '../software-statements/software-statement.service';
 import { testProfile } from '../testing/fixtures';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { BankRegistrationEntity } from './bank-registration.entity';
 import type { BankRegistrationRepository } from './bank-registration.repository';
 import { BankRegistrationService, PENDING_IN_FLIGHT_MS } from './bank-registration.service';

@@ -5,7 +5,7 @@ import type { JwtSigner } from '../shared/jwt-signer';
 import { SoftwareStatementEntity } from '../software-statements/software-statement.entity';
 import type { SoftwareStatementService } from '../software-statements/software-statement.service';
 import { testProfile } from '../testing/fixtures';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { makeCertificate } from '../testing/test-certificates';
 import { BankRegistrationEntity } from './bank-registration.entity';
 import type { BankSession, BankSessionFactory } from './bank-session.factory';

@@ -3,7 +3,7 @@ import type { ConfiguredBankProfile } from '@obc/bank-profiles';
 import type { SecretCipher } from '@obc/persistence';
 import type { ClientContext, OpenIdMetadata, TokenService } from '@obc/token-management';
 import { testProfile } from '../testing/fixtures';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { BankRegistrationEntity } from './bank-registration.entity';
 import type { BankRegistrationRepository } from './bank-registration.repository';
 import type { BankSession } from './bank-session.factory';

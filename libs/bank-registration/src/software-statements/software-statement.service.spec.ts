@@ -7,7 +7,7 @@ import { ObwacCertificateEntity } from '../certificates/obwac-certificate.entity
 import type { ObwacCertificateService } from '../certificates/obwac-certificate.service';
 import { DomainError } from '@obc/common';
 import { fakeJwt } from '../testing/fixtures';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import type { SoftwareStatementRepository } from './software-statement.repository';
 import { CreateSoftwareStatement, SoftwareStatementService } from './software-statement.service';
 import type { SsaDirectoryClient } from './ssa-directory.client';

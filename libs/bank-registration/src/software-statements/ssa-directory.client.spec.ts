@@ -2,7 +2,7 @@ import type { BankHttpClient, BankRequest } from '@obc/bank-http';
 import type { Clock, RandomSource } from '@obc/common';
 import type { ConnectorConfig } from '@obc/config';
 import type { JwtSigner } from '../shared/jwt-signer';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import { SsaDirectoryClient } from './ssa-directory.client';
 
 const fetchInput = {

@@ -4,7 +4,7 @@ import type { ClientContext } from '../client-context';
 import { ConsentGrantError } from '../consent-grant.error';
 import { InMemoryConsentTokenRepository } from '../testing/in-memory-consent-token.repository';
 import { ManualClock } from '../testing/manual-clock';
-import { strictMock } from '../testing/strict-mock';
+import { strictMock } from '@obc/test-support/strict-mock';
 import type { TokenSet } from '../token-set';
 import type { TokenService } from '../token.service';
 import type { ConsentRef } from './consent-ref';

@@ -1,8 +1,8 @@
 /**
- * A strict mock: only the listed methods exist; touching anything else throws, so a service
- * calling a collaborator the test did not expect fails loudly.
+ * A strict mock: only the listed members exist; touching anything else throws, so code calling
+ * a collaborator the test did not set up fails loudly. Shared by every lib's unit specs.
  */
-// Nest probes providers for lifecycle hooks; those may be absent.
+// Nest probes providers for lifecycle hooks, and jest probes values; those may be absent.
 const PROBED = new Set([
   'constructor',
   'onModuleInit',
@@ -16,15 +16,18 @@ const PROBED = new Set([
   '$$typeof',
 ]);
 
-export function strictMock<T extends object>(methods: {
-  [K in keyof T]?: jest.Mock;
+export function strictMock<T extends object>(members: {
+  [K in keyof T]?: T[K] extends (...args: never[]) => unknown ? jest.Mock : T[K];
 }): jest.Mocked<T> {
-  return new Proxy(methods, {
+  return new Proxy(members, {
     get(target, prop) {
       if (prop === 'then' || typeof prop === 'symbol' || (PROBED.has(prop) && !(prop in target)))
         return undefined;
       if (!(prop in target)) throw new Error(`strict mock: unexpected access to '${String(prop)}'`);
       return (target as Record<string, unknown>)[prop];
+    },
+    has(target, prop) {
+      return prop in target;
     },
   }) as unknown as jest.Mocked<T>;
 }
