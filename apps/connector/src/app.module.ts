@@ -14,6 +14,7 @@ import {
   PrometheusBankHttpMetrics,
   PrometheusTokenMetrics,
 } from '@obc/observability';
+import { PaymentInitiationModule } from '@obc/payment-initiation';
 import { PersistenceModule } from '@obc/persistence';
 import { TokenManagementModule } from '@obc/token-management';
 import { loggerOptions } from './logging';
@@ -44,6 +45,7 @@ export class AppModule {
         BankRegistrationModule,
         AccountAccessModule,
         AuthContextsModule,
+        PaymentInitiationModule,
       ],
     };
   }

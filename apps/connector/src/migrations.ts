@@ -1,6 +1,7 @@
 import { accountAccessMigrations } from '@obc/account-access';
 import { authContextMigrations } from '@obc/auth-contexts';
 import { bankRegistrationMigrations } from '@obc/bank-registration';
+import { paymentInitiationMigrations } from '@obc/payment-initiation';
 import { idempotencyMigrations, persistenceMigrations } from '@obc/persistence';
 import { tokenManagementMigrations } from '@obc/token-management';
 
@@ -15,6 +16,7 @@ export const connectorMigrations = [
   ...tokenManagementMigrations,
   ...authContextMigrations,
   ...accountAccessMigrations,
+  ...paymentInitiationMigrations,
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 function migrationTimestamp(migration: { name: string }): number {

@@ -1,0 +1,74 @@
+import type { BankHttpClient } from '@obc/bank-http';
+import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/bank-profiles';
+import type { DetachedJwsService } from '@obc/fapi';
+import { strictMock } from '@obc/test-support/strict-mock';
+import type { TokenService } from '@obc/token-management';
+import { clientContext } from '../testing/fixtures';
+import { PispBankClient } from './pisp-bank.client';
+
+const profile = buildBankProfile({
+  quirks: structuredClone(STANDARD_QUIRKS),
+  apis: { paymentInitiation: { baseUrl: 'https://rs.bank.example/pisp/' } },
+} as never);
+
+function setup(data: unknown) {
+  const http = strictMock<BankHttpClient>({
+    request: jest.fn(async () => ({ data, interactionId: 'ia-1' }) as never),
+  });
+  const tokens = strictMock<TokenService>({
+    getClientCredentialsToken: jest.fn(async () => 'cc-token'),
+  });
+  const jws = strictMock<DetachedJwsService>({
+    sign: jest.fn(async (input: { payload: string | Buffer }) => `sig(${String(input.payload)})`),
+  });
+  const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
+  return { client: new PispBankClient(http, tokens, jws, profiles), http, tokens, jws };
+}
+
+const signer = { organisationId: 'org-1', softwareStatementId: 'sw-1' };
+
+describe('PispBankClient', () => {
+  it('signs the exact body string it sends and sends the bank idempotency key', async () => {
+    const { client, http, jws, tokens } = setup({ Data: { ConsentId: 'pdc-1', Status: 'AWAU' } });
+    const payload = { Data: { Initiation: { InstructedAmount: { Amount: '1.00' } } }, Risk: {} };
+    const created = await client.createConsent(clientContext(), signer, 'bank-key', payload);
+
+    expect(tokens.getClientCredentialsToken).toHaveBeenCalledWith(clientContext(), 'payments');
+    const sent = http.request.mock.calls[0][0];
+    expect(typeof sent.body).toBe('string');
+    expect(jws.sign).toHaveBeenCalledWith({
+      payload: sent.body,
+      signingKey: clientContext().signingKey,
+      organisationId: 'org-1',
+      softwareStatementId: 'sw-1',
+    });
+    expect(sent.headers).toMatchObject({
+      authorization: 'Bearer cc-token',
+      'x-jws-signature': `sig(${String(sent.body)})`,
+      'x-idempotency-key': 'bank-key',
+      'content-type': 'application/json',
+    });
+    expect(JSON.parse(String(sent.body))).toEqual(payload);
+    expect(sent.url).toBe('https://rs.bank.example/pisp/domestic-payment-consents');
+    expect(created).toMatchObject({ id: 'pdc-1', status: 'AWAU', interactionId: 'ia-1' });
+  });
+
+  it('pays with the consent access token, signed', async () => {
+    const { client, http, tokens } = setup({ Data: { DomesticPaymentId: 'dp-1', Status: 'ACSC' } });
+    const out = await client.createPayment(clientContext(), signer, 'k', 'consent-at', {
+      Data: {},
+    });
+    const sent = http.request.mock.calls[0][0];
+    expect(sent.headers).toMatchObject({ authorization: 'Bearer consent-at' });
+    expect(sent.headers?.['x-jws-signature']).toBe(`sig(${String(sent.body)})`);
+    expect(tokens.getClientCredentialsToken).not.toHaveBeenCalled();
+    expect(out.id).toBe('dp-1');
+  });
+
+  it('refuses a response without Data.Status as bank/invalid-response', async () => {
+    const { client } = setup({ Data: { ConsentId: 'x' } });
+    await expect(client.getConsent(clientContext(), 'x')).rejects.toMatchObject({
+      code: 'bank/invalid-response',
+    });
+  });
+});

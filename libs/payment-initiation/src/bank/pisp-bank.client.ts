@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
+import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { BankCallError } from '@obc/common';
+import { DetachedJwsService } from '@obc/fapi';
+import { ClientContext, TokenService } from '@obc/token-management';
+import { isRecord, paymentApiBaseUrl } from './payment-initiation-api';
+
+/** The scope of client-credentials tokens for payment consents and payment reads. */
+export const PAYMENTS_SCOPE = 'payments';
+
+/** Who signs: the `iss` of the OB detached JWS is `<organisationId>/<softwareStatementId>`. */
+export interface JwsSigner {
+  organisationId: string;
+  softwareStatementId: string;
+}
+
+export interface BankResource {
+  /** Data.ConsentId or Data.DomesticPaymentId. */
+  id: string;
+  status: string;
+  body: Record<string, unknown>;
+  interactionId: string;
+}
+
+interface SignedPost {
+  signer: JwsSigner;
+  bankIdempotencyKey: string;
+  accessToken: string;
+  payload: Record<string, unknown>;
+}
+
+/** The bank's PIS v4.0 endpoints: consents, funds confirmation, domestic payments. */
+@Injectable()
+export class PispBankClient {
+  constructor(
+    private readonly http: BankHttpClient,
+    private readonly tokens: TokenService,
+    private readonly jws: DetachedJwsService,
+    @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
+  ) {}
+
+  async createConsent(
+    client: ClientContext,
+    signer: JwsSigner,
+    bankIdempotencyKey: string,
+    payload: Record<string, unknown>,
+  ): Promise<BankResource> {
+    const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
+    const res = await this.signedPost(client, 'pisp.consent.create', '/domestic-payment-consents', {
+      signer,
+      bankIdempotencyKey,
+      accessToken,
+      payload,
+    });
+    return resourceOf(res, 'ConsentId', 'pisp.consent.create', 'POST');
+  }
+
+  async getConsent(client: ClientContext, consentId: string): Promise<BankResource> {
+    const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
+    const path = `/domestic-payment-consents/${encodeURIComponent(consentId)}`;
+    const res = await this.call(client, 'pisp.consent.get', 'GET', path, accessToken);
+    return resourceOf(res, 'ConsentId', 'pisp.consent.get', 'GET');
+  }
+
+  /** Needs the consent's authorisation-code access token. */
+  async fundsConfirmation(
+    client: ClientContext,
+    consentId: string,
+    accessToken: string,
+  ): Promise<{ body: unknown; interactionId: string }> {
+    const path = `/domestic-payment-consents/${encodeURIComponent(consentId)}/funds-confirmation`;
+    const res = await this.call(
+      client,
+      'pisp.consent.funds-confirmation',
+      'GET',
+      path,
+      accessToken,
+    );
+    return { body: res.data, interactionId: res.interactionId };
+  }
+
+  /** Needs the consent's authorisation-code access token. */
+  async createPayment(
+    client: ClientContext,
+    signer: JwsSigner,
+    bankIdempotencyKey: string,
+    accessToken: string,
+    payload: Record<string, unknown>,
+  ): Promise<BankResource> {
+    const res = await this.signedPost(client, 'pisp.payment.create', '/domestic-payments', {
+      signer,
+      bankIdempotencyKey,
+      accessToken,
+      payload,
+    });
+    return resourceOf(res, 'DomesticPaymentId', 'pisp.payment.create', 'POST');
+  }
+
+  async getPayment(client: ClientContext, paymentId: string): Promise<BankResource> {
+    const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
+    const path = `/domestic-payments/${encodeURIComponent(paymentId)}`;
+    const res = await this.call(client, 'pisp.payment.get', 'GET', path, accessToken);
+    return resourceOf(res, 'DomesticPaymentId', 'pisp.payment.get', 'GET');
+  }
+
+  async getPaymentDetails(
+    client: ClientContext,
+    paymentId: string,
+  ): Promise<{ body: unknown; interactionId: string }> {
+    const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
+    const path = `/domestic-payments/${encodeURIComponent(paymentId)}/payment-details`;
+    const res = await this.call(client, 'pisp.payment.details', 'GET', path, accessToken);
+    return { body: res.data, interactionId: res.interactionId };
+  }
+
+  /**
+   * The body is serialised once and that very string is both signed and sent: the bank checks
+   * the detached JWS against the bytes it receives, so a second serialisation could break it.
+   */
+  private async signedPost(
+    client: ClientContext,
+    endpoint: string,
+    path: string,
+    post: SignedPost,
+  ): Promise<{ data: unknown; interactionId: string }> {
+    const body = JSON.stringify(post.payload);
+    const signature = await this.jws.sign({
+      payload: body,
+      signingKey: client.signingKey,
+      organisationId: post.signer.organisationId,
+      softwareStatementId: post.signer.softwareStatementId,
+    });
+    return this.call(client, endpoint, 'POST', path, post.accessToken, body, {
+      'content-type': 'application/json',
+      'x-jws-signature': signature,
+      'x-idempotency-key': post.bankIdempotencyKey,
+    });
+  }
+
+  private async call(
+    client: ClientContext,
+    endpoint: string,
+    method: BankHttpMethod,
+    path: string,
+    accessToken: string,
+    body?: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ data: unknown; interactionId: string }> {
+    const base = paymentApiBaseUrl(this.profiles.get(client.profileId));
+    const response = await this.http.request<unknown>({
+      profileId: client.profileId,
+      endpoint,
+      method,
+      url: `${base}${path}`,
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: 'application/json',
+        ...extraHeaders,
+      },
+      body,
+      transport: client.transport,
+      trustedCaPem: client.trustedCaPem,
+      financialId: client.financialId,
+    });
+    return { data: response.data, interactionId: response.interactionId };
+  }
+}
+
+/** Data.<idField> and Data.Status must be there; anything else is the bank's business. */
+function resourceOf(
+  res: { data: unknown; interactionId: string },
+  idField: 'ConsentId' | 'DomesticPaymentId',
+  endpoint: string,
+  method: string,
+): BankResource {
+  const body = isRecord(res.data) ? res.data : null;
+  const inner = body && isRecord(body.Data) ? body.Data : null;
+  const id = inner?.[idField];
+  if (!body || !inner || typeof id !== 'string' || typeof inner.Status !== 'string') {
+    throw new BankCallError(
+      'bank/invalid-response',
+      'bank-failure',
+      'The bank sent a response that cannot be read',
+      { status: null, endpoint, method, interactionId: res.interactionId, body: res.data },
+      `The response has no Data.${idField} or Data.Status.`,
+    );
+  }
+  return { id, status: inner.Status, body, interactionId: res.interactionId };
+}

@@ -1,0 +1,39 @@
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { baseColumns, columnTypes } from '@obc/persistence';
+
+export class CreateDomesticPaymentConsentTable1764000800000 implements MigrationInterface {
+  name = 'CreateDomesticPaymentConsentTable1764000800000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const t = columnTypes(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'domestic_payment_consent',
+        columns: [
+          ...baseColumns(queryRunner),
+          new TableColumn({
+            name: 'bankRegistrationId',
+            type: t.uuid,
+            length: t.uuid === 'uuid' ? undefined : '36',
+          }),
+          new TableColumn({ name: 'externalApiId', type: 'varchar', length: '256' }),
+          new TableColumn({ name: 'status', type: 'varchar', length: '64' }),
+          new TableColumn({ name: 'externalApiRequest', type: t.json }),
+          new TableColumn({ name: 'externalApiResponse', type: t.json }),
+          new TableColumn({ name: 'authorisedAt', type: t.timestamp, isNullable: true }),
+        ],
+        foreignKeys: [
+          {
+            columnNames: ['bankRegistrationId'],
+            referencedTableName: 'bank_registration',
+            referencedColumnNames: ['id'],
+          },
+        ],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('domestic_payment_consent');
+  }
+}

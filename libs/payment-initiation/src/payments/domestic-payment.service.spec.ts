@@ -1,0 +1,156 @@
+import type { ClientContextFactory } from '@obc/bank-registration';
+import { RandomSource } from '@obc/common';
+import type { IdempotencyService } from '@obc/persistence';
+import { strictMock } from '@obc/test-support/strict-mock';
+import type { PispBankClient } from '../bank/pisp-bank.client';
+import type { DomesticPaymentConsentEntity } from '../consents/domestic-payment-consent.entity';
+import type { DomesticPaymentConsentService } from '../consents/domestic-payment-consent.service';
+import type { PaymentConsentTokens } from '../payment-initiation.ports';
+import { fakeIdempotency } from '../testing/fake-idempotency';
+import {
+  clientContext,
+  CONSENT_ID,
+  consentRow,
+  initiation,
+  PAYMENT_ID,
+  registrationDetails,
+} from '../testing/fixtures';
+import type { DomesticPaymentEntity } from './domestic-payment.entity';
+import type { DomesticPaymentRepository } from './domestic-payment.repository';
+import { DomesticPaymentService } from './domestic-payment.service';
+
+function setup(consent: DomesticPaymentConsentEntity = consentRow()) {
+  const payments = strictMock<DomesticPaymentRepository>({
+    save: jest.fn(async (row: DomesticPaymentEntity) =>
+      Object.assign(row, { created: new Date('2026-02-01T10:00:00Z') }),
+    ),
+    findActive: jest.fn(),
+  });
+  const consents = strictMock<DomesticPaymentConsentService>({
+    find: jest.fn(async () => consent),
+    markConsumed: jest.fn(async (row: DomesticPaymentConsentEntity) => {
+      row.status = 'COND';
+    }),
+  });
+  const bank = strictMock<PispBankClient>({
+    createPayment: jest.fn(async () => ({
+      id: 'dp-1',
+      status: 'ACSC',
+      body: { Data: { DomesticPaymentId: 'dp-1', Status: 'ACSC' } },
+      interactionId: 'ia-p',
+    })),
+  });
+  const clients = strictMock<ClientContextFactory>({
+    details: jest.fn(async () => registrationDetails()),
+    forRegistration: jest.fn(async () => clientContext()),
+  });
+  const idem = fakeIdempotency();
+  const idempotency = strictMock<IdempotencyService>({ run: jest.fn(idem.run) });
+  const tokens = strictMock<PaymentConsentTokens>({ getAccessToken: jest.fn(async () => 'at-1') });
+  const random = strictMock<RandomSource>({ uuid: jest.fn(() => PAYMENT_ID) });
+  const service = new DomesticPaymentService(
+    payments,
+    consents,
+    bank,
+    clients,
+    idempotency,
+    tokens,
+    random,
+  );
+  return { service, payments, consents, bank, idem, tokens, consent };
+}
+
+const pay = (
+  externalApiRequest: Parameters<DomesticPaymentService['create']>[0]['externalApiRequest'] = null,
+) => ({
+  domesticPaymentConsentId: CONSENT_ID,
+  externalApiRequest,
+  reference: null,
+  createdBy: 'key-1',
+});
+
+describe('DomesticPaymentService.create', () => {
+  it('builds the payment from the consent, pays with its token and marks it consumed', async () => {
+    const { service, bank, tokens, consent, consents } = setup();
+    const outcome = await service.create(pay(), 'key-1', 'idem-p');
+
+    expect(tokens.getAccessToken).toHaveBeenCalledWith(
+      { consentType: 'domestic-payment', consentId: CONSENT_ID },
+      clientContext(),
+    );
+    expect(bank.createPayment).toHaveBeenCalledWith(
+      clientContext(),
+      { organisationId: 'org-1', softwareStatementId: 'sw-1' },
+      'bank-idem-p',
+      'at-1',
+      {
+        Data: { ConsentId: 'pdc-1', Initiation: initiation() },
+        Risk: { PaymentContextCode: 'EcommerceGoods' },
+      },
+    );
+    expect(outcome.view).toMatchObject({
+      id: PAYMENT_ID,
+      domesticPaymentConsentId: CONSENT_ID,
+      externalApiId: 'dp-1',
+      status: 'ACSC',
+    });
+    expect(outcome.idempotencyKey).toBe('idem-p');
+    expect(consents.markConsumed).toHaveBeenCalledWith(consent);
+    expect(consent.status).toBe('COND');
+  });
+
+  it('accepts a given request equal to the consent (keys in another order)', async () => {
+    const { service, bank } = setup();
+    const reordered = Object.fromEntries(Object.entries(initiation()).reverse());
+    await service.create(
+      pay({ Data: { ConsentId: 'pdc-1', Initiation: reordered }, Risk: { Other: 'x' } }),
+      'key-1',
+      undefined,
+    );
+    expect(bank.createPayment.mock.calls[0][4]).toEqual({
+      Data: { ConsentId: 'pdc-1', Initiation: initiation() },
+      Risk: { Other: 'x' },
+    });
+  });
+
+  it.each([
+    ['another amount', { Data: { ConsentId: 'pdc-1', Initiation: initiation('10.51') } }],
+    ['another ConsentId', { Data: { ConsentId: 'pdc-2', Initiation: initiation() } }],
+  ])('refuses %s with 422 payment/consent-mismatch before any bank call', async (_, request) => {
+    const { service, bank, tokens } = setup();
+    await expect(service.create(pay(request), 'key-1', undefined)).rejects.toMatchObject({
+      code: 'payment/consent-mismatch',
+      kind: 'unprocessable',
+    });
+    expect(bank.createPayment).not.toHaveBeenCalled();
+    expect(tokens.getAccessToken).not.toHaveBeenCalled();
+  });
+
+  it('refuses a consent that is not authorised before any bank call', async () => {
+    const { service, bank } = setup(consentRow({ status: 'AWAU' }));
+    await expect(service.create(pay(), 'key-1', undefined)).rejects.toMatchObject({
+      code: 'consent/not-authorised',
+    });
+    expect(bank.createPayment).not.toHaveBeenCalled();
+  });
+
+  it('refuses a second payment on a consumed consent with consent/consumed', async () => {
+    const { service, bank } = setup();
+    await service.create(pay(), 'key-1', 'first');
+    await expect(service.create(pay(), 'key-1', 'second')).rejects.toMatchObject({
+      code: 'consent/consumed',
+      kind: 'conflict',
+    });
+    expect(bank.createPayment).toHaveBeenCalledTimes(1);
+  });
+
+  it('same key after success: the stored payment is replayed, not refused as consumed', async () => {
+    const { service, bank, idem } = setup();
+    const first = await service.create(pay(), 'key-1', 'same');
+    const again = await service.create(pay(), 'key-1', 'same');
+    expect(again.view).toEqual(first.view);
+    expect(again.idempotencyKey).toBe('same');
+    expect(idem.runs).toBe(1);
+    expect(bank.createPayment).toHaveBeenCalledTimes(1);
+  });
+});
