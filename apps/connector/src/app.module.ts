@@ -17,6 +17,7 @@ import {
 import { PaymentInitiationModule } from '@obc/payment-initiation';
 import { PersistenceModule } from '@obc/persistence';
 import { TokenManagementModule } from '@obc/token-management';
+import { VrpModule } from '@obc/vrp';
 import { loggerOptions } from './logging';
 import { connectorMigrations } from './migrations';
 
@@ -46,6 +47,7 @@ export class AppModule {
         AccountAccessModule,
         AuthContextsModule,
         PaymentInitiationModule,
+        VrpModule,
       ],
     };
   }

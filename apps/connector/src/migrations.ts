@@ -4,6 +4,7 @@ import { bankRegistrationMigrations } from '@obc/bank-registration';
 import { paymentInitiationMigrations } from '@obc/payment-initiation';
 import { idempotencyMigrations, persistenceMigrations } from '@obc/persistence';
 import { tokenManagementMigrations } from '@obc/token-management';
+import { vrpMigrations } from '@obc/vrp';
 
 /**
  * Every migration of every lib, in order of their timestamps. Assembled here so a lower lib
@@ -17,6 +18,7 @@ export const connectorMigrations = [
   ...authContextMigrations,
   ...accountAccessMigrations,
   ...paymentInitiationMigrations,
+  ...vrpMigrations,
 ].sort((a, b) => migrationTimestamp(a) - migrationTimestamp(b));
 
 function migrationTimestamp(migration: { name: string }): number {

@@ -1,0 +1,95 @@
+import type { BankHttpClient, BankRequest } from '@obc/bank-http';
+import { BankProfileRegistry, buildBankProfile } from '@obc/bank-profiles';
+import { BankCallError } from '@obc/common';
+import type { DetachedJwsService } from '@obc/fapi';
+import type { TokenService } from '@obc/token-management';
+import { strictMock } from '@obc/test-support/strict-mock';
+import { clientContext, vrpRequest } from '../testing/fixtures';
+import { VrpBankClient } from './vrp-bank.client';
+
+const BASE = 'https://bank.example/open-banking/v4.0/vrp/';
+
+function setup(
+  response: { data: unknown } = { data: { Data: { DomesticVRPId: 'v-1', Status: 'ACSC' } } },
+) {
+  const profile = buildBankProfile({
+    apis: { variableRecurringPayments: { version: 'v4.0', baseUrl: BASE } },
+  });
+  const http = strictMock<BankHttpClient>({
+    request: jest.fn(async () => ({
+      status: 201,
+      headers: {},
+      data: response.data,
+      rawBody: JSON.stringify(response.data),
+      interactionId: 'ia-1',
+    })),
+  });
+  const tokens = strictMock<TokenService>({
+    getClientCredentialsToken: jest.fn(async () => 'cc-token'),
+  });
+  const jws = strictMock<DetachedJwsService>({
+    sign: jest.fn(
+      async ({ payload }: { payload: string | Buffer }) => `sig-over:${String(payload)}`,
+    ),
+  });
+  const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
+  const client = new VrpBankClient(http, tokens, jws, profiles);
+  const sent = (): BankRequest => http.request.mock.calls[0][0] as BankRequest;
+  return { client, http, tokens, jws, sent };
+}
+
+const identity = { organisationId: 'org-1', softwareStatementId: 'sw-1' };
+
+describe('VrpBankClient', () => {
+  it('signs exactly the bytes it sends and sends the bank idempotency key', async () => {
+    const t = setup();
+    const body = vrpRequest();
+    const created = await t.client.createVrp(clientContext(), {
+      identity,
+      auth: { kind: 'consent', accessToken: 'psu-token' },
+      body,
+      idempotencyKey: 'bank-key-1',
+    });
+
+    const request = t.sent();
+    expect(typeof request.body).toBe('string');
+    expect(JSON.parse(request.body as string)).toEqual(body);
+    expect(t.jws.sign).toHaveBeenCalledWith({
+      payload: request.body,
+      signingKey: clientContext().signingKey,
+      organisationId: 'org-1',
+      softwareStatementId: 'sw-1',
+    });
+    expect(request.headers).toMatchObject({
+      'x-jws-signature': `sig-over:${request.body as string}`,
+      'x-idempotency-key': 'bank-key-1',
+      'content-type': 'application/json',
+      authorization: 'Bearer psu-token',
+    });
+    expect(request.url).toBe('https://bank.example/open-banking/v4.0/vrp/domestic-vrps');
+    expect(request.method).toBe('POST');
+    expect(t.tokens.getClientCredentialsToken).not.toHaveBeenCalled();
+    expect(created).toMatchObject({ id: 'v-1', status: 'ACSC', interactionId: 'ia-1' });
+  });
+
+  it('creates consents with a client-credentials token of the payments scope', async () => {
+    const t = setup({ data: { Data: { ConsentId: 'c-1', Status: 'AWAU' } } });
+    await t.client.createConsent(clientContext(), {
+      identity,
+      auth: { kind: 'client-credentials' },
+      body: { Data: {}, Risk: {} },
+      idempotencyKey: 'k',
+    });
+    expect(t.tokens.getClientCredentialsToken).toHaveBeenCalledWith(clientContext(), 'payments');
+    expect(t.sent().headers?.authorization).toBe('Bearer cc-token');
+    expect(t.sent().url).toBe(`${BASE}domestic-vrp-consents`);
+  });
+
+  it('refuses a response without the resource id as bank/invalid-response', async () => {
+    const t = setup({ data: { Data: {} } });
+    await expect(t.client.getVrp(clientContext(), 'v-1')).rejects.toMatchObject({
+      code: 'bank/invalid-response',
+    });
+    await expect(t.client.getVrp(clientContext(), 'v-1')).rejects.toBeInstanceOf(BankCallError);
+  });
+});

@@ -1,0 +1,234 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
+import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { BankCallError, DomainError } from '@obc/common';
+import { DetachedJwsService } from '@obc/fapi';
+import { ClientContext, TokenService } from '@obc/token-management';
+import { PAYMENTS_SCOPE } from '../vrp.ports';
+import { isRecord } from './vrp-validation';
+
+type Json = Record<string, unknown>;
+
+/** Who signs: the registration's organisation and software statement (ClientContextFactory.details). */
+export interface SignerIdentity {
+  organisationId: string;
+  softwareStatementId: string;
+}
+
+/** How a call is authorised: a client-credentials token, or the consent's access token. */
+export type BankAuth = { kind: 'client-credentials' } | { kind: 'consent'; accessToken: string };
+
+export interface SignedWrite {
+  identity: SignerIdentity;
+  auth: BankAuth;
+  body: Json;
+  /** Sent as x-idempotency-key (bank creations only). */
+  idempotencyKey?: string;
+}
+
+export interface BankResource {
+  /** The bank's id of the resource (ConsentId, DomesticVRPId, FundsConfirmationId). */
+  id: string;
+  status: string | null;
+  body: Json;
+  interactionId: string;
+}
+
+/** The bank's v4.0 VRP endpoints; writes carry a detached JWS over the exact bytes sent. */
+@Injectable()
+export class VrpBankClient {
+  constructor(
+    private readonly http: BankHttpClient,
+    private readonly tokens: TokenService,
+    private readonly jws: DetachedJwsService,
+    @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
+  ) {}
+
+  createConsent(client: ClientContext, write: SignedWrite): Promise<BankResource> {
+    return this.signed(client, 'vrp.consent.create', '/domestic-vrp-consents', write, 'ConsentId');
+  }
+
+  getConsent(client: ClientContext, consentId: string): Promise<BankResource> {
+    return this.read(
+      client,
+      'vrp.consent.get',
+      `/domestic-vrp-consents/${enc(consentId)}`,
+      'ConsentId',
+    );
+  }
+
+  async deleteConsent(
+    client: ClientContext,
+    consentId: string,
+  ): Promise<{ interactionId: string }> {
+    const response = await this.call(client, {
+      endpoint: 'vrp.consent.delete',
+      method: 'DELETE',
+      path: `/domestic-vrp-consents/${enc(consentId)}`,
+      auth: { kind: 'client-credentials' },
+      expectStatus: [200, 204],
+    });
+    return { interactionId: response.interactionId };
+  }
+
+  fundsConfirmation(
+    client: ClientContext,
+    consentId: string,
+    write: SignedWrite,
+  ): Promise<BankResource> {
+    return this.signed(
+      client,
+      'vrp.consent.funds-confirmation',
+      `/domestic-vrp-consents/${enc(consentId)}/funds-confirmation`,
+      write,
+      'FundsConfirmationId',
+    );
+  }
+
+  createVrp(client: ClientContext, write: SignedWrite): Promise<BankResource> {
+    return this.signed(client, 'vrp.payment.create', '/domestic-vrps', write, 'DomesticVRPId');
+  }
+
+  getVrp(client: ClientContext, vrpId: string): Promise<BankResource> {
+    return this.read(client, 'vrp.payment.get', `/domestic-vrps/${enc(vrpId)}`, 'DomesticVRPId');
+  }
+
+  async getVrpDetails(
+    client: ClientContext,
+    vrpId: string,
+  ): Promise<{ body: Json; interactionId: string }> {
+    const response = await this.call(client, {
+      endpoint: 'vrp.payment.details',
+      method: 'GET',
+      path: `/domestic-vrps/${enc(vrpId)}/payment-details`,
+      auth: { kind: 'client-credentials' },
+    });
+    return {
+      body: isRecord(response.data) ? response.data : {},
+      interactionId: response.interactionId,
+    };
+  }
+
+  private async signed(
+    client: ClientContext,
+    endpoint: string,
+    path: string,
+    write: SignedWrite,
+    idField: string,
+  ): Promise<BankResource> {
+    // Serialised once: the signature covers exactly the bytes that are sent.
+    const payload = JSON.stringify(write.body);
+    const signature = await this.jws.sign({
+      payload,
+      signingKey: client.signingKey,
+      organisationId: write.identity.organisationId,
+      softwareStatementId: write.identity.softwareStatementId,
+    });
+    const response = await this.call(client, {
+      endpoint,
+      method: 'POST',
+      path,
+      auth: write.auth,
+      body: payload,
+      headers: {
+        'content-type': 'application/json',
+        'x-jws-signature': signature,
+        ...(write.idempotencyKey ? { 'x-idempotency-key': write.idempotencyKey } : {}),
+      },
+    });
+    return resourceOf(response.data, response.interactionId, endpoint, 'POST', idField);
+  }
+
+  private async read(
+    client: ClientContext,
+    endpoint: string,
+    path: string,
+    idField: string,
+  ): Promise<BankResource> {
+    const response = await this.call(client, {
+      endpoint,
+      method: 'GET',
+      path,
+      auth: { kind: 'client-credentials' },
+    });
+    return resourceOf(response.data, response.interactionId, endpoint, 'GET', idField);
+  }
+
+  private async call(
+    client: ClientContext,
+    call: {
+      endpoint: string;
+      method: BankHttpMethod;
+      path: string;
+      auth: BankAuth;
+      body?: string;
+      headers?: Record<string, string>;
+      expectStatus?: number[];
+    },
+  ): Promise<{ data: unknown; interactionId: string }> {
+    const base = this.baseUrl(client.profileId);
+    const token =
+      call.auth.kind === 'consent'
+        ? call.auth.accessToken
+        : await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
+    const response = await this.http.request<unknown>({
+      profileId: client.profileId,
+      endpoint: call.endpoint,
+      method: call.method,
+      url: `${base}${call.path}`,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...call.headers },
+      body: call.body,
+      transport: client.transport,
+      trustedCaPem: client.trustedCaPem,
+      financialId: client.financialId,
+      expectStatus: call.expectStatus,
+    });
+    return { data: response.data, interactionId: response.interactionId };
+  }
+
+  private baseUrl(profileId: string): string {
+    const profile = this.profiles.get(profileId);
+    const baseUrl = profile.apis.variableRecurringPayments?.baseUrl;
+    if (!baseUrl) {
+      throw new DomainError(
+        'bank/unsupported-endpoint',
+        'not-implemented',
+        'The bank does not offer this API',
+        { detail: `Bank profile '${profile.id}' has no VRP API base URL configured.` },
+      );
+    }
+    return baseUrl.replace(/\/+$/, '');
+  }
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+/** Data.<id> must be there; anything else is the bank's business. */
+function resourceOf(
+  data: unknown,
+  interactionId: string,
+  endpoint: string,
+  method: string,
+  idField: string,
+): BankResource {
+  const body = isRecord(data) ? data : null;
+  const inner = body && isRecord(body.Data) ? body.Data : null;
+  const id = inner?.[idField];
+  if (!body || !inner || typeof id !== 'string') {
+    throw new BankCallError(
+      'bank/invalid-response',
+      'bank-failure',
+      'The bank sent a response that cannot be read',
+      { status: null, endpoint, method, interactionId, body: data },
+      `The response has no Data.${idField}.`,
+    );
+  }
+  return {
+    id,
+    status: typeof inner.Status === 'string' ? inner.Status : null,
+    body,
+    interactionId,
+  };
+}
