@@ -18,6 +18,7 @@ import {
   assertVrpConsentRequest,
   withConsentId,
 } from '../common/vrp-validation';
+import { withConsentToken } from '../common/with-consent-token';
 import { DOMESTIC_VRP_CONSENT_TYPE, vrpConsentRef } from '../vrp.ports';
 import { DomesticVrpConsentResponseDto } from './dto/domestic-vrp-consent.dto';
 import { DomesticVrpConsentEntity } from './domestic-vrp-consent.entity';
@@ -149,12 +150,14 @@ export class DomesticVrpConsentService {
     const row = await this.findAuthorised(id);
     const details = await this.clients.details(row.bankRegistrationId);
     const client = await this.clients.forRegistration(row.bankRegistrationId);
-    const accessToken = await this.tokens.getAccessToken(vrpConsentRef(row.id), client);
-    const confirmed = await this.bank.fundsConfirmation(client, row.externalApiId, {
-      identity: identityOf(details),
-      auth: { kind: 'consent', accessToken },
-      body: withConsentId(request, row.externalApiId),
-    });
+    const body = withConsentId(request, row.externalApiId);
+    const confirmed = await withConsentToken(this.tokens, row.id, client, (accessToken) =>
+      this.bank.fundsConfirmation(client, row.externalApiId, {
+        identity: identityOf(details),
+        auth: { kind: 'consent', accessToken },
+        body,
+      }),
+    );
     return { body: confirmed.body, interactionId: confirmed.interactionId };
   }
 

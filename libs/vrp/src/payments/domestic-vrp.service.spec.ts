@@ -65,6 +65,7 @@ function setup(consentStatus = 'AUTH') {
   const idempotency = idempotencyRunningWork('bank-key-7');
   const tokens = strictMock<ConsentTokenService>({
     getAccessToken: jest.fn(async () => 'psu-token'),
+    invalidate: jest.fn(async () => undefined),
   });
   let n = 0;
   const random = strictMock<RandomSource>({
@@ -137,6 +138,27 @@ describe('DomesticVrpService.create', () => {
     });
     expect(t.bank.createVrp).toHaveBeenCalledTimes(2);
     expect(first.body.id).not.toBe(second.body.id);
+  });
+
+  it('a token the bank refuses (401) is refreshed and the same payment retried with the same bank key', async () => {
+    const t = setup();
+    t.bank.createVrp.mockRejectedValueOnce(
+      new BankCallError('bank/unauthorised', 'bank-failure', 'refused', {
+        status: 401,
+        endpoint: 'vrp.payment.create',
+        method: 'POST',
+        interactionId: 'ia-401',
+        body: null,
+      }),
+    );
+    const outcome = await t.service.create(create(), { callerId: 'key-1' });
+    expect(t.tokens.invalidate).toHaveBeenCalledWith(
+      { consentType: 'domestic-vrp', consentId: CONSENT_ID },
+      'psu-token',
+    );
+    expect(t.bank.createVrp).toHaveBeenCalledTimes(2);
+    expect(t.bank.createVrp.mock.calls[1][1]).toEqual(t.bank.createVrp.mock.calls[0][1]);
+    expect(outcome.body.externalApiId).toBe('bank-vrp-1');
   });
 
   it('refuses a consent that is not authorised without calling the bank', async () => {

@@ -6,13 +6,13 @@ import { ConsentTokenService } from '@obc/token-management';
 import { VrpBankClient } from '../common/vrp-bank.client';
 import { DomesticVrpRepository } from '../common/vrp.repositories';
 import { assertVrpRequest, withConsentId } from '../common/vrp-validation';
+import { withConsentToken } from '../common/with-consent-token';
 import {
   CreatedOutcome,
   DomesticVrpConsentService,
   IdempotentCall,
   identityOf,
 } from '../consents/domestic-vrp-consent.service';
-import { vrpConsentRef } from '../vrp.ports';
 import { DomesticVrpResponseDto } from './dto/domestic-vrp.dto';
 import { DomesticVrpEntity } from './domestic-vrp.entity';
 
@@ -53,14 +53,15 @@ export class DomesticVrpService {
       async (ctx) => {
         const details = await this.clients.details(consent.bankRegistrationId);
         const client = await this.clients.forRegistration(consent.bankRegistrationId);
-        // The consent's tokens, refreshed as needed: a VRP consent is used for months.
-        const accessToken = await this.tokens.getAccessToken(vrpConsentRef(consent.id), client);
-        const created = await this.bank.createVrp(client, {
-          identity: identityOf(details),
-          auth: { kind: 'consent', accessToken },
-          body: withConsentId(request.externalApiRequest, consent.externalApiId),
-          idempotencyKey: ctx.bankIdempotencyKey,
-        });
+        const body = withConsentId(request.externalApiRequest, consent.externalApiId);
+        const created = await withConsentToken(this.tokens, consent.id, client, (accessToken) =>
+          this.bank.createVrp(client, {
+            identity: identityOf(details),
+            auth: { kind: 'consent', accessToken },
+            body,
+            idempotencyKey: ctx.bankIdempotencyKey,
+          }),
+        );
         const row = new DomesticVrpEntity();
         row.id = this.random.uuid();
         row.createdBy = null;
