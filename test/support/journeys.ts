@@ -203,3 +203,22 @@ export async function authoriseAccountAccess(
   );
   return { consentId, externalApiId: String(consent.externalApiId), steps };
 }
+
+/**
+ * Authorises any consent type through its auth-contexts route and the mock bank's headless
+ * approval, then the delegate.
+ */
+export async function authoriseConsent(
+  api: ConnectorApiClient,
+  bank: { admin<T>(path: string, body?: unknown): Promise<T> },
+  authContextsPath: string,
+): Promise<void> {
+  const ctx = await api.post<{ authUrl: string }>(authContextsPath, {});
+  if (ctx.status !== 201) throw new JourneyError(`POST ${authContextsPath}`, ctx);
+  const { redirectUrl } = await bank.admin<{ redirectUrl: string }>('/authorise', {
+    authUrl: ctx.body.authUrl,
+    decision: 'approve',
+  });
+  const done = await api.post('/v1/auth/redirect-delegate', redirectParameters(redirectUrl));
+  if (done.status !== 200) throw new JourneyError('POST /v1/auth/redirect-delegate', done);
+}

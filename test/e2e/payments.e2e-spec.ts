@@ -1,0 +1,310 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LoadedPki } from '../../apps/mock-bank/src/pki';
+import {
+  authoriseConsent,
+  registrationJourney,
+  RegistrationJourneyResult,
+} from '../support/journeys';
+import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
+import {
+  connectorEnvironment,
+  ConnectorHandle,
+  createPki,
+  enrolTpp,
+  MockBankHandle,
+  runMigrations,
+  startConnector,
+  startMockBank,
+} from '../support/sandbox';
+
+jest.setTimeout(180_000);
+
+const REDIRECT = 'https://tpp.example/callback';
+const CREDITOR = {
+  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+  Identification: '08080021325698',
+  Name: 'ACME Inc',
+};
+
+interface Created {
+  id: string;
+  externalApiId: string;
+  status: string;
+  externalApiResponse: { Data: Record<string, unknown> };
+}
+
+interface BankPayment {
+  kind: string;
+  paymentId: string;
+  consentId: string;
+  idempotencyKey: string;
+}
+
+/** Payments end to end over real mTLS: signed requests, idempotency, the bank's ledger. */
+describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
+  let dir: string;
+  let pki: LoadedPki;
+  let bank: MockBankHandle;
+  let db: TestDatabase;
+  let connector: ConnectorHandle;
+  let registration: RegistrationJourneyResult;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-pay-'));
+    pki = await createPki(join(dir, 'pki'));
+    bank = await startMockBank(pki);
+    await enrolTpp(pki, bank, [REDIRECT]);
+    db = await createTestDatabase();
+    const apiKey = randomBytes(24).toString('base64url');
+    const encryptionKey = randomBytes(32).toString('base64');
+    await runMigrations(
+      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
+    );
+    connector = await startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey });
+    registration = await registrationJourney(connector.api, pki, { redirectUri: REDIRECT });
+  });
+
+  afterAll(async () => {
+    await connector?.stop();
+    await bank?.stop();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const bankPayments = async () =>
+    (await bank.admin<{ payments: BankPayment[] }>('/payments')).payments;
+
+  async function authorisedPaymentConsent(amount = '10.50'): Promise<Created> {
+    const consent = await connector.api.post<Created>(
+      '/v1/pisp/domestic-payment-consents',
+      {
+        bankRegistrationId: registration.bankRegistrationId,
+        externalApiRequest: {
+          Data: {
+            Initiation: {
+              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
+              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
+              InstructedAmount: { Amount: amount, Currency: 'GBP' },
+              CreditorAccount: CREDITOR,
+            },
+          },
+          Risk: {},
+        },
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(consent.status).toBe(201);
+    await authoriseConsent(
+      connector.api,
+      bank,
+      `/v1/pisp/domestic-payment-consents/${consent.body.id}/auth-contexts`,
+    );
+    return consent.body;
+  }
+
+  it('PIS: consent, authorisation, funds confirmation, payment, payment read and details', async () => {
+    const consent = await authorisedPaymentConsent();
+    const funds = await connector.api.get<{ Data: Record<string, unknown> }>(
+      `/v1/pisp/domestic-payment-consents/${consent.id}/funds-confirmation`,
+    );
+    expect(funds.status).toBe(200);
+    expect(JSON.stringify(funds.body)).toContain('FundsAvailable');
+
+    const key = randomUUID();
+    const payment = await connector.api.post<Created>(
+      '/v1/pisp/domestic-payments',
+      { domesticPaymentConsentId: consent.id },
+      { 'idempotency-key': key },
+    );
+    expect(payment.status).toBe(201);
+    expect(payment.headers.get('idempotency-key')).toBe(key);
+    const read = await connector.api.get<Created>(`/v1/pisp/domestic-payments/${payment.body.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.externalApiId).toBe(payment.body.externalApiId);
+    const details = await connector.api.get(
+      `/v1/pisp/domestic-payments/${payment.body.id}/payment-details`,
+    );
+    expect(details.status).toBe(200);
+
+    // The same key and body again: the first result, no second payment at the bank.
+    const again = await connector.api.post<Created>(
+      '/v1/pisp/domestic-payments',
+      { domesticPaymentConsentId: consent.id },
+      { 'idempotency-key': key },
+    );
+    expect(again.body.id).toBe(payment.body.id);
+    const held = (await bankPayments()).filter((p) => p.consentId === consent.externalApiId);
+    expect(held).toHaveLength(1);
+
+    // The same key with another body: 422.
+    const other = await connector.api.post(
+      '/v1/pisp/domestic-payments',
+      { domesticPaymentConsentId: consent.id, reference: 'different' },
+      { 'idempotency-key': key },
+    );
+    expect(other.status).toBe(422);
+    // A consumed consent is refused before any bank call.
+    const second = await connector.api.post('/v1/pisp/domestic-payments', {
+      domesticPaymentConsentId: consent.id,
+    });
+    expect(second.status).toBeGreaterThanOrEqual(400);
+    expect(second.status).toBeLessThan(500);
+  });
+
+  it('a response lost after the bank committed: the retry with the same key yields one payment', async () => {
+    const consent = await authorisedPaymentConsent('7.00');
+    const key = randomUUID();
+    await bank.admin('/faults/payments', { mode: 'cut-after-commit', once: true });
+    const first = await connector.api.post(
+      '/v1/pisp/domestic-payments',
+      { domesticPaymentConsentId: consent.id },
+      { 'idempotency-key': key },
+    );
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    const retry = await connector.api.post<Created>(
+      '/v1/pisp/domestic-payments',
+      { domesticPaymentConsentId: consent.id },
+      { 'idempotency-key': key },
+    );
+    expect(retry.status).toBe(201);
+    const held = (await bankPayments()).filter((p) => p.consentId === consent.externalApiId);
+    expect(held).toHaveLength(1);
+  });
+
+  it('100 concurrent requests with one idempotency key create exactly one payment', async () => {
+    const consent = await authorisedPaymentConsent('3.00');
+    const key = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        connector.api.post<Created>(
+          '/v1/pisp/domestic-payments',
+          { domesticPaymentConsentId: consent.id },
+          { 'idempotency-key': key },
+        ),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 201);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(new Set(ok.map((r) => r.body.id)).size).toBe(1);
+    for (const r of results.filter((x) => x.status !== 201)) {
+      expect(r.body).toMatchObject({ code: 'idempotency/in-progress' });
+    }
+    const held = (await bankPayments()).filter((p) => p.consentId === consent.externalApiId);
+    expect(held).toHaveLength(1);
+  });
+
+  it('VRP: consent, authorisation, funds confirmation, three payments of which the one beyond the limit is refused', async () => {
+    const initiation = { CreditorAccount: CREDITOR };
+    const consent = await connector.api.post<Created>(
+      '/v1/vrp/domestic-vrp-consents',
+      {
+        bankRegistrationId: registration.bankRegistrationId,
+        externalApiRequest: {
+          Data: {
+            ControlParameters: {
+              VRPType: ['UK.OBIE.VRPType.Sweeping'],
+              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
+              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
+              PeriodicLimits: [
+                {
+                  PeriodType: 'Month',
+                  PeriodAlignment: 'Calendar',
+                  Amount: '100.00',
+                  Currency: 'GBP',
+                },
+              ],
+            },
+            Initiation: initiation,
+          },
+          Risk: {},
+        },
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(consent.status).toBe(201);
+    await authoriseConsent(
+      connector.api,
+      bank,
+      `/v1/vrp/domestic-vrp-consents/${consent.body.id}/auth-contexts`,
+    );
+    const funds = await connector.api.post(
+      `/v1/vrp/domestic-vrp-consents/${consent.body.id}/funds-confirmation`,
+      {
+        externalApiRequest: {
+          Data: { Reference: 'check', InstructedAmount: { Amount: '45.00', Currency: 'GBP' } },
+        },
+      },
+    );
+    expect(funds.status).toBe(201);
+    const pay = (n: number) =>
+      connector.api.post<
+        Created & { code?: string; bank?: { body: { Errors: { ErrorCode: string }[] } } }
+      >(
+        '/v1/vrp/domestic-vrps',
+        {
+          domesticVrpConsentId: consent.body.id,
+          externalApiRequest: {
+            Data: {
+              PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+              VRPType: 'UK.OBIE.VRPType.Sweeping',
+              Initiation: initiation,
+              Instruction: {
+                InstructionIdentification: `vrp-${n}`,
+                EndToEndIdentification: `vrp-${n}`,
+                InstructedAmount: { Amount: '45.00', Currency: 'GBP' },
+                CreditorAccount: CREDITOR,
+              },
+            },
+            Risk: {},
+          },
+        },
+        { 'idempotency-key': randomUUID() },
+      );
+    expect((await pay(1)).status).toBe(201);
+    expect((await pay(2)).status).toBe(201);
+    const third = await pay(3);
+    expect(third.status).toBe(422);
+    expect(third.body.code).toBe('bank/request-rejected');
+    expect(third.body.bank?.body.Errors[0].ErrorCode).toBeDefined();
+    const held = (await bankPayments()).filter((p) => p.consentId === consent.body.externalApiId);
+    expect(held).toHaveLength(2);
+  });
+
+  it('bad input is refused before any bank call', async () => {
+    const before = (await bankPayments()).length;
+    const ledgerBefore = (await bank.ledger()).events.length;
+    const consent = (amount: string, currency = 'GBP') =>
+      connector.api.post<{ code: string }>('/v1/pisp/domestic-payment-consents', {
+        bankRegistrationId: registration.bankRegistrationId,
+        externalApiRequest: {
+          Data: {
+            Initiation: {
+              InstructionIdentification: 'i',
+              EndToEndIdentification: 'e',
+              InstructedAmount: { Amount: amount, Currency: currency },
+              CreditorAccount: CREDITOR,
+            },
+          },
+          Risk: {},
+        },
+      });
+    for (const [amount, currency] of [
+      ['-1.00', 'GBP'],
+      ['ten', 'GBP'],
+      ['1.00', 'XXZ'],
+    ]) {
+      const res = await consent(amount, currency);
+      expect([amount, currency, res.status]).toEqual([amount, currency, 400]);
+    }
+    const noControls = await connector.api.post<{ code: string }>('/v1/vrp/domestic-vrp-consents', {
+      bankRegistrationId: registration.bankRegistrationId,
+      externalApiRequest: { Data: { Initiation: { CreditorAccount: CREDITOR } }, Risk: {} },
+    });
+    expect(noControls.status).toBe(400);
+    expect((await bankPayments()).length).toBe(before);
+    expect((await bank.ledger()).events.length).toBe(ledgerBefore);
+  });
+});
