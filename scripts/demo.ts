@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectorApiClient } from '../test/support/api-client';
+import { randomUUID } from 'node:crypto';
 import {
   authoriseAccountAccess,
+  authoriseConsent,
   JourneyError,
   JourneyStep,
   registrationJourney,
@@ -98,6 +100,133 @@ async function printAccounts(
   }
 }
 
+const CREDITOR = {
+  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+  Identification: '08080021325698',
+  Name: 'ACME Inc',
+};
+
+async function created(
+  label: string,
+  call: Promise<{ status: number; body: unknown; text: string }>,
+): Promise<Record<string, unknown>> {
+  const res = await call;
+  if (res.status !== 201) throw new JourneyError(label, res as never);
+  return res.body as Record<string, unknown>;
+}
+
+/** A signed domestic payment, then a sweeping VRP consent with two payments under it. */
+async function payments(
+  api: ConnectorApiClient,
+  bank: { admin<T>(path: string, body?: unknown): Promise<T> },
+  bankRegistrationId: string,
+): Promise<void> {
+  const key = () => ({ 'idempotency-key': randomUUID() });
+  out('');
+  out('Payments (each request signed with a detached JWS, each creation idempotent):');
+  const consent = await created(
+    'domestic payment consent',
+    api.post(
+      '/v1/pisp/domestic-payment-consents',
+      {
+        bankRegistrationId,
+        externalApiRequest: {
+          Data: {
+            Initiation: {
+              InstructionIdentification: 'demo-1',
+              EndToEndIdentification: 'demo-1',
+              InstructedAmount: { Amount: '12.34', Currency: 'GBP' },
+              CreditorAccount: CREDITOR,
+              RemittanceInformation: { Reference: 'Demo invoice 1' },
+            },
+          },
+          Risk: {},
+        },
+      },
+      key(),
+    ),
+  );
+  await authoriseConsent(
+    api,
+    bank,
+    `/v1/pisp/domestic-payment-consents/${String(consent.id)}/auth-contexts`,
+  );
+  const payment = await created(
+    'domestic payment',
+    api.post('/v1/pisp/domestic-payments', { domesticPaymentConsentId: consent.id }, key()),
+  );
+  out(
+    `   domestic payment GBP 12.34 to ${CREDITOR.Name}: ${String(payment.status)} (bank id ${String(payment.externalApiId)})`,
+  );
+
+  const initiation = { CreditorAccount: CREDITOR };
+  const vrpConsent = await created(
+    'VRP consent',
+    api.post(
+      '/v1/vrp/domestic-vrp-consents',
+      {
+        bankRegistrationId,
+        externalApiRequest: {
+          Data: {
+            ControlParameters: {
+              VRPType: ['UK.OBIE.VRPType.Sweeping'],
+              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
+              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
+              PeriodicLimits: [
+                {
+                  PeriodType: 'Month',
+                  PeriodAlignment: 'Calendar',
+                  Amount: '100.00',
+                  Currency: 'GBP',
+                },
+              ],
+            },
+            Initiation: initiation,
+          },
+          Risk: {},
+        },
+      },
+      key(),
+    ),
+  );
+  await authoriseConsent(
+    api,
+    bank,
+    `/v1/vrp/domestic-vrp-consents/${String(vrpConsent.id)}/auth-contexts`,
+  );
+  out('   VRP consent (sweeping): at most GBP 50.00 a payment, GBP 100.00 a month');
+  for (const [n, amount] of [
+    [1, '20.00'],
+    [2, '25.00'],
+  ] as const) {
+    const vrp = await created(
+      `VRP ${n}`,
+      api.post(
+        '/v1/vrp/domestic-vrps',
+        {
+          domesticVrpConsentId: vrpConsent.id,
+          externalApiRequest: {
+            Data: {
+              PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+              VRPType: 'UK.OBIE.VRPType.Sweeping',
+              Initiation: initiation,
+              Instruction: {
+                InstructionIdentification: `demo-vrp-${n}`,
+                EndToEndIdentification: `demo-vrp-${n}`,
+                InstructedAmount: { Amount: amount, Currency: 'GBP' },
+                CreditorAccount: CREDITOR,
+              },
+            },
+            Risk: {},
+          },
+        },
+        key(),
+      ),
+    );
+    out(`   VRP ${n}: GBP ${amount}: ${String(vrp.status)} (bank id ${String(vrp.externalApiId)})`);
+  }
+}
+
 async function main(): Promise<void> {
   const dir = join(REPO_ROOT, 'data', 'demo');
   rmSync(dir, { recursive: true, force: true });
@@ -140,6 +269,7 @@ async function main(): Promise<void> {
       out(`   ${step.method} ${step.path} → ${step.status}  ${describe(step)}`);
     });
     await printAccounts(connector.api, consent.consentId, connector.url);
+    await payments(connector.api, bank, result.bankRegistrationId);
     const ledger = await bank.ledger();
     out('');
     out('The bank saw (its ledger):');
