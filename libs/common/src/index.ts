@@ -8,3 +8,4 @@ export * from './time/clock';
 export * from './common.module';
 export * from './http/caller.decorator';
 export * from './ob/consent-status';
+export * from './ob/money';

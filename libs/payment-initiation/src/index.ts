@@ -3,4 +3,3 @@ export * from './payment-initiation.ports';
 export * from './migrations';
 export * from './consents/domestic-payment-consent.entity';
 export * from './payments/domestic-payment.entity';
-export { KNOWN_CURRENCIES } from './consents/instructed-amount';

@@ -1,11 +1,7 @@
-import { DomainError, type FieldError } from '@obc/common';
-import { ISO_CURRENCIES } from './currencies';
+import { assertInstructedAmount, DomainError, type FieldError } from '@obc/common';
 
 /** OBVRPConsentType values of the v4.0 VRP API. */
 export const VRP_TYPES = ['UK.OBIE.VRPType.Sweeping', 'UK.OBIE.VRPType.Other'] as const;
-
-/** OBActiveCurrencyAndAmount_SimpleType: up to 13 digits, up to 5 decimals. */
-const DECIMAL = /^\d{1,13}(\.\d{1,5})?$/;
 
 type Json = Record<string, unknown>;
 
@@ -16,36 +12,6 @@ export function isRecord(value: unknown): value is Json {
 function invalid(code: string, title: string, field: string, message: string): DomainError {
   const errors: FieldError[] = [{ field, message }];
   return new DomainError(code, 'validation', title, { detail: `${field} ${message}.`, errors });
-}
-
-/** A decimal string greater than zero, or payment/invalid-amount. */
-export function assertAmount(value: unknown, field: string): void {
-  if (typeof value !== 'string' || !DECIMAL.test(value) || !/[1-9]/.test(value)) {
-    throw invalid(
-      'payment/invalid-amount',
-      'The amount is not valid',
-      field,
-      'must be a decimal string greater than zero (e.g. "10.50")',
-    );
-  }
-}
-
-/** A known ISO 4217 code, or payment/unknown-currency. */
-export function assertCurrency(value: unknown, field: string): void {
-  if (typeof value !== 'string' || !ISO_CURRENCIES.has(value)) {
-    throw invalid(
-      'payment/unknown-currency',
-      'The currency is not known',
-      field,
-      'must be an active ISO 4217 currency code (e.g. "GBP")',
-    );
-  }
-}
-
-function assertAmountAndCurrency(value: unknown, field: string): void {
-  const amount = isRecord(value) ? value : {};
-  assertAmount(amount.Amount, `${field}.Amount`);
-  assertCurrency(amount.Currency, `${field}.Currency`);
 }
 
 /**
@@ -77,16 +43,16 @@ export function assertVrpConsentRequest(request: Json): void {
       `must be a non-empty list of ${VRP_TYPES.join(', ')}`,
     );
   }
-  assertAmountAndCurrency(cp.MaximumIndividualAmount, `${base}.MaximumIndividualAmount`);
+  assertInstructedAmount(cp.MaximumIndividualAmount, `${base}.MaximumIndividualAmount`);
   const limits = Array.isArray(cp.PeriodicLimits) ? cp.PeriodicLimits : [];
-  limits.forEach((limit, i) => assertAmountAndCurrency(limit, `${base}.PeriodicLimits[${i}]`));
+  limits.forEach((limit, i) => assertInstructedAmount(limit, `${base}.PeriodicLimits[${i}]`));
 }
 
 /** The InstructedAmount of an OBDomesticVRPRequest, checked before any bank call. */
 export function assertVrpRequest(request: Json): void {
   const data = isRecord(request.Data) ? request.Data : {};
   const instruction = isRecord(data.Instruction) ? data.Instruction : {};
-  assertAmountAndCurrency(
+  assertInstructedAmount(
     instruction.InstructedAmount,
     'externalApiRequest.Data.Instruction.InstructedAmount',
   );
@@ -95,7 +61,7 @@ export function assertVrpRequest(request: Json): void {
 /** The InstructedAmount of an OBVRPFundsConfirmationRequest. */
 export function assertFundsConfirmationRequest(request: Json): void {
   const data = isRecord(request.Data) ? request.Data : {};
-  assertAmountAndCurrency(data.InstructedAmount, 'externalApiRequest.Data.InstructedAmount');
+  assertInstructedAmount(data.InstructedAmount, 'externalApiRequest.Data.InstructedAmount');
 }
 
 /** The request with Data.ConsentId set to the bank's consent id (callers need not know it). */
