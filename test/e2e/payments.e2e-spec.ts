@@ -274,6 +274,27 @@ describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
   });
 
   it('bad input is refused before any bank call', async () => {
+    // A consent the customer has not authorised yet (made before the ledger is read).
+    const pending = await connector.api.post<Created>(
+      '/v1/pisp/domestic-payment-consents',
+      {
+        bankRegistrationId: registration.bankRegistrationId,
+        externalApiRequest: {
+          Data: {
+            Initiation: {
+              InstructionIdentification: 'p',
+              EndToEndIdentification: 'p',
+              InstructedAmount: { Amount: '5.00', Currency: 'GBP' },
+              CreditorAccount: CREDITOR,
+            },
+          },
+          Risk: {},
+        },
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(pending.status).toBe(201);
+    const authorised = await authorisedPaymentConsent('6.00');
     const before = (await bankPayments()).length;
     const ledgerBefore = (await bank.ledger()).events.length;
     const consent = (amount: string, currency = 'GBP') =>
@@ -291,19 +312,45 @@ describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
           Risk: {},
         },
       });
-    for (const [amount, currency] of [
-      ['-1.00', 'GBP'],
-      ['ten', 'GBP'],
-      ['1.00', 'XXZ'],
+    for (const [amount, currency, code] of [
+      ['-1.00', 'GBP', 'payment/invalid-amount'],
+      ['ten', 'GBP', 'payment/invalid-amount'],
+      ['1.00', 'XXZ', 'payment/unknown-currency'],
     ]) {
       const res = await consent(amount, currency);
-      expect([amount, currency, res.status]).toEqual([amount, currency, 400]);
+      expect([amount, currency, res.status, res.body.code]).toEqual([amount, currency, 400, code]);
     }
     const noControls = await connector.api.post<{ code: string }>('/v1/vrp/domestic-vrp-consents', {
       bankRegistrationId: registration.bankRegistrationId,
       externalApiRequest: { Data: { Initiation: { CreditorAccount: CREDITOR } }, Risk: {} },
     });
     expect(noControls.status).toBe(400);
+    expect(noControls.body.code).toBe('vrp/control-parameters-missing');
+
+    const notAuthorised = await connector.api.post<{ code: string }>('/v1/pisp/domestic-payments', {
+      domesticPaymentConsentId: pending.body.id,
+    });
+    expect(notAuthorised.status).toBe(409);
+    expect(notAuthorised.body.code).toBe('consent/not-authorised');
+
+    const consentData = authorised.externalApiResponse.Data as {
+      Initiation: Record<string, unknown>;
+    };
+    const mismatch = await connector.api.post<{ code: string }>('/v1/pisp/domestic-payments', {
+      domesticPaymentConsentId: authorised.id,
+      externalApiRequest: {
+        Data: {
+          ConsentId: authorised.externalApiId,
+          Initiation: {
+            ...consentData.Initiation,
+            InstructedAmount: { Amount: '600.00', Currency: 'GBP' },
+          },
+        },
+        Risk: {},
+      },
+    });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.code).toBe('payment/consent-mismatch');
     expect((await bankPayments()).length).toBe(before);
     expect((await bank.ledger()).events.length).toBe(ledgerBefore);
   });
