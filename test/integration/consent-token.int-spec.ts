@@ -163,9 +163,13 @@ describeWithPostgres('consent tokens on PostgreSQL across two replicas', () => {
       tokenType: 'Bearer',
     });
     clock.advanceSeconds(61);
-    const refuse = jest
-      .spyOn(replicas[0].get<{ refreshGrant: typeof refreshGrant }>(TokenService), 'refreshGrant')
-      .mockRejectedValue(new ConsentGrantError('invalid_grant'));
+    // The bank refuses on whichever replica wins the row lock.
+    const refuse = jest.fn(() => Promise.reject(new ConsentGrantError('invalid_grant')));
+    const spies = replicas.map((r) =>
+      jest
+        .spyOn(r.get<{ refreshGrant: typeof refreshGrant }>(TokenService), 'refreshGrant')
+        .mockImplementation(refuse),
+    );
     try {
       const results = await Promise.allSettled([
         a.getAccessToken(ref, client),
@@ -178,7 +182,7 @@ describeWithPostgres('consent tokens on PostgreSQL across two replicas', () => {
       });
       expect(refuse).toHaveBeenCalledTimes(1);
     } finally {
-      refuse.mockRestore();
+      spies.forEach((spy) => spy.mockRestore());
     }
   });
 });
