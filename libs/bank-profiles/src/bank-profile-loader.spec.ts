@@ -249,6 +249,15 @@ describe('loadBankProfiles', () => {
     expect(profiles.map((p) => p.id)).toEqual(
       expect.arrayContaining(['mock-bank', 'obie-model-bank-sandbox']),
     );
-    expect(profiles.every((p) => p.configured)).toBe(true);
+    const byId = new Map(profiles.map((p) => [p.id, p]));
+    expect(byId.get('mock-bank')?.configured).toBe(true);
+    expect(byId.get('obie-model-bank-sandbox')?.configured).toBe(true);
+    // Banks that do not publish a value leave it to configuration: what is missing is exactly
+    // what the profile says it needs, never a value it forgot.
+    for (const profile of profiles) {
+      expect(profile.requiredConfiguration).toEqual(
+        expect.arrayContaining(profile.missingConfiguration),
+      );
+    }
   });
 });

@@ -148,3 +148,102 @@ describe('BankProfilesModule start-up', () => {
     }
   });
 });
+
+describe('GET /v1/manage/bank-profiles with the shipped UK profiles', () => {
+  const SHIPPED_DIR = join(__dirname, '../../../bank-profiles');
+  /** The groups and brands a UK user expects (issue 5), by profile id. */
+  const EXPECTED: Record<string, string[]> = {
+    barclays: [
+      'barclays-personal',
+      'barclays-business',
+      'barclays-corporate',
+      'barclaycard',
+      'barclays-wealth',
+      'barclays-sandbox',
+    ],
+    hsbc: [
+      'hsbc-uk-personal',
+      'hsbc-uk-business',
+      'hsbc-kinetic',
+      'hsbcnet-uk',
+      'first-direct',
+      'hsbc-sandbox',
+    ],
+    lloyds: [
+      'lloyds-personal',
+      'halifax',
+      'bank-of-scotland-personal',
+      'mbna',
+      'lloyds-commercial',
+      'lloyds-sandbox',
+    ],
+    natwest: [
+      'natwest',
+      'rbs',
+      'ulster-bank-ni',
+      'coutts',
+      'mettle',
+      'natwest-bankline',
+      'natwest-clearspend',
+      'natwest-sandbox',
+      'rbs-sandbox',
+    ],
+    nationwide: ['nationwide'],
+    'virgin-money': ['virgin-money'],
+    santander: ['santander-personal', 'santander-business', 'santander-corporate'],
+    monzo: ['monzo'],
+    starling: ['starling'],
+    revolut: ['revolut'],
+    danske: ['danske-personal'],
+    'co-operative': ['co-operative-bank', 'smile'],
+    tsb: ['tsb'],
+    chase: ['chase-uk'],
+    tide: ['tide'],
+    wise: ['wise'],
+    zopa: ['zopa'],
+    obie: ['obie-model-bank-sandbox'],
+  };
+  let app: INestApplication;
+  let body: Record<string, unknown>[];
+
+  beforeAll(async () => {
+    app = await createApp({ builtinDir: SHIPPED_DIR, overrides: {} });
+    body = (await request(app.getHttpServer()).get('/v1/manage/bank-profiles').expect(200))
+      .body as Record<string, unknown>[];
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('lists 55 or more bank profiles besides the mock bank', () => {
+    const banks = body.filter((p) => p.environment !== 'mock');
+    expect(banks.length).toBeGreaterThanOrEqual(55);
+    expect(new Set(body.map((p) => p.id)).size).toBe(body.length);
+  });
+
+  it.each(Object.entries(EXPECTED))('lists the %s group with its brands', (group, ids) => {
+    const listed = body.filter((p) => p.group === group).map((p) => p.id);
+    expect(listed).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('shows each profile with its API versions, registration mode and auth method', () => {
+    for (const p of body) {
+      expect(Object.keys(p.apiVersions as object).length).toBeGreaterThan(0);
+      expect(['dcr', 'manual']).toContain(p.registrationMode);
+      expect(typeof p.tokenEndpointAuthMethod).toBe('string');
+      expect(p.configured).toBe((p.missingConfiguration as string[]).length === 0);
+    }
+  });
+
+  it('marks a profile whose bank does not publish its values as not configured, naming them', () => {
+    const hsbcSandbox = body.find((p) => p.id === 'hsbc-sandbox');
+    expect(hsbcSandbox).toMatchObject({
+      configured: false,
+      missingConfiguration: expect.arrayContaining(['issuerUrl', 'financialId']),
+    });
+    expect(body.find((p) => p.id === 'obie-model-bank-sandbox')).toMatchObject({
+      configured: true,
+    });
+  });
+});
