@@ -31,9 +31,9 @@ function overrideProblems(
     } else if (
       value === null ||
       typeof value !== 'object' ||
-      Object.keys(value).some((k) => k !== 'baseUrl')
+      Object.keys(value).some((k) => k !== 'baseUrl' && k !== 'version')
     ) {
-      problems.push(`${at}: /apis/${api} may only hold { baseUrl }`);
+      problems.push(`${at}: /apis/${api} may only hold { baseUrl, version }`);
     }
   }
   if (override.tls && Object.keys(override.tls).some((k) => k !== 'caBundleFile')) {
@@ -73,8 +73,11 @@ export function applyOverrides(
     if (override.financialId !== undefined) merged.financialId = override.financialId;
     for (const api of BANK_APIS) {
       const baseUrl = override.apis?.[api]?.baseUrl;
+      const version = override.apis?.[api]?.version;
       const declared = merged.apis[api];
       if (baseUrl !== undefined && declared) declared.baseUrl = baseUrl;
+      // A bank moving between OB versions; the schema check below refuses an unknown version.
+      if (version !== undefined && declared) declared.version = version as typeof declared.version;
     }
     if (override.tls?.caBundleFile !== undefined)
       merged.tls = { ...merged.tls, caBundleFile: override.tls.caBundleFile };

@@ -9,7 +9,7 @@ export interface ProfileOverride {
   issuerUrl?: string;
   wellKnownUrl?: string;
   financialId?: string;
-  apis?: Partial<Record<BankApiKind, { baseUrl?: string }>>;
+  apis?: Partial<Record<BankApiKind, { baseUrl?: string; version?: string }>>;
   tls?: { caBundleFile?: string };
 }
 

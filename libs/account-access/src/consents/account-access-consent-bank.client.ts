@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod, BankRequestBody } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { BankCallError } from '@obc/common';
+import { accountAccessMapper, type AccountAccessVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
 import { accountApiBaseUrl } from './account-access-api';
 import type { ObReadConsent } from './consent-request';
@@ -27,10 +28,11 @@ export class AccountAccessConsentBankClient {
   ) {}
 
   async create(client: ClientContext, request: ObReadConsent): Promise<BankConsent> {
-    const response = await this.call(client, 'aisp.consent.create', 'POST', '', {
+    const body = this.versionOf(client).consentRequest({
       Data: { ...request.Data },
       Risk: { ...request.Risk },
     });
+    const response = await this.call(client, 'aisp.consent.create', 'POST', '', body);
     return this.consentOf(response.data, response.interactionId, 'aisp.consent.create', 'POST');
   }
 
@@ -78,7 +80,16 @@ export class AccountAccessConsentBankClient {
       financialId: client.financialId,
       expectStatus,
     });
-    return { data: response.data, interactionId: response.interactionId };
+    // Consent bodies in the bank's version become v4.0 here (v3.1.11 status words, ...).
+    const data = this.versionOf(client).consentResponse(response.data);
+    return { data, interactionId: response.interactionId };
+  }
+
+  /** The profile's AIS version: v4.0 passes through, v3.1.11 is translated both ways. */
+  private versionOf(client: ClientContext): AccountAccessVersionMapper {
+    return accountAccessMapper(
+      this.profiles.get(client.profileId).apis.accountAndTransaction?.version,
+    );
   }
 
   /** Data.ConsentId and Data.Status must be there; anything else is the bank's business. */

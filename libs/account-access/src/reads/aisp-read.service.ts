@@ -4,6 +4,7 @@ import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
 import { BankCallError, CONSENT_STATUS, DomainError, NotFoundError } from '@obc/common';
 import { ConnectorConfig } from '@obc/config';
+import { accountAccessMapper } from '@obc/ob-versions';
 import type { ClientContext } from '@obc/token-management';
 import { CONSENT_TOKENS, ConsentTokens } from '../account-access.ports';
 import { accountApiBaseUrl, unsupportedEndpointError } from '../consents/account-access-api';
@@ -57,7 +58,8 @@ export class AispReadService {
     const query = bankQueryString(request.query);
     const consent = await this.authorisedConsent(request.consentId);
     const client = await this.clients.forRegistration(consent.bankRegistrationId);
-    const base = accountApiBaseUrl(this.profiles.get(client.profileId));
+    const profile = this.profiles.get(client.profileId);
+    const base = accountApiBaseUrl(profile);
     const url = `${base}${path}${query ? `?${query}` : ''}`;
     const ref = consentRef(consent.id);
 
@@ -84,8 +86,12 @@ export class AispReadService {
         throw this.translate(retryError, client.profileId, request.endpoint);
       }
     }
+    // A v3.1.11 bank's body becomes v4.0 here (profile apis.accountAndTransaction.version).
+    const body = accountAccessMapper(profile.apis.accountAndTransaction?.version).readResponse(
+      response.data,
+    );
     return {
-      body: rewriteLinks(response.data, base, this.config.server.publicBaseUrl),
+      body: rewriteLinks(body, base, this.config.server.publicBaseUrl),
       interactionId: response.interactionId,
     };
   }

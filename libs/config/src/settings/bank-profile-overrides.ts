@@ -2,6 +2,8 @@ import { ParseOutcome, SettingValue } from './setting.types';
 
 export interface BankApiOverride {
   baseUrl?: string;
+  /** The OB version the bank serves this API in (the profile schema checks the value). */
+  version?: string;
 }
 
 /** Per-profile values that banks do not publish, or that differ per deployment. */
@@ -58,10 +60,15 @@ function checkOverride(id: string, o: Record<string, unknown>): string[] {
       for (const [api, value] of Object.entries(o.apis)) {
         if (!(API_NAMES as readonly string[]).includes(api)) {
           problems.push(`${id}.apis.${api} is not a known API (known: ${API_NAMES.join(', ')})`);
-        } else if (!isObject(value) || Object.keys(value).some((k) => k !== 'baseUrl')) {
-          problems.push(`${id}.apis.${api} must be an object { baseUrl }`);
+        } else if (
+          !isObject(value) ||
+          Object.keys(value).some((k) => k !== 'baseUrl' && k !== 'version')
+        ) {
+          problems.push(`${id}.apis.${api} must be an object { baseUrl, version }`);
         } else if (value.baseUrl !== undefined && !isHttpUrl(value.baseUrl)) {
           problems.push(`${id}.apis.${api}.baseUrl must be an http(s) URL`);
+        } else if (value.version !== undefined && typeof value.version !== 'string') {
+          problems.push(`${id}.apis.${api}.version must be a string such as 'v3.1.11'`);
         }
       }
     }

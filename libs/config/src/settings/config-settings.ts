@@ -203,7 +203,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: {},
     refine: refineBankProfileOverrides,
     description:
-      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl } }, tls: { caBundleFile } }` overriding profile values.',
+      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl, version } }, tls: { caBundleFile } }` overriding profile values.',
   },
   {
     env: 'BANK_CA_BUNDLE_FILE',

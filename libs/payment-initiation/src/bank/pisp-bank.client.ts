@@ -3,6 +3,7 @@ import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { BankCallError } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
+import { paymentInitiationMapper, type PaymentInitiationVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
 import { isRecord, paymentApiBaseUrl } from './payment-initiation-api';
 
@@ -30,7 +31,11 @@ interface SignedPost {
   payload: Record<string, unknown>;
 }
 
-/** The bank's PIS v4.0 endpoints: consents, funds confirmation, domestic payments. */
+/**
+ * The bank's PIS endpoints: consents, funds confirmation, domestic payments. Callers speak v4.0;
+ * a bank on v3.1.11 (profile `apis.paymentInitiation.version`) is reached through the
+ * `@obc/ob-versions` mapper, requests refused before any bank call when v3.1.11 cannot carry them.
+ */
 @Injectable()
 export class PispBankClient {
   constructor(
@@ -46,21 +51,29 @@ export class PispBankClient {
     bankIdempotencyKey: string,
     payload: Record<string, unknown>,
   ): Promise<BankResource> {
+    const version = this.versionOf(client);
+    const body = version.consentRequest(payload);
     const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
     const res = await this.signedPost(client, 'pisp.consent.create', '/domestic-payment-consents', {
       signer,
       bankIdempotencyKey,
       accessToken,
-      payload,
+      payload: body,
     });
-    return resourceOf(res, 'ConsentId', 'pisp.consent.create', 'POST');
+    return resourceOf(
+      mapped(res, version.consentResponse),
+      'ConsentId',
+      'pisp.consent.create',
+      'POST',
+    );
   }
 
   async getConsent(client: ClientContext, consentId: string): Promise<BankResource> {
     const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
     const path = `/domestic-payment-consents/${encodeURIComponent(consentId)}`;
     const res = await this.call(client, 'pisp.consent.get', 'GET', path, accessToken);
-    return resourceOf(res, 'ConsentId', 'pisp.consent.get', 'GET');
+    const version = this.versionOf(client);
+    return resourceOf(mapped(res, version.consentResponse), 'ConsentId', 'pisp.consent.get', 'GET');
   }
 
   /** Needs the consent's authorisation-code access token. */
@@ -77,7 +90,8 @@ export class PispBankClient {
       path,
       accessToken,
     );
-    return { body: res.data, interactionId: res.interactionId };
+    const version = this.versionOf(client);
+    return { body: version.fundsConfirmationResponse(res.data), interactionId: res.interactionId };
   }
 
   /** Needs the consent's authorisation-code access token. */
@@ -88,20 +102,32 @@ export class PispBankClient {
     accessToken: string,
     payload: Record<string, unknown>,
   ): Promise<BankResource> {
+    const version = this.versionOf(client);
     const res = await this.signedPost(client, 'pisp.payment.create', '/domestic-payments', {
       signer,
       bankIdempotencyKey,
       accessToken,
-      payload,
+      payload: version.paymentRequest(payload),
     });
-    return resourceOf(res, 'DomesticPaymentId', 'pisp.payment.create', 'POST');
+    return resourceOf(
+      mapped(res, version.paymentResponse),
+      'DomesticPaymentId',
+      'pisp.payment.create',
+      'POST',
+    );
   }
 
   async getPayment(client: ClientContext, paymentId: string): Promise<BankResource> {
     const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
     const path = `/domestic-payments/${encodeURIComponent(paymentId)}`;
     const res = await this.call(client, 'pisp.payment.get', 'GET', path, accessToken);
-    return resourceOf(res, 'DomesticPaymentId', 'pisp.payment.get', 'GET');
+    const version = this.versionOf(client);
+    return resourceOf(
+      mapped(res, version.paymentResponse),
+      'DomesticPaymentId',
+      'pisp.payment.get',
+      'GET',
+    );
   }
 
   async getPaymentDetails(
@@ -111,7 +137,15 @@ export class PispBankClient {
     const accessToken = await this.tokens.getClientCredentialsToken(client, PAYMENTS_SCOPE);
     const path = `/domestic-payments/${encodeURIComponent(paymentId)}/payment-details`;
     const res = await this.call(client, 'pisp.payment.details', 'GET', path, accessToken);
-    return { body: res.data, interactionId: res.interactionId };
+    const version = this.versionOf(client);
+    return { body: version.paymentDetailsResponse(res.data), interactionId: res.interactionId };
+  }
+
+  /** The profile's PIS version: v4.0 passes through, v3.1.11 is translated both ways. */
+  private versionOf(client: ClientContext): PaymentInitiationVersionMapper {
+    return paymentInitiationMapper(
+      this.profiles.get(client.profileId).apis.paymentInitiation?.version,
+    );
   }
 
   /**
@@ -165,6 +199,13 @@ export class PispBankClient {
     });
     return { data: response.data, interactionId: response.interactionId };
   }
+}
+
+function mapped(
+  res: { data: unknown; interactionId: string },
+  toV4: (body: unknown) => unknown,
+): { data: unknown; interactionId: string } {
+  return { data: toV4(res.data), interactionId: res.interactionId };
 }
 
 /** Data.<idField> and Data.Status must be there; anything else is the bank's business. */

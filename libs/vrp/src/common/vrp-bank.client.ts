@@ -3,6 +3,7 @@ import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { BankCallError, DomainError } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
+import { vrpMapper, type VrpVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
 import { PAYMENTS_SCOPE } from '../vrp.ports';
 import { isRecord } from './vrp-validation';
@@ -34,7 +35,12 @@ export interface BankResource {
   interactionId: string;
 }
 
-/** The bank's v4.0 VRP endpoints; writes carry a detached JWS over the exact bytes sent. */
+/**
+ * The bank's VRP endpoints; writes carry a detached JWS over the exact bytes sent. Callers speak
+ * v4.0; a bank on v3.1.11 (profile `apis.variableRecurringPayments.version`) is reached through
+ * the `@obc/ob-versions` mapper, requests refused before any bank call when v3.1.11 cannot carry
+ * them.
+ */
 @Injectable()
 export class VrpBankClient {
   constructor(
@@ -44,8 +50,16 @@ export class VrpBankClient {
     @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
   ) {}
 
-  createConsent(client: ClientContext, write: SignedWrite): Promise<BankResource> {
-    return this.signed(client, 'vrp.consent.create', '/domestic-vrp-consents', write, 'ConsentId');
+  async createConsent(client: ClientContext, write: SignedWrite): Promise<BankResource> {
+    const version = this.versionOf(client);
+    return this.signed(
+      client,
+      'vrp.consent.create',
+      '/domestic-vrp-consents',
+      { ...write, body: version.consentRequest(write.body) },
+      'ConsentId',
+      version.consentResponse,
+    );
   }
 
   getConsent(client: ClientContext, consentId: string): Promise<BankResource> {
@@ -54,6 +68,7 @@ export class VrpBankClient {
       'vrp.consent.get',
       `/domestic-vrp-consents/${enc(consentId)}`,
       'ConsentId',
+      this.versionOf(client).consentResponse,
     );
   }
 
@@ -71,26 +86,42 @@ export class VrpBankClient {
     return { interactionId: response.interactionId };
   }
 
-  fundsConfirmation(
+  async fundsConfirmation(
     client: ClientContext,
     consentId: string,
     write: SignedWrite,
   ): Promise<BankResource> {
+    const version = this.versionOf(client);
     return this.signed(
       client,
       'vrp.consent.funds-confirmation',
       `/domestic-vrp-consents/${enc(consentId)}/funds-confirmation`,
-      write,
+      { ...write, body: version.fundsConfirmationRequest(write.body) },
       'FundsConfirmationId',
+      version.fundsConfirmationResponse,
     );
   }
 
-  createVrp(client: ClientContext, write: SignedWrite): Promise<BankResource> {
-    return this.signed(client, 'vrp.payment.create', '/domestic-vrps', write, 'DomesticVRPId');
+  async createVrp(client: ClientContext, write: SignedWrite): Promise<BankResource> {
+    const version = this.versionOf(client);
+    return this.signed(
+      client,
+      'vrp.payment.create',
+      '/domestic-vrps',
+      { ...write, body: version.paymentRequest(write.body) },
+      'DomesticVRPId',
+      version.paymentResponse,
+    );
   }
 
   getVrp(client: ClientContext, vrpId: string): Promise<BankResource> {
-    return this.read(client, 'vrp.payment.get', `/domestic-vrps/${enc(vrpId)}`, 'DomesticVRPId');
+    return this.read(
+      client,
+      'vrp.payment.get',
+      `/domestic-vrps/${enc(vrpId)}`,
+      'DomesticVRPId',
+      this.versionOf(client).paymentResponse,
+    );
   }
 
   async getVrpDetails(
@@ -103,8 +134,9 @@ export class VrpBankClient {
       path: `/domestic-vrps/${enc(vrpId)}/payment-details`,
       auth: { kind: 'client-credentials' },
     });
+    const data = this.versionOf(client).paymentDetailsResponse(response.data);
     return {
-      body: isRecord(response.data) ? response.data : {},
+      body: isRecord(data) ? data : {},
       interactionId: response.interactionId,
     };
   }
@@ -115,6 +147,7 @@ export class VrpBankClient {
     path: string,
     write: SignedWrite,
     idField: string,
+    toV4: (body: unknown) => unknown,
   ): Promise<BankResource> {
     // Serialised once: the signature covers exactly the bytes that are sent.
     const payload = JSON.stringify(write.body);
@@ -136,7 +169,7 @@ export class VrpBankClient {
         ...(write.idempotencyKey ? { 'x-idempotency-key': write.idempotencyKey } : {}),
       },
     });
-    return resourceOf(response.data, response.interactionId, endpoint, 'POST', idField);
+    return resourceOf(toV4(response.data), response.interactionId, endpoint, 'POST', idField);
   }
 
   private async read(
@@ -144,6 +177,7 @@ export class VrpBankClient {
     endpoint: string,
     path: string,
     idField: string,
+    toV4: (body: unknown) => unknown,
   ): Promise<BankResource> {
     const response = await this.call(client, {
       endpoint,
@@ -151,7 +185,7 @@ export class VrpBankClient {
       path,
       auth: { kind: 'client-credentials' },
     });
-    return resourceOf(response.data, response.interactionId, endpoint, 'GET', idField);
+    return resourceOf(toV4(response.data), response.interactionId, endpoint, 'GET', idField);
   }
 
   private async call(
@@ -184,6 +218,11 @@ export class VrpBankClient {
       expectStatus: call.expectStatus,
     });
     return { data: response.data, interactionId: response.interactionId };
+  }
+
+  /** The profile's VRP version: v4.0 passes through, v3.1.11 is translated both ways. */
+  private versionOf(client: ClientContext): VrpVersionMapper {
+    return vrpMapper(this.profiles.get(client.profileId).apis.variableRecurringPayments?.version);
   }
 
   private baseUrl(profileId: string): string {
