@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BankHttpClient } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
-import { BankCallError, CONSENT_STATUS, DomainError, NotFoundError } from '@obc/common';
+import {
+  BankCallError,
+  CONSENT_STATUS,
+  DomainError,
+  NotFoundError,
+  repairDateTimes,
+} from '@obc/common';
 import { ConnectorConfig } from '@obc/config';
 import type { ClientContext } from '@obc/token-management';
 import { CONSENT_TOKENS, ConsentTokens } from '../account-access.ports';
@@ -57,7 +63,8 @@ export class AispReadService {
     const query = bankQueryString(request.query);
     const consent = await this.authorisedConsent(request.consentId);
     const client = await this.clients.forRegistration(consent.bankRegistrationId);
-    const base = accountApiBaseUrl(this.profiles.get(client.profileId));
+    const profile = this.profiles.get(client.profileId);
+    const base = accountApiBaseUrl(profile);
     const url = `${base}${path}${query ? `?${query}` : ''}`;
     const ref = consentRef(consent.id);
 
@@ -85,7 +92,11 @@ export class AispReadService {
       }
     }
     return {
-      body: rewriteLinks(response.data, base, this.config.server.publicBaseUrl),
+      body: rewriteLinks(
+        profile.quirks.responses.repairDateTimes ? repairDateTimes(response.data) : response.data,
+        base,
+        this.config.server.publicBaseUrl,
+      ),
       interactionId: response.interactionId,
     };
   }

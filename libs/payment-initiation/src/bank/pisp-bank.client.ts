@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
-import { BankCallError } from '@obc/common';
+import { BankCallError, repairDateTimes, Sleeper } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { ClientContext, TokenService } from '@obc/token-management';
 import { isRecord, paymentApiBaseUrl } from './payment-initiation-api';
@@ -38,6 +38,7 @@ export class PispBankClient {
     private readonly tokens: TokenService,
     private readonly jws: DetachedJwsService,
     @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
+    private readonly sleeper: Sleeper,
   ) {}
 
   async createConsent(
@@ -53,7 +54,10 @@ export class PispBankClient {
       accessToken,
       payload,
     });
-    return resourceOf(res, 'ConsentId', 'pisp.consent.create', 'POST');
+    const consent = resourceOf(res, 'ConsentId', 'pisp.consent.create', 'POST');
+    // Profile quirk: some banks' consent stores are eventually consistent; wait before use.
+    await this.sleeper.sleep(this.profiles.get(client.profileId).quirks.postCreateConsentDelayMs);
+    return consent;
   }
 
   async getConsent(client: ClientContext, consentId: string): Promise<BankResource> {
@@ -147,7 +151,8 @@ export class PispBankClient {
     body?: string,
     extraHeaders: Record<string, string> = {},
   ): Promise<{ data: unknown; interactionId: string }> {
-    const base = paymentApiBaseUrl(this.profiles.get(client.profileId));
+    const profile = this.profiles.get(client.profileId);
+    const base = paymentApiBaseUrl(profile);
     const response = await this.http.request<unknown>({
       profileId: client.profileId,
       endpoint,
@@ -163,7 +168,11 @@ export class PispBankClient {
       trustedCaPem: client.trustedCaPem,
       financialId: client.financialId,
     });
-    return { data: response.data, interactionId: response.interactionId };
+    // Profile quirk: the bank's date-times repaired before anything stores or returns them.
+    const data = profile.quirks.responses.repairDateTimes
+      ? repairDateTimes(response.data)
+      : response.data;
+    return { data, interactionId: response.interactionId };
   }
 }
 
