@@ -72,12 +72,4 @@ export interface AuthContextsPort {
 }
 
 /** Waiting is a side effect too (profile.quirks.postCreateConsentDelayMs). */
-export abstract class Sleeper {
-  abstract sleep(ms: number): Promise<void>;
-}
-
-export class TimerSleeper extends Sleeper {
-  sleep(ms: number): Promise<void> {
-    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-  }
-}
+export { Sleeper, TimerSleeper } from '@obc/common';

@@ -89,6 +89,8 @@ describe('AuthContextService.create', () => {
       wellKnownUrl: `${ISSUER}/.well-known/openid-configuration`,
       trustedCaPem: 'CA',
       transport: { id: 'obwac-1', certificatePem: 'CERT', privateKeyPem: 'KEY' },
+      metadataOverrides: {},
+      acceptIssuerMismatch: false,
     });
     expect(row).toMatchObject({
       consentType: 'account-access',

@@ -10,5 +10,7 @@ export function discoveryRequestFor(profile: BankProfile, client: ClientContext)
     wellKnownUrl: profile.wellKnownUrl,
     trustedCaPem: client.trustedCaPem,
     transport: client.transport,
+    metadataOverrides: profile.discovery.metadataOverrides,
+    acceptIssuerMismatch: profile.discovery.acceptIssuerMismatch,
   };
 }

@@ -4,7 +4,7 @@ import { checkProfileFile } from './check-profile-file';
 import { readProfileFile } from './bank-profile-file';
 import { BANK_PROFILE_SCHEMA, validateProfileDocument } from './bank-profile.schema';
 import { profileDocument } from './testing/bank-profile.builder';
-import { STANDARD_QUIRKS } from './bank-profile.types';
+import { STANDARD_DISCOVERY, STANDARD_QUIRKS, STANDARD_REGISTRATION } from './bank-profile.types';
 
 const SHIPPED_DIR = join(__dirname, '../../../bank-profiles');
 
@@ -35,7 +35,10 @@ describe('bank profile schema', () => {
   it('closes every object (additionalProperties: false)', () => {
     const open: string[] = [];
     walk(BANK_PROFILE_SCHEMA, '', (n, path) => {
-      if (n.type === 'object' && n.additionalProperties !== false) open.push(path || '/');
+      // A map by design (discovery.metadataOverrides) names its keys and constrains its values.
+      const constrainedMap = typeof n.additionalProperties === 'object' && n.propertyNames;
+      if (n.type === 'object' && n.additionalProperties !== false && !constrainedMap)
+        open.push(path || '/');
     });
     expect(open).toEqual([]);
   });
@@ -80,7 +83,10 @@ describe('bank profile schema', () => {
       scopeFormat: 'space-separated',
       clientIdIssuedAtUnit: 'seconds',
       defaultScopes: ['openid', 'accounts', 'payments'],
+      separateClientsPerApi: false,
     });
+    expect(result.definition.registration).toEqual(STANDARD_REGISTRATION);
+    expect(result.definition.discovery).toEqual(STANDARD_DISCOVERY);
     expect(result.definition.quirks).toEqual(STANDARD_QUIRKS);
     expect(result.definition.requiredConfiguration).toEqual([]);
   });
@@ -104,5 +110,44 @@ describe('bank profile schema', () => {
     expect(result.definition.registration.scopeFormat).toBe('array');
     expect(result.definition.registration.mode).toBe('dcr');
     expect(result.definition.quirks.postCreateConsentDelayMs).toBe(250);
+  });
+
+  it('validates the discovery quirks: overrides of discovery members, the issuer mismatch flag', () => {
+    const ok = validateProfileDocument(
+      profileDocument('d', {
+        discovery: {
+          metadataOverrides: { registration_endpoint: 'https://rs.d.example/register' },
+          acceptIssuerMismatch: true,
+        },
+      }),
+      'd.json',
+    );
+    if (!ok.ok) throw new Error(ok.problems.join('\n'));
+    expect(ok.definition.discovery.metadataOverrides).toEqual({
+      registration_endpoint: 'https://rs.d.example/register',
+    });
+    const bad = validateProfileDocument(
+      profileDocument('d', { discovery: { metadataOverrides: { 'Not-A-Member': 'x' } } }),
+      'd.json',
+    );
+    expect(bad.ok).toBe(false);
+  });
+
+  it('validates the response repair and client-per-API options', () => {
+    const result = validateProfileDocument(
+      profileDocument('r', {
+        registration: { separateClientsPerApi: true },
+        quirks: { responses: { repairDateTimes: true } },
+      }),
+      'r.json',
+    );
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.definition.registration.separateClientsPerApi).toBe(true);
+    expect(result.definition.quirks.responses.repairDateTimes).toBe(true);
+    const bad = validateProfileDocument(
+      profileDocument('r', { quirks: { responses: { repairDates: true } } }),
+      'r.json',
+    );
+    expect(bad.ok).toBe(false);
   });
 });

@@ -61,7 +61,38 @@ export interface RegistrationBehaviour {
   scopeFormat: 'space-separated' | 'array';
   clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
   defaultScopes: string[];
+  /** One client per API: a registration's scopes name AIS or PIS scopes, never both. */
+  separateClientsPerApi: boolean;
 }
+
+/** The registration behaviour of a bank that follows the standard (the schema's defaults). */
+export const STANDARD_REGISTRATION: RegistrationBehaviour = {
+  mode: 'dcr',
+  dcrVersion: '3.3',
+  requestContentType: 'application/jwt',
+  audience: 'issuer',
+  getSupported: true,
+  deleteSupported: true,
+  managementAuth: 'client-credentials',
+  subjectDnFormat: 'oid',
+  scopeFormat: 'space-separated',
+  clientIdIssuedAtUnit: 'seconds',
+  defaultScopes: ['openid', 'accounts', 'payments'],
+  separateClientsPerApi: false,
+};
+
+/** Deviations of the bank's OpenID Connect discovery document (see the schema). */
+export interface DiscoveryQuirks {
+  /** Members supplied by the profile, replacing or adding to the bank's document. */
+  metadataOverrides: Record<string, unknown>;
+  /** Accept a document whose issuer differs from issuerUrl. */
+  acceptIssuerMismatch: boolean;
+}
+
+export const STANDARD_DISCOVERY: DiscoveryQuirks = {
+  metadataOverrides: {},
+  acceptIssuerMismatch: false,
+};
 
 /** Named deviations from the standard; every one defaults to "the bank follows the standard". */
 export interface BankQuirks {
@@ -71,6 +102,13 @@ export interface BankQuirks {
   idToken: IdTokenQuirks;
   tokenEndpoint: { noRefreshTokenForPayments: boolean };
   accountAccess: { unsupportedPermissions: string[] };
+  responses: ResponseQuirks;
+}
+
+/** Repairs of the bank's response bodies (see the schema). */
+export interface ResponseQuirks {
+  /** Rewrite *DateTime members without a time zone or with fractional seconds to ISO 8601. */
+  repairDateTimes: boolean;
 }
 
 /** The quirks of a bank that follows the standard: what the schema's defaults produce. */
@@ -92,6 +130,7 @@ export const STANDARD_QUIRKS: BankQuirks = {
   },
   tokenEndpoint: { noRefreshTokenForPayments: false },
   accountAccess: { unsupportedPermissions: [] },
+  responses: { repairDateTimes: false },
 };
 
 /** The authorisation request's shape (see the schema for each field). */
@@ -135,6 +174,7 @@ export interface BankProfileDefinition {
   requiredConfiguration: ConfigurableKey[];
   consentTypes?: ConsentType[];
   documentation?: BankProfileDocumentation;
+  discovery: DiscoveryQuirks;
   quirks: BankQuirks;
 }
 

@@ -1,3 +1,4 @@
+import { Sleeper, TimerSleeper } from '@obc/common';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthContextService, ConsentAuthorisationRegistry } from '@obc/auth-contexts';
@@ -37,6 +38,7 @@ import { DomesticPaymentsController } from './payments/domestic-payments.control
     { provide: PAYMENT_AUTH_CONTEXTS, useExisting: AuthContextService },
     { provide: PAYMENT_AUTHORISATION_REGISTRY, useExisting: ConsentAuthorisationRegistry },
     PispBankClient,
+    { provide: Sleeper, useClass: TimerSleeper },
     DomesticPaymentConsentRepository,
     DomesticPaymentConsentService,
     DomesticPaymentAuthorisationTargetRegistrar,

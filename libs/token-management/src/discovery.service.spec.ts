@@ -109,6 +109,56 @@ describe('DiscoveryService', () => {
     expect(served).toBe(4);
   });
 
+  describe('profile discovery quirks', () => {
+    const serve = (doc: Record<string, unknown>): void =>
+      server.setHandler((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
+      });
+
+    it('supplies members the bank omits from metadataOverrides (discovery.metadataOverrides)', async () => {
+      serve({ ...metadataFor(server.url), registration_endpoint: undefined, jwks_uri: undefined });
+      await expect(service.getMetadata(request())).rejects.toMatchObject({
+        code: 'discovery/invalid-metadata',
+      });
+      const metadata = await service.getMetadata({
+        ...request(),
+        metadataOverrides: {
+          registration_endpoint: `${server.url}/dcr/register`,
+          jwks_uri: `${server.url}/keys`,
+        },
+      });
+      expect(metadata.registration_endpoint).toBe(`${server.url}/dcr/register`);
+      expect(metadata.jwks_uri).toBe(`${server.url}/keys`);
+      expect(metadata.token_endpoint).toBe(`${server.url}/token`);
+    });
+
+    it('still validates overridden members (an http endpoint is refused)', async () => {
+      serve(metadataFor(server.url));
+      await expect(
+        service.getMetadata({
+          ...request(),
+          metadataOverrides: { token_endpoint: 'http://bank.example/token' },
+        }),
+      ).rejects.toMatchObject({ code: 'discovery/invalid-metadata' });
+    });
+
+    it('refuses an issuer other than issuerUrl unless the profile accepts the mismatch', async () => {
+      serve({ ...metadataFor(server.url), issuer: `${server.url}/oidc` });
+      await expect(service.getMetadata(request())).rejects.toMatchObject({
+        code: 'discovery/issuer-mismatch',
+      });
+      const metadata = await service.getMetadata({ ...request(), acceptIssuerMismatch: true });
+      expect(metadata.issuer).toBe(`${server.url}/oidc`);
+    });
+
+    it('treats a trailing slash alone as the same issuer', async () => {
+      serve({ ...metadataFor(server.url), issuer: `${server.url}/` });
+      await expect(service.getMetadata(request())).resolves.toMatchObject({
+        issuer: `${server.url}/`,
+      });
+    });
+  });
+
   it('does not cache a failed fetch', async () => {
     server.setHandler((_req, res) => {
       served++;

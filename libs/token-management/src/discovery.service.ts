@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { BankHttpClient, BankTransport } from '@obc/bank-http';
-import { Clock } from '@obc/common';
+import { Clock, DomainError } from '@obc/common';
 import { OpenIdMetadata, parseOpenIdMetadata } from './openid-metadata';
 import {
   DEFAULT_TOKEN_MANAGEMENT_SETTINGS,
@@ -16,6 +16,13 @@ export interface DiscoveryRequest {
   trustedCaPem?: string;
   /** Some banks serve discovery only over mTLS. */
   transport?: BankTransport;
+  /**
+   * Profile `discovery.metadataOverrides`: members the bank omits or gets wrong, applied over
+   * its document before validation.
+   */
+  metadataOverrides?: Record<string, unknown>;
+  /** Profile `discovery.acceptIssuerMismatch`: use a document whose issuer differs from ours. */
+  acceptIssuerMismatch?: boolean;
 }
 
 interface CachedMetadata {
@@ -88,11 +95,12 @@ export class DiscoveryService {
       trustedCaPem: req.trustedCaPem,
       expectStatus: [200],
     });
-    const metadata = parseOpenIdMetadata(res.data, url);
+    const metadata = parseOpenIdMetadata(withOverrides(res.data, req.metadataOverrides), url);
     if (stripSlash(metadata.issuer) !== stripSlash(req.issuerUrl)) {
-      // Banks do publish mismatched issuers; ID-token checks use the metadata's issuer.
+      if (!req.acceptIssuerMismatch) throw issuerMismatch(req, metadata.issuer, url);
+      // A documented quirk of this bank; ID-token checks use the metadata's issuer.
       this.logger.warn(
-        `profile=${req.profileId} discovery issuer ${metadata.issuer} differs from configured ${req.issuerUrl}`,
+        `profile=${req.profileId} discovery issuer ${metadata.issuer} differs from configured ${req.issuerUrl} (accepted by the profile)`,
       );
     }
     this.cache.set(key, {
@@ -102,6 +110,24 @@ export class DiscoveryService {
     });
     return metadata;
   }
+}
+
+/** The bank's document with the profile's members laid over it (only when it is an object). */
+function withOverrides(doc: unknown, overrides: Record<string, unknown> | undefined): unknown {
+  if (!overrides || Object.keys(overrides).length === 0) return doc;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  return { ...(doc as Record<string, unknown>), ...structuredClone(overrides) };
+}
+
+function issuerMismatch(req: DiscoveryRequest, published: string, url: string): DomainError {
+  return new DomainError(
+    'discovery/issuer-mismatch',
+    'bank-failure',
+    "The bank's OpenID configuration names another issuer",
+    {
+      detail: `The OpenID configuration at ${url} names issuer ${published}, but bank profile '${req.profileId}' has issuerUrl ${req.issuerUrl}. Fix issuerUrl (in the profile or BANK_PROFILE_OVERRIDES), or set discovery.acceptIssuerMismatch in the profile when the bank is known to publish another issuer.`,
+    },
+  );
 }
 
 function stripSlash(url: string): string {

@@ -1,3 +1,4 @@
+import { Sleeper, TimerSleeper } from '@obc/common';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BankRegistrationModule } from '@obc/bank-registration';
@@ -28,6 +29,7 @@ import { DomesticVrpsController } from './payments/domestic-vrps.controller';
     DomesticVrpConsentRepository,
     DomesticVrpRepository,
     VrpBankClient,
+    { provide: Sleeper, useClass: TimerSleeper },
     DomesticVrpConsentService,
     DomesticVrpService,
     VrpAuthorisationTargetRegistrar,

@@ -80,6 +80,21 @@ describe('AispReadService', () => {
     });
   });
 
+  it('repairs *DateTime members only when the profile says so (quirks.responses.repairDateTimes)', async () => {
+    const data = { Data: { Transaction: [{ BookingDateTime: '2026-12-05T09:00:00.250' }] } };
+    const plain = setup();
+    plain.http.request.mockResolvedValue(ok(data));
+    expect((await plain.service.read(read(CONSENT_ID))).body).toEqual(data);
+
+    const profile = buildBankProfile();
+    profile.quirks.responses.repairDateTimes = true;
+    const repairing = setup({ profile });
+    repairing.http.request.mockResolvedValue(ok(data));
+    expect((await repairing.service.read(read(CONSENT_ID))).body).toEqual({
+      Data: { Transaction: [{ BookingDateTime: '2026-12-05T09:00:00+00:00' }] },
+    });
+  });
+
   it.each([undefined, '', '  '])(
     'header %j missing: 400 account-access-consent/header-missing',
     async (id) => {

@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BankHttpClient } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
-import { BankCallError, CONSENT_STATUS, DomainError, NotFoundError } from '@obc/common';
+import {
+  BankCallError,
+  CONSENT_STATUS,
+  DomainError,
+  NotFoundError,
+  repairDateTimes,
+} from '@obc/common';
 import { ConnectorConfig } from '@obc/config';
 import { accountAccessMapper } from '@obc/ob-versions';
 import type { ClientContext } from '@obc/token-management';
@@ -86,10 +92,12 @@ export class AispReadService {
         throw this.translate(retryError, client.profileId, request.endpoint);
       }
     }
-    // A v3.1.11 bank's body becomes v4.0 here (profile apis.accountAndTransaction.version).
-    const body = accountAccessMapper(profile.apis.accountAndTransaction?.version).readResponse(
-      response.data,
-    );
+    // Profile quirk: the bank's date-times repaired first; then a v3.1.11 bank's body becomes
+    // v4.0 (profile apis.accountAndTransaction.version).
+    const data = profile.quirks.responses.repairDateTimes
+      ? repairDateTimes(response.data)
+      : response.data;
+    const body = accountAccessMapper(profile.apis.accountAndTransaction?.version).readResponse(data);
     return {
       body: rewriteLinks(body, base, this.config.server.publicBaseUrl),
       interactionId: response.interactionId,

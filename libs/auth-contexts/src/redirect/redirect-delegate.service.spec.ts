@@ -1,3 +1,4 @@
+import type { ConsentType } from '@obc/bank-profiles';
 import { DomainError } from '@obc/common';
 import { IdTokenError, type IdTokenValidator } from '@obc/fapi';
 import type { SecretCipher } from '@obc/persistence';
@@ -64,6 +65,12 @@ describe('RedirectDelegateService.complete', () => {
     registry.register({
       consentType: 'account-access',
       scope: 'accounts',
+      describe: describeConsent,
+      onAuthorised,
+    });
+    registry.register({
+      consentType: 'domestic-payment',
+      scope: 'payments',
       describe: describeConsent,
       onAuthorised,
     });
@@ -159,6 +166,23 @@ describe('RedirectDelegateService.complete', () => {
     ];
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
+
+  it.each([
+    ['domestic-payment', false, 'rt-1'],
+    ['domestic-payment', true, undefined],
+    ['account-access', true, 'rt-1'],
+  ])(
+    '%s consent, noRefreshTokenForPayments %s: stored refresh token %s',
+    async (consentType, noRefresh, stored) => {
+      const consent = testConsent();
+      consent.profile.quirks.tokenEndpoint.noRefreshTokenForPayments = noRefresh as boolean;
+      setUp(contextRow({ consentType: consentType as ConsentType }), consent);
+      await service.complete(hybrid);
+      const [, storedTokens] = consentTokens.store.mock.calls[0];
+      expect(storedTokens.refreshToken).toBe(stored);
+      expect(storedTokens.accessToken).toBe('at-1');
+    },
+  );
 
   it('a state is single use: the replay is auth/unknown-state and stores nothing more', async () => {
     setUp();

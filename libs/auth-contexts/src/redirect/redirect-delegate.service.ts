@@ -7,8 +7,9 @@ import {
   DiscoveryService,
   TokenService,
   type OpenIdMetadata,
+  type TokenSet,
 } from '@obc/token-management';
-import type { ConsentType } from '@obc/bank-profiles';
+import type { BankQuirks, ConsentType } from '@obc/bank-profiles';
 import { AUTH_CONTEXT_TABLE, type AuthContextEntity } from '../auth-context.entity';
 import {
   BankAuthorisationError,
@@ -132,7 +133,7 @@ export class RedirectDelegateService {
     }
     await this.consentTokens.store(
       { consentType: context.consentType, consentId: context.consentId },
-      tokens,
+      withoutUnusableRefreshToken(tokens, context.consentType, quirks),
     );
     await target.onAuthorised(context.consentId);
   }
@@ -153,4 +154,20 @@ export class RedirectDelegateService {
       quirks: consent.profile.quirks.idToken,
     };
   }
+}
+
+/**
+ * Profile quirk `tokenEndpoint.noRefreshTokenForPayments`: the bank gives payment (and VRP)
+ * consents no usable refresh token. Whatever it sends is not stored, so an expired access token
+ * asks for a new authorisation at once instead of a refresh the bank would refuse.
+ */
+function withoutUnusableRefreshToken(
+  tokens: TokenSet,
+  consentType: string,
+  quirks: BankQuirks,
+): TokenSet {
+  if (!quirks.tokenEndpoint.noRefreshTokenForPayments || consentType === 'account-access')
+    return tokens;
+  const { refreshToken: _ignored, ...rest } = tokens;
+  return rest;
 }

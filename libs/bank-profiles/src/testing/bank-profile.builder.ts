@@ -1,6 +1,8 @@
 import { resolveProfile } from '../bank-profile-resolve';
 import {
+  STANDARD_DISCOVERY,
   STANDARD_QUIRKS,
+  STANDARD_REGISTRATION,
   type BankProfile,
   type BankProfileDefinition,
 } from '../bank-profile.types';
@@ -58,21 +60,10 @@ export function buildBankProfile(patch: Partial<BankProfileDefinition> = {}): Ba
         baseUrl: 'https://rs.test-bank.example/open-banking/v4.0/vrp',
       },
     },
-    registration: {
-      mode: 'dcr',
-      dcrVersion: '3.3',
-      requestContentType: 'application/jwt',
-      audience: 'issuer',
-      getSupported: true,
-      deleteSupported: true,
-      managementAuth: 'client-credentials',
-      subjectDnFormat: 'oid',
-      scopeFormat: 'space-separated',
-      clientIdIssuedAtUnit: 'seconds',
-      defaultScopes: ['openid', 'accounts', 'payments'],
-    },
+    registration: structuredClone(STANDARD_REGISTRATION),
     tokenEndpointAuthMethod: 'tls_client_auth',
     requiredConfiguration: [],
+    discovery: structuredClone(STANDARD_DISCOVERY),
     quirks: structuredClone(STANDARD_QUIRKS),
     ...patch,
   };

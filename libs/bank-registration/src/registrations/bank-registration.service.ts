@@ -8,6 +8,7 @@ import { BankRegistrationRepository, isUniqueViolation } from './bank-registrati
 import { BankSessionFactory } from './bank-session.factory';
 import { DcrRegistrar } from './dcr-registrar';
 import { CreateBankRegistration, requestHash } from './registration-request';
+import { registrationScopes } from './registration-scopes';
 
 /** The outcome of a create: `replayed` when an Idempotency-Key returned the stored result. */
 export interface RegistrationOutcome {
@@ -112,7 +113,7 @@ export class BankRegistrationService {
     row.clientSecret = null;
     row.registrationAccessToken = null;
     row.tokenEndpointAuthMethod = profile.tokenEndpointAuthMethod;
-    row.scopes = request.scopes ?? [...profile.registration.defaultScopes];
+    row.scopes = registrationScopes(request.scopes ?? undefined, profile.registration, profile.id);
     row.redirectUris = redirectUris.includes(defaultRedirectUri)
       ? [...redirectUris]
       : [defaultRedirectUri, ...redirectUris];

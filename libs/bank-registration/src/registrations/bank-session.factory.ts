@@ -60,6 +60,8 @@ export class BankSessionFactory {
       wellKnownUrl: profile.wellKnownUrl,
       trustedCaPem,
       transport,
+      metadataOverrides: profile.discovery.metadataOverrides,
+      acceptIssuerMismatch: profile.discovery.acceptIssuerMismatch,
     });
     return { profile, metadata, transport, signingKey, trustedCaPem };
   }

@@ -1,4 +1,4 @@
-import { STANDARD_QUIRKS, type BankProfile } from '@obc/bank-profiles';
+import { STANDARD_DISCOVERY, STANDARD_QUIRKS, type BankProfile } from '@obc/bank-profiles';
 
 /** Test data builders (test-only). */
 export function testProfile(
@@ -26,10 +26,12 @@ export function testProfile(
       scopeFormat: 'space-separated',
       clientIdIssuedAtUnit: 'seconds',
       defaultScopes: ['openid', 'accounts', 'payments'],
+      separateClientsPerApi: false,
       ...registration,
     },
     tokenEndpointAuthMethod: 'private_key_jwt',
     requiredConfiguration: [],
+    discovery: structuredClone(STANDARD_DISCOVERY),
     quirks: structuredClone(STANDARD_QUIRKS),
     consentTypes: ['account-access'],
     configured: true,

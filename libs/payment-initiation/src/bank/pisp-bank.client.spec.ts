@@ -1,5 +1,6 @@
 import type { BankHttpClient } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/bank-profiles';
+import type { Sleeper } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { TokenService } from '@obc/token-management';
@@ -11,7 +12,7 @@ const profile = buildBankProfile({
   apis: { paymentInitiation: { baseUrl: 'https://rs.bank.example/pisp/' } },
 } as never);
 
-function setup(data: unknown) {
+function setup(data: unknown, bankProfile = profile) {
   const http = strictMock<BankHttpClient>({
     request: jest.fn(async () => ({ data, interactionId: 'ia-1' }) as never),
   });
@@ -21,8 +22,15 @@ function setup(data: unknown) {
   const jws = strictMock<DetachedJwsService>({
     sign: jest.fn(async (input: { payload: string | Buffer }) => `sig(${String(input.payload)})`),
   });
-  const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
-  return { client: new PispBankClient(http, tokens, jws, profiles), http, tokens, jws };
+  const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => bankProfile) });
+  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
+  return {
+    client: new PispBankClient(http, tokens, jws, profiles, sleeper),
+    http,
+    tokens,
+    jws,
+    sleeper,
+  };
 }
 
 const signer = { organisationId: 'org-1', softwareStatementId: 'sw-1' };
@@ -70,5 +78,36 @@ describe('PispBankClient', () => {
     await expect(client.getConsent(clientContext(), 'x')).rejects.toMatchObject({
       code: 'bank/invalid-response',
     });
+  });
+
+  it("repairs the bank's date-times only when the profile says so (quirks.responses.repairDateTimes)", async () => {
+    const data = {
+      Data: { ConsentId: 'pdc-1', Status: 'AWAU', CreationDateTime: '2026-12-06 10:00:00' },
+    };
+    const plain = await setup(data).client.getConsent(clientContext(), 'pdc-1');
+    expect((plain.body.Data as Record<string, unknown>).CreationDateTime).toBe(
+      '2026-12-06 10:00:00',
+    );
+    const repairing = structuredClone(profile);
+    repairing.quirks.responses.repairDateTimes = true;
+    const repaired = await setup(data, repairing).client.getConsent(clientContext(), 'pdc-1');
+    expect((repaired.body.Data as Record<string, unknown>).CreationDateTime).toBe(
+      '2026-12-06T10:00:00+00:00',
+    );
+  });
+
+  it('waits quirks.postCreateConsentDelayMs after creating a consent (0 by default)', async () => {
+    const created = { Data: { ConsentId: 'pdc-1', Status: 'AWAU' } };
+    const standard = setup(created);
+    await standard.client.createConsent(clientContext(), signer, 'k', { Data: {} });
+    expect(standard.sleeper.sleep).toHaveBeenCalledWith(0);
+
+    const slow = structuredClone(profile);
+    slow.quirks.postCreateConsentDelayMs = 1200;
+    const t = setup(created, slow);
+    await t.client.createConsent(clientContext(), signer, 'k', { Data: {} });
+    expect(t.sleeper.sleep).toHaveBeenCalledWith(1200);
+    await t.client.getConsent(clientContext(), 'pdc-1');
+    expect(t.sleeper.sleep).toHaveBeenCalledTimes(1);
   });
 });

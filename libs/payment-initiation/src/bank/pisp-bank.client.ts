@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
-import { BankCallError } from '@obc/common';
+import { BankCallError, repairDateTimes, Sleeper } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { paymentInitiationMapper, type PaymentInitiationVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -43,6 +43,7 @@ export class PispBankClient {
     private readonly tokens: TokenService,
     private readonly jws: DetachedJwsService,
     @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
+    private readonly sleeper: Sleeper,
   ) {}
 
   async createConsent(
@@ -60,12 +61,15 @@ export class PispBankClient {
       accessToken,
       payload: body,
     });
-    return resourceOf(
+    const consent = resourceOf(
       mapped(res, version.consentResponse),
       'ConsentId',
       'pisp.consent.create',
       'POST',
     );
+    // Profile quirk: some banks' consent stores are eventually consistent; wait before use.
+    await this.sleeper.sleep(this.profiles.get(client.profileId).quirks.postCreateConsentDelayMs);
+    return consent;
   }
 
   async getConsent(client: ClientContext, consentId: string): Promise<BankResource> {
@@ -181,7 +185,8 @@ export class PispBankClient {
     body?: string,
     extraHeaders: Record<string, string> = {},
   ): Promise<{ data: unknown; interactionId: string }> {
-    const base = paymentApiBaseUrl(this.profiles.get(client.profileId));
+    const profile = this.profiles.get(client.profileId);
+    const base = paymentApiBaseUrl(profile);
     const response = await this.http.request<unknown>({
       profileId: client.profileId,
       endpoint,
@@ -197,7 +202,11 @@ export class PispBankClient {
       trustedCaPem: client.trustedCaPem,
       financialId: client.financialId,
     });
-    return { data: response.data, interactionId: response.interactionId };
+    // Profile quirk: the bank's date-times repaired before anything stores or returns them.
+    const data = profile.quirks.responses.repairDateTimes
+      ? repairDateTimes(response.data)
+      : response.data;
+    return { data, interactionId: response.interactionId };
   }
 }
 

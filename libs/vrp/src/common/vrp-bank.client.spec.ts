@@ -1,6 +1,6 @@
 import type { BankHttpClient, BankRequest } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile } from '@obc/bank-profiles';
-import { BankCallError } from '@obc/common';
+import { BankCallError, type Sleeper } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import type { TokenService } from '@obc/token-management';
 import { strictMock } from '@obc/test-support/strict-mock';
@@ -11,10 +11,12 @@ const BASE = 'https://bank.example/open-banking/v4.0/vrp/';
 
 function setup(
   response: { data: unknown } = { data: { Data: { DomesticVRPId: 'v-1', Status: 'ACSC' } } },
+  repairDateTimes = false,
 ) {
   const profile = buildBankProfile({
     apis: { variableRecurringPayments: { version: 'v4.0', baseUrl: BASE } },
   });
+  profile.quirks.responses.repairDateTimes = repairDateTimes;
   const http = strictMock<BankHttpClient>({
     request: jest.fn(async () => ({
       status: 201,
@@ -33,9 +35,10 @@ function setup(
     ),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
-  const client = new VrpBankClient(http, tokens, jws, profiles);
+  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
+  const client = new VrpBankClient(http, tokens, jws, profiles, sleeper);
   const sent = (): BankRequest => http.request.mock.calls[0][0] as BankRequest;
-  return { client, http, tokens, jws, sent };
+  return { client, http, tokens, jws, sent, sleeper, profile };
 }
 
 const identity = { organisationId: 'org-1', softwareStatementId: 'sw-1' };
@@ -91,5 +94,34 @@ describe('VrpBankClient', () => {
       code: 'bank/invalid-response',
     });
     await expect(t.client.getVrp(clientContext(), 'v-1')).rejects.toBeInstanceOf(BankCallError);
+  });
+
+  it("repairs the bank's date-times only when the profile says so (quirks.responses.repairDateTimes)", async () => {
+    const data = {
+      Data: { DomesticVRPId: 'v-1', Status: 'ACSC', CreationDateTime: '2026-12-06T10:00:00.123' },
+    };
+    const plain = await setup({ data }).client.getVrp(clientContext(), 'v-1');
+    expect((plain.body.Data as Record<string, unknown>).CreationDateTime).toBe(
+      '2026-12-06T10:00:00.123',
+    );
+    const repaired = await setup({ data }, true).client.getVrp(clientContext(), 'v-1');
+    expect((repaired.body.Data as Record<string, unknown>).CreationDateTime).toBe(
+      '2026-12-06T10:00:00+00:00',
+    );
+  });
+
+  it('waits quirks.postCreateConsentDelayMs after creating a consent, not after other calls', async () => {
+    const t = setup({ data: { Data: { ConsentId: 'c-1', Status: 'AWAU' } } });
+    t.profile.quirks.postCreateConsentDelayMs = 750;
+    await t.client.createConsent(clientContext(), {
+      identity,
+      auth: { kind: 'client-credentials' },
+      body: { Data: {}, Risk: {} },
+      idempotencyKey: 'k',
+    });
+    expect(t.sleeper.sleep).toHaveBeenCalledWith(750);
+    t.sleeper.sleep.mockClear();
+    await t.client.getConsent(clientContext(), 'c-1');
+    expect(t.sleeper.sleep).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
-import { BankCallError, DomainError } from '@obc/common';
+import { BankCallError, DomainError, repairDateTimes, Sleeper } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { vrpMapper, type VrpVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -48,11 +48,12 @@ export class VrpBankClient {
     private readonly tokens: TokenService,
     private readonly jws: DetachedJwsService,
     @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
+    private readonly sleeper: Sleeper,
   ) {}
 
   async createConsent(client: ClientContext, write: SignedWrite): Promise<BankResource> {
     const version = this.versionOf(client);
-    return this.signed(
+    const consent = await this.signed(
       client,
       'vrp.consent.create',
       '/domestic-vrp-consents',
@@ -60,6 +61,9 @@ export class VrpBankClient {
       'ConsentId',
       version.consentResponse,
     );
+    // Profile quirk: some banks' consent stores are eventually consistent; wait before use.
+    await this.sleeper.sleep(this.profiles.get(client.profileId).quirks.postCreateConsentDelayMs);
+    return consent;
   }
 
   getConsent(client: ClientContext, consentId: string): Promise<BankResource> {
@@ -200,6 +204,7 @@ export class VrpBankClient {
       expectStatus?: number[];
     },
   ): Promise<{ data: unknown; interactionId: string }> {
+    const profile = this.profiles.get(client.profileId);
     const base = this.baseUrl(client.profileId);
     const token =
       call.auth.kind === 'consent'
@@ -217,7 +222,11 @@ export class VrpBankClient {
       financialId: client.financialId,
       expectStatus: call.expectStatus,
     });
-    return { data: response.data, interactionId: response.interactionId };
+    // Profile quirk: the bank's date-times repaired before anything stores or returns them.
+    const data = profile.quirks.responses.repairDateTimes
+      ? repairDateTimes(response.data)
+      : response.data;
+    return { data, interactionId: response.interactionId };
   }
 
   /** The profile's VRP version: v4.0 passes through, v3.1.11 is translated both ways. */
