@@ -257,6 +257,16 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
       'Cached bank access tokens are treated as expired this many seconds before they really expire.',
   },
   {
+    env: 'IDEMPOTENCY_LOCK_SECONDS',
+    path: 'idempotency.lockSeconds',
+    type: 'integer',
+    min: 1,
+    max: 3600,
+    default: 60,
+    description:
+      'How long a payment or consent creation holds its Idempotency-Key while it calls the bank. A retry with the same key within this time gets 409 `idempotency/in-progress`; after it (the replica that held the key crashed), a retry takes the key over and calls the bank again with the same `x-idempotency-key`, so the bank answers with its first result instead of paying twice. Must be longer than `BANK_HTTP_TIMEOUT_MS`.',
+  },
+  {
     env: 'TRACING_ENABLED',
     path: 'tracing.enabled',
     type: 'boolean',
