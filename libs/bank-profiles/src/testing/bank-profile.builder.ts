@@ -1,5 +1,6 @@
 import { resolveProfile } from '../bank-profile-resolve';
 import {
+  DEFAULT_MESSAGE_SIGNING,
   STANDARD_QUIRKS,
   type BankProfile,
   type BankProfileDefinition,
@@ -73,6 +74,7 @@ export function buildBankProfile(patch: Partial<BankProfileDefinition> = {}): Ba
     },
     tokenEndpointAuthMethod: 'tls_client_auth',
     requiredConfiguration: [],
+    messageSigning: { ...DEFAULT_MESSAGE_SIGNING },
     quirks: structuredClone(STANDARD_QUIRKS),
     ...patch,
   };

@@ -1,4 +1,4 @@
-import { STANDARD_QUIRKS, type BankProfile } from '@obc/bank-profiles';
+import { DEFAULT_MESSAGE_SIGNING, STANDARD_QUIRKS, type BankProfile } from '@obc/bank-profiles';
 
 /** Test data builders (test-only). */
 export function testProfile(
@@ -30,6 +30,7 @@ export function testProfile(
     },
     tokenEndpointAuthMethod: 'private_key_jwt',
     requiredConfiguration: [],
+    messageSigning: { ...DEFAULT_MESSAGE_SIGNING },
     quirks: structuredClone(STANDARD_QUIRKS),
     consentTypes: ['account-access'],
     configured: true,

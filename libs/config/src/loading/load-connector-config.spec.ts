@@ -173,6 +173,12 @@ describe('loadConnectorConfig: each setting', () => {
         financialId: '0015800001041RHAAY',
         apis: { accountAndTransaction: { baseUrl: 'https://127.0.0.1:9443/aisp' } },
         tls: { caBundleFile: '/x/ca.pem' },
+        messageSigning: {
+          verifyResponseSignatures: true,
+          jwksUrl: 'https://127.0.0.1:9443/jwks',
+          issuer: '0015800001041RHAAY',
+          trustAnchor: 'openbanking.org.uk',
+        },
       },
     };
     const c = await loadConnectorConfig({
@@ -352,6 +358,20 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
     ],
     ['{"bank": {"colour": "red"}}', 'bank.colour is not a known override'],
     ['{"bank": {"tls": {"caBundleFile": 1}}}', 'bank.tls.caBundleFile must be a file path'],
+    ['{"bank": {"messageSigning": true}}', 'bank.messageSigning must be an object'],
+    ['{"bank": {"messageSigning": {"verify": true}}}', 'bank.messageSigning must be an object'],
+    [
+      '{"bank": {"messageSigning": {"verifyResponseSignatures": "yes"}}}',
+      'bank.messageSigning.verifyResponseSignatures must be true or false',
+    ],
+    [
+      '{"bank": {"messageSigning": {"jwksUrl": "keys"}}}',
+      'bank.messageSigning.jwksUrl must be an http(s) URL',
+    ],
+    [
+      '{"bank": {"messageSigning": {"issuer": ""}}}',
+      'bank.messageSigning.issuer must be a non-empty string',
+    ],
   ])('BANK_PROFILE_OVERRIDES %s', async (raw, expected) => {
     const e = await errorOf({ ...base, BANK_PROFILE_OVERRIDES: raw });
     expect(e.issues[0].variable).toBe('BANK_PROFILE_OVERRIDES');

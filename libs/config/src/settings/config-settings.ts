@@ -203,7 +203,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: {},
     refine: refineBankProfileOverrides,
     description:
-      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl } }, tls: { caBundleFile } }` overriding profile values.',
+      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl } }, tls: { caBundleFile }, messageSigning: { verifyResponseSignatures, jwksUrl, issuer, trustAnchor } }` overriding profile values (see the bank profile schema for each).',
   },
   {
     env: 'BANK_CA_BUNDLE_FILE',

@@ -147,7 +147,8 @@ export class PispBankClient {
     body?: string,
     extraHeaders: Record<string, string> = {},
   ): Promise<{ data: unknown; interactionId: string }> {
-    const base = paymentApiBaseUrl(this.profiles.get(client.profileId));
+    const profile = this.profiles.get(client.profileId);
+    const base = paymentApiBaseUrl(profile);
     const response = await this.http.request<unknown>({
       profileId: client.profileId,
       endpoint,
@@ -162,6 +163,15 @@ export class PispBankClient {
       transport: client.transport,
       trustedCaPem: client.trustedCaPem,
       financialId: client.financialId,
+    });
+    // Every PIS response the connector reads is signed by a bank that signs (OB v4.0).
+    await this.jws.verifyBankResponse({
+      profile,
+      discoveredJwksUri: client.bankJwksUri,
+      trustedCaPem: client.trustedCaPem,
+      endpoint,
+      method,
+      response,
     });
     return { data: response.data, interactionId: response.interactionId };
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
-import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { BANK_PROFILE_REGISTRY, BankProfile, BankProfileRegistry } from '@obc/bank-profiles';
 import { BankCallError, DomainError } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -166,7 +166,8 @@ export class VrpBankClient {
       expectStatus?: number[];
     },
   ): Promise<{ data: unknown; interactionId: string }> {
-    const base = this.baseUrl(client.profileId);
+    const profile = this.profiles.get(client.profileId);
+    const base = this.baseUrl(profile);
     const token =
       call.auth.kind === 'consent'
         ? call.auth.accessToken
@@ -183,11 +184,21 @@ export class VrpBankClient {
       financialId: client.financialId,
       expectStatus: call.expectStatus,
     });
+    // Signed by a bank that signs: every VRP response with a body (a DELETE answers 204).
+    if (call.method !== 'DELETE') {
+      await this.jws.verifyBankResponse({
+        profile,
+        discoveredJwksUri: client.bankJwksUri,
+        trustedCaPem: client.trustedCaPem,
+        endpoint: call.endpoint,
+        method: call.method,
+        response,
+      });
+    }
     return { data: response.data, interactionId: response.interactionId };
   }
 
-  private baseUrl(profileId: string): string {
-    const profile = this.profiles.get(profileId);
+  private baseUrl(profile: BankProfile): string {
     const baseUrl = profile.apis.variableRecurringPayments?.baseUrl;
     if (!baseUrl) {
       throw new DomainError(
