@@ -132,6 +132,33 @@ describe('loadBankProfiles', () => {
     expect(profile.tls).toEqual({ caBundleFile: '/etc/ca.pem' });
   });
 
+  it('overrides messageSigning member by member, checked by the schema', () => {
+    write(builtinDir, 'test-bank.json', profileDocument('test-bank'));
+    const [profile] = load({
+      overrides: { 'test-bank': { messageSigning: { verifyResponseSignatures: true } } },
+    });
+    expect(profile.messageSigning).toEqual({
+      verifyResponseSignatures: true,
+      trustAnchor: 'openbanking.org.uk',
+    });
+    expect(
+      loadError({
+        overrides: { 'test-bank': { messageSigning: { jwksUrl: 'not a url' } } },
+      }).message,
+    ).toMatch(
+      /BANK_PROFILE_OVERRIDES\['test-bank'\] \(applied to test-bank\): \/messageSigning\/jwksUrl/,
+    );
+    expect(
+      loadError({
+        overrides: {
+          'test-bank': { messageSigning: { sign: true } as Record<string, unknown> },
+        },
+      }).message,
+    ).toMatch(
+      /\/messageSigning may only hold \{ verifyResponseSignatures, jwksUrl, issuer, trustAnchor \}/,
+    );
+  });
+
   it('keeps an explicit well-known URL override over the derived one', () => {
     write(builtinDir, 'test-bank.json', profileDocument('test-bank'));
     const [profile] = load({

@@ -5,7 +5,8 @@ import type { ProfileOverride } from './bank-profiles.config';
 /** Where overrides come from, as the operator knows it. */
 export const OVERRIDES_SOURCE = 'BANK_PROFILE_OVERRIDES';
 
-const OVERRIDE_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls'];
+const OVERRIDE_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'];
+const MESSAGE_SIGNING_KEYS = ['verifyResponseSignatures', 'jwksUrl', 'issuer', 'trustAnchor'];
 
 function overrideProblems(
   id: string,
@@ -38,6 +39,15 @@ function overrideProblems(
   }
   if (override.tls && Object.keys(override.tls).some((k) => k !== 'caBundleFile')) {
     problems.push(`${at}: /tls may only hold { caBundleFile }`);
+  }
+  const signing: unknown = override.messageSigning;
+  if (
+    signing !== undefined &&
+    (signing === null ||
+      typeof signing !== 'object' ||
+      Object.keys(signing).some((k) => !MESSAGE_SIGNING_KEYS.includes(k)))
+  ) {
+    problems.push(`${at}: /messageSigning may only hold { ${MESSAGE_SIGNING_KEYS.join(', ')} }`);
   }
   return problems;
 }
@@ -81,6 +91,9 @@ export function applyOverrides(
     }
     if (override.tls?.caBundleFile !== undefined)
       merged.tls = { ...merged.tls, caBundleFile: override.tls.caBundleFile };
+    // Member by member: the schema checks each value when the merged profile is validated.
+    if (override.messageSigning !== undefined)
+      merged.messageSigning = { ...merged.messageSigning, ...override.messageSigning };
     const validated = validateProfileDocument(
       merged,
       `${OVERRIDES_SOURCE}['${id}'] (applied to ${id})`,

@@ -4,7 +4,12 @@ import { checkProfileFile } from './check-profile-file';
 import { readProfileFile } from './bank-profile-file';
 import { BANK_PROFILE_SCHEMA, validateProfileDocument } from './bank-profile.schema';
 import { profileDocument } from './testing/bank-profile.builder';
-import { STANDARD_DISCOVERY, STANDARD_QUIRKS, STANDARD_REGISTRATION } from './bank-profile.types';
+import {
+  DEFAULT_MESSAGE_SIGNING,
+  STANDARD_DISCOVERY,
+  STANDARD_QUIRKS,
+  STANDARD_REGISTRATION,
+} from './bank-profile.types';
 
 const SHIPPED_DIR = join(__dirname, '../../../bank-profiles');
 
@@ -89,6 +94,37 @@ describe('bank profile schema', () => {
     expect(result.definition.discovery).toEqual(STANDARD_DISCOVERY);
     expect(result.definition.quirks).toEqual(STANDARD_QUIRKS);
     expect(result.definition.requiredConfiguration).toEqual([]);
+    expect(result.definition.messageSigning).toEqual(DEFAULT_MESSAGE_SIGNING);
+  });
+
+  it("messageSigning: verification on, with the bank's keys and issuer; bad values refused", () => {
+    const on = validateProfileDocument(
+      profileDocument('s', {
+        messageSigning: {
+          verifyResponseSignatures: true,
+          jwksUrl:
+            'https://keystore.openbankingtest.org.uk/0015800001041TEST/0015800001041TEST.jwks',
+          issuer: '0015800001041TEST',
+        },
+      }),
+      's.json',
+    );
+    if (!on.ok) throw new Error(on.problems.join('\n'));
+    expect(on.definition.messageSigning).toEqual({
+      verifyResponseSignatures: true,
+      jwksUrl: 'https://keystore.openbankingtest.org.uk/0015800001041TEST/0015800001041TEST.jwks',
+      issuer: '0015800001041TEST',
+      trustAnchor: 'openbanking.org.uk',
+    });
+    for (const messageSigning of [
+      { verifyResponseSignatures: 'yes' },
+      { jwksUrl: 'ftp://keys.example/jwks' },
+      { issuer: '' },
+      { verifyResponseSignature: true },
+    ]) {
+      const bad = validateProfileDocument(profileDocument('s', { messageSigning }), 's.json');
+      expect([messageSigning, bad.ok]).toEqual([messageSigning, false]);
+    }
   });
 
   it('does not modify the document it validates', () => {

@@ -152,6 +152,24 @@ export interface IdTokenQuirks {
   expInMilliseconds: boolean;
 }
 
+/** How the bank signs its responses (the schema's `messageSigning`). */
+export interface MessageSigning {
+  /** Check x-jws-signature on the bank's successful PIS and VRP responses. */
+  verifyResponseSignatures: boolean;
+  /** The bank's signing keys; default: the jwks_uri of its OpenID configuration. */
+  jwksUrl?: string;
+  /** The expected `http://openbanking.org.uk/iss`; default: the profile's financialId. */
+  issuer?: string;
+  /** The expected `http://openbanking.org.uk/tan`. */
+  trustAnchor: string;
+}
+
+/** What the schema's defaults produce: the bank's response signatures are not checked. */
+export const DEFAULT_MESSAGE_SIGNING: MessageSigning = {
+  verifyResponseSignatures: false,
+  trustAnchor: 'openbanking.org.uk',
+};
+
 export interface BankProfileDocumentation {
   url?: string;
   notes?: string;
@@ -175,6 +193,7 @@ export interface BankProfileDefinition {
   consentTypes?: ConsentType[];
   documentation?: BankProfileDocumentation;
   discovery: DiscoveryQuirks;
+  messageSigning: MessageSigning;
   quirks: BankQuirks;
 }
 

@@ -1,4 +1,4 @@
-import type { BankApiKind } from './bank-profile.types';
+import type { BankApiKind, MessageSigning } from './bank-profile.types';
 
 /**
  * The slice of `ConnectorConfig` this lib reads (`config.bankProfiles`). Declared locally so the
@@ -11,6 +11,7 @@ export interface ProfileOverride {
   financialId?: string;
   apis?: Partial<Record<BankApiKind, { baseUrl?: string; version?: string }>>;
   tls?: { caBundleFile?: string };
+  messageSigning?: Partial<MessageSigning>;
 }
 
 export interface BankProfilesConfig {

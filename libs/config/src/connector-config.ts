@@ -62,6 +62,8 @@ export interface ConnectorConfigTree {
   aws: { region: string; ssmEndpoint?: string };
   authContexts: { ttlSeconds: number };
   tokens: { earlyExpirySeconds: number };
+  /** How long an in-flight Idempotency-Key is held before a retry may take it over. */
+  idempotency: { lockSeconds: number };
   /** OpenTelemetry tracing; `otlpEndpoint` is required when enabled (checked at start-up). */
   tracing: { enabled: boolean; otlpEndpoint?: string; serviceName: string; sampleRatio: number };
 }
@@ -87,6 +89,7 @@ export class ConnectorConfig implements ConnectorConfigTree {
   readonly aws!: ConnectorConfigTree['aws'];
   readonly authContexts!: ConnectorConfigTree['authContexts'];
   readonly tokens!: ConnectorConfigTree['tokens'];
+  readonly idempotency!: ConnectorConfigTree['idempotency'];
   readonly tracing!: ConnectorConfigTree['tracing'];
   declare readonly secretSources: SecretSources;
 

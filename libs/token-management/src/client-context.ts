@@ -18,4 +18,6 @@ export interface ClientContext {
   trustedCaPem?: string;
   signingKey: { kid: string; privateKeyPem: string };
   financialId: string;
+  /** The jwks_uri of the bank's OpenID configuration (the default for its response signatures). */
+  bankJwksUri?: string;
 }

@@ -28,6 +28,8 @@ export interface LedgerEvent {
   endpoint?: string;
   /** For payment and VRP events: the payment the bank created. */
   paymentId?: string;
+  /** For payment events: the x-idempotency-key of the create (a replay names the key it matched). */
+  idempotencyKey?: string;
   error?: string;
 }
 

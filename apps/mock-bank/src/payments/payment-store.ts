@@ -25,8 +25,19 @@ export interface IdempotentResponse {
 
 export class FaultValidationError extends Error {}
 
+export const PAYMENT_FAULT_MODES = ['cut-after-commit', 'delay-after-commit'] as const;
+export type PaymentFaultMode = (typeof PAYMENT_FAULT_MODES)[number];
+/** The longest answer delay a fault may ask for (10 minutes). */
+export const MAX_FAULT_DELAY_MS = 600_000;
+
+/**
+ * What happens to the answer of the next created payment or VRP, after the bank committed it:
+ * 'cut-after-commit' destroys the connection (the response is lost); 'delay-after-commit'
+ * answers only after `delayMs` (the caller may time out, or crash, meanwhile).
+ */
 export interface PaymentFault {
-  mode: 'cut-after-commit';
+  mode: PaymentFaultMode;
+  delayMs?: number;
   once: boolean;
 }
 
@@ -102,11 +113,31 @@ export class PaymentStore {
 
   setFault(input: unknown): PaymentFault {
     const body = (input ?? {}) as Record<string, unknown>;
-    if (typeof body !== 'object' || Array.isArray(body) || body.mode !== 'cut-after-commit')
-      throw new FaultValidationError('mode must be cut-after-commit');
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw new FaultValidationError('the body must be a JSON object');
+    const mode = body.mode;
+    if (typeof mode !== 'string' || !(PAYMENT_FAULT_MODES as readonly string[]).includes(mode))
+      throw new FaultValidationError(`mode must be one of ${PAYMENT_FAULT_MODES.join(', ')}`);
     if (body.once !== undefined && typeof body.once !== 'boolean')
       throw new FaultValidationError('once must be a boolean');
-    this.fault = { mode: 'cut-after-commit', once: body.once !== false };
+    const once = body.once !== false;
+    if (mode === 'delay-after-commit') {
+      const delayMs = body.delayMs;
+      if (
+        typeof delayMs !== 'number' ||
+        !Number.isInteger(delayMs) ||
+        delayMs < 1 ||
+        delayMs > MAX_FAULT_DELAY_MS
+      )
+        throw new FaultValidationError(
+          `delayMs must be a whole number of milliseconds from 1 to ${MAX_FAULT_DELAY_MS}`,
+        );
+      this.fault = { mode, delayMs, once };
+    } else {
+      if (body.delayMs !== undefined)
+        throw new FaultValidationError('delayMs is only for mode delay-after-commit');
+      this.fault = { mode: 'cut-after-commit', once };
+    }
     return { ...this.fault };
   }
 
@@ -114,10 +145,10 @@ export class PaymentStore {
     this.fault = undefined;
   }
 
-  /** True when the response to a committed payment must be cut; a once-fault is used up. */
-  takeCutAfterCommit(): boolean {
-    if (!this.fault) return false;
-    if (this.fault.once) this.fault = undefined;
-    return true;
+  /** The fault the answer to a just-committed payment gets, if any; a once-fault is used up. */
+  takeAfterCommitFault(): PaymentFault | undefined {
+    const fault = this.fault;
+    if (fault?.once) this.fault = undefined;
+    return fault ? { ...fault } : undefined;
   }
 }

@@ -265,6 +265,78 @@ describe('PIS resource server', () => {
   });
 });
 
+describe('payment faults', () => {
+  it('validates the fault body like the other faults', async () => {
+    const { app } = setup();
+    const refused = async (body: object, message: RegExp) => {
+      const res = await request(app).post('/__admin/faults/payments').send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error_description).toMatch(message);
+    };
+    await refused({ mode: 'explode' }, /mode must be one of cut-after-commit, delay-after-commit/);
+    await refused({ mode: 'delay-after-commit' }, /delayMs must be a whole number/);
+    await refused({ mode: 'delay-after-commit', delayMs: 0 }, /delayMs must be a whole number/);
+    await refused({ mode: 'delay-after-commit', delayMs: 1.5 }, /delayMs must be a whole number/);
+    await refused(
+      { mode: 'delay-after-commit', delayMs: 600_001 },
+      /delayMs must be a whole number/,
+    );
+    await refused({ mode: 'cut-after-commit', delayMs: 10 }, /only for mode delay-after-commit/);
+    await refused({ mode: 'cut-after-commit', once: 'yes' }, /once must be a boolean/);
+    const ok = await request(app)
+      .post('/__admin/faults/payments')
+      .send({ mode: 'delay-after-commit', delayMs: 250 });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ mode: 'delay-after-commit', delayMs: 250, once: true });
+  });
+
+  it('delay-after-commit: the bank commits, answers late, and a retry meanwhile is replayed', async () => {
+    const { app, post, consents, accounts, events } = setup();
+    const created = await post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'c1',
+    );
+    const id = created.body.Data.ConsentId as string;
+    consents.authorise(id, { psuId: 'psu', accountIds: [accounts[0].accountId] });
+    await request(app)
+      .post('/__admin/faults/payments')
+      .send({ mode: 'delay-after-commit', delayMs: 3000 })
+      .expect(200);
+    const body = { Data: { ConsentId: id, Initiation: initiation }, Risk: {} };
+    let answered = false;
+    const slow = post(`${PIS_BASE_PATH}/domestic-payments`, body, `psu:tpp:${id}`, 'p1').then(
+      (r) => {
+        answered = true;
+        return r;
+      },
+    );
+    // Committed before the answer: the payment is there while the first caller still waits.
+    for (
+      let i = 0;
+      i < 100 && (await request(app).get('/__admin/payments')).body.payments.length === 0;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    const retry = await post(`${PIS_BASE_PATH}/domestic-payments`, body, `psu:tpp:${id}`, 'p1');
+    expect(retry.status).toBe(201);
+    expect(answered).toBe(false);
+    const first = await slow;
+    expect(first.status).toBe(201);
+    expect(first.body.Data.DomesticPaymentId).toBe(retry.body.Data.DomesticPaymentId);
+    const list = await request(app).get('/__admin/payments');
+    expect(list.body.payments).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'payment.created')).toEqual([
+      expect.objectContaining({ consentId: id, idempotencyKey: 'p1' }),
+    ]);
+    expect(events.filter((e) => e.type === 'payment.idempotent-replay')).toEqual([
+      expect.objectContaining({ consentId: id, idempotencyKey: 'p1' }),
+    ]);
+  }, 30_000);
+});
+
 describe('VRP resource server', () => {
   it('enforces the periodic limit: the third payment is refused with the OB error', async () => {
     const { post, consents, accounts, events } = setup();

@@ -29,6 +29,8 @@ export interface PaymentLedgerEvent {
   paymentId?: string;
   endpoint?: string;
   error?: string;
+  /** The x-idempotency-key of a replayed create (not a secret: it only names a request). */
+  idempotencyKey?: string;
 }
 
 export interface PaymentsRouterDeps {
@@ -198,6 +200,7 @@ export function idempotency(deps: PaymentsRouterDeps) {
         clientId: token.clientId,
         consentId: typeof data.ConsentId === 'string' ? data.ConsentId : undefined,
         endpoint: `${req.method} ${req.baseUrl}${req.path}`,
+        idempotencyKey: key,
       });
       res.status(prior.status).json(prior.body);
       return;
@@ -207,13 +210,16 @@ export function idempotency(deps: PaymentsRouterDeps) {
   };
 }
 
-/** Remembers a created resource's response under its idempotency key, then sends it. */
+/**
+ * Remembers a created resource's response under its idempotency key, then sends it. With
+ * `faultAfterCommit` (payments and VRPs), the payment fault set through the admin API applies.
+ */
 export function sendCreated(
   deps: PaymentsRouterDeps,
   req: Request,
   res: Response,
   body: unknown,
-  options: { cutAfterCommit?: boolean } = {},
+  options: { faultAfterCommit?: boolean } = {},
 ): void {
   const { token, raw, idempotencyKey } = locals(res);
   if (idempotencyKey)
@@ -222,9 +228,19 @@ export function sendCreated(
       status: 201,
       body,
     });
-  // The double-payment fault: committed, remembered, and the caller never hears of it.
-  if (options.cutAfterCommit && deps.payments.takeCutAfterCommit()) {
+  const fault = options.faultAfterCommit ? deps.payments.takeAfterCommitFault() : undefined;
+  // The double-payment faults: committed and remembered, and the caller never hears of it
+  // (cut), or hears of it only after a delay in which it may time out or crash (delay).
+  if (fault?.mode === 'cut-after-commit') {
     req.socket.destroy();
+    return;
+  }
+  if (fault?.mode === 'delay-after-commit') {
+    const timer = setTimeout(() => {
+      if (!res.writableEnded && !req.socket.destroyed) res.status(201).json(body);
+    }, fault.delayMs);
+    // The caller went away (crashed or timed out): nothing to answer.
+    req.socket.once('close', () => clearTimeout(timer));
     return;
   }
   res.status(201).json(body);

@@ -202,13 +202,14 @@ export function pisRouter(deps: PaymentsRouterDeps): Router {
       clientId: token.clientId,
       consentId: c.consentId,
       paymentId,
+      idempotencyKey,
     });
     sendCreated(
       deps,
       req,
       res,
       { Data: data, Links: link(`/domestic-payments/${paymentId}`), Meta: {} },
-      { cutAfterCommit: true },
+      { faultAfterCommit: true },
     );
   });
 

@@ -248,13 +248,14 @@ export function vrpRouter(deps: PaymentsRouterDeps): Router {
       clientId: token.clientId,
       consentId: c.consentId,
       paymentId,
+      idempotencyKey,
     });
     sendCreated(
       deps,
       req,
       res,
       { Data: data, Links: link(`/domestic-vrps/${paymentId}`), Meta: {} },
-      { cutAfterCommit: true },
+      { faultAfterCommit: true },
     );
   });
 

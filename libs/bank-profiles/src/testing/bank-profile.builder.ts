@@ -1,6 +1,7 @@
 import { resolveProfile } from '../bank-profile-resolve';
 import {
   STANDARD_DISCOVERY,
+  DEFAULT_MESSAGE_SIGNING,
   STANDARD_QUIRKS,
   STANDARD_REGISTRATION,
   type BankProfile,
@@ -64,6 +65,7 @@ export function buildBankProfile(patch: Partial<BankProfileDefinition> = {}): Ba
     tokenEndpointAuthMethod: 'tls_client_auth',
     requiredConfiguration: [],
     discovery: structuredClone(STANDARD_DISCOVERY),
+    messageSigning: { ...DEFAULT_MESSAGE_SIGNING },
     quirks: structuredClone(STANDARD_QUIRKS),
     ...patch,
   };

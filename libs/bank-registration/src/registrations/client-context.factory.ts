@@ -93,6 +93,7 @@ export class ClientContextFactory {
       trustedCaPem: session.trustedCaPem,
       signingKey: { kid: session.signingKey.kid, privateKeyPem: session.signingKey.privateKeyPem },
       financialId: session.profile.financialId,
+      bankJwksUri: session.metadata.jwks_uri,
     };
     return { context, session };
   }

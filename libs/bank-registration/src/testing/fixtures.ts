@@ -1,4 +1,9 @@
-import { STANDARD_DISCOVERY, STANDARD_QUIRKS, type BankProfile } from '@obc/bank-profiles';
+import {
+  DEFAULT_MESSAGE_SIGNING,
+  STANDARD_DISCOVERY,
+  STANDARD_QUIRKS,
+  type BankProfile,
+} from '@obc/bank-profiles';
 
 /** Test data builders (test-only). */
 export function testProfile(
@@ -32,6 +37,7 @@ export function testProfile(
     tokenEndpointAuthMethod: 'private_key_jwt',
     requiredConfiguration: [],
     discovery: structuredClone(STANDARD_DISCOVERY),
+    messageSigning: { ...DEFAULT_MESSAGE_SIGNING },
     quirks: structuredClone(STANDARD_QUIRKS),
     consentTypes: ['account-access'],
     configured: true,

@@ -81,6 +81,7 @@ describe('loadConnectorConfig: defaults', () => {
     expect(c.aws).toEqual({ region: 'eu-west-2' });
     expect(c.authContexts.ttlSeconds).toBe(600);
     expect(c.tokens.earlyExpirySeconds).toBe(30);
+    expect(c.idempotency.lockSeconds).toBe(60);
   });
 
   it("defaults BANK_PROFILES_DIR to bank-profiles/ beside the package's package.json", async () => {
@@ -172,6 +173,12 @@ describe('loadConnectorConfig: each setting', () => {
         financialId: '0015800001041RHAAY',
         apis: { accountAndTransaction: { baseUrl: 'https://127.0.0.1:9443/aisp' } },
         tls: { caBundleFile: '/x/ca.pem' },
+        messageSigning: {
+          verifyResponseSignatures: true,
+          jwksUrl: 'https://127.0.0.1:9443/jwks',
+          issuer: '0015800001041RHAAY',
+          trustAnchor: 'openbanking.org.uk',
+        },
       },
     };
     const c = await loadConnectorConfig({
@@ -232,9 +239,41 @@ describe('loadConnectorConfig: each setting', () => {
     expect(c.authContexts.ttlSeconds).toBe(120);
     expect(c.tokens.earlyExpirySeconds).toBe(0);
   });
+
+  it('IDEMPOTENCY_LOCK_SECONDS', async () => {
+    const c = await loadConnectorConfig({ ...base, IDEMPOTENCY_LOCK_SECONDS: '15' });
+    expect(c.idempotency.lockSeconds).toBe(15);
+  });
 });
 
 describe('loadConnectorConfig: errors name the variable and what it expects', () => {
+  it('IDEMPOTENCY_LOCK_SECONDS: a whole number of seconds, longer than one bank call', async () => {
+    expect((await errorOf({ ...base, IDEMPOTENCY_LOCK_SECONDS: '0' })).issues).toEqual([
+      { variable: 'IDEMPOTENCY_LOCK_SECONDS', message: "expected an integer 1-3600, got '0'" },
+    ]);
+    expect((await errorOf({ ...base, IDEMPOTENCY_LOCK_SECONDS: 'soon' })).issues).toEqual([
+      { variable: 'IDEMPOTENCY_LOCK_SECONDS', message: "expected an integer 1-3600, got 'soon'" },
+    ]);
+    const e = await errorOf({
+      ...base,
+      IDEMPOTENCY_LOCK_SECONDS: '10',
+      BANK_HTTP_TIMEOUT_MS: '10000',
+    });
+    expect(e.issues).toEqual([
+      {
+        variable: 'IDEMPOTENCY_LOCK_SECONDS',
+        message:
+          'expected more seconds than BANK_HTTP_TIMEOUT_MS allows one bank call (10000 ms), got 10',
+      },
+    ]);
+    const ok = await loadConnectorConfig({
+      ...base,
+      IDEMPOTENCY_LOCK_SECONDS: '11',
+      BANK_HTTP_TIMEOUT_MS: '10000',
+    });
+    expect(ok.idempotency.lockSeconds).toBe(11);
+  });
+
   it('PORT', async () => {
     const e = await errorOf({ ...base, PORT: 'abc' });
     expect(e.message).toContain("PORT: expected an integer 0-65535, got 'abc'");
@@ -319,6 +358,20 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
     ],
     ['{"bank": {"colour": "red"}}', 'bank.colour is not a known override'],
     ['{"bank": {"tls": {"caBundleFile": 1}}}', 'bank.tls.caBundleFile must be a file path'],
+    ['{"bank": {"messageSigning": true}}', 'bank.messageSigning must be an object'],
+    ['{"bank": {"messageSigning": {"verify": true}}}', 'bank.messageSigning must be an object'],
+    [
+      '{"bank": {"messageSigning": {"verifyResponseSignatures": "yes"}}}',
+      'bank.messageSigning.verifyResponseSignatures must be true or false',
+    ],
+    [
+      '{"bank": {"messageSigning": {"jwksUrl": "keys"}}}',
+      'bank.messageSigning.jwksUrl must be an http(s) URL',
+    ],
+    [
+      '{"bank": {"messageSigning": {"issuer": ""}}}',
+      'bank.messageSigning.issuer must be a non-empty string',
+    ],
   ])('BANK_PROFILE_OVERRIDES %s', async (raw, expected) => {
     const e = await errorOf({ ...base, BANK_PROFILE_OVERRIDES: raw });
     expect(e.issues[0].variable).toBe('BANK_PROFILE_OVERRIDES');

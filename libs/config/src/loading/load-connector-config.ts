@@ -171,6 +171,17 @@ export async function loadConnectorConfig(
     else issues.push({ variable: 'BANK_CA_BUNDLE_FILE', message: bundle.expected });
   }
 
+  const lockSeconds = values.get('idempotency.lockSeconds') as number | undefined;
+  const timeoutMs = values.get('bankHttp.timeoutMs') as number | undefined;
+  if (lockSeconds !== undefined && timeoutMs !== undefined && lockSeconds * 1000 <= timeoutMs) {
+    // A key held for less than one bank call could be taken over while its holder still waits
+    // for the bank: two replicas would then call the bank at once for one payment.
+    issues.push({
+      variable: 'IDEMPOTENCY_LOCK_SECONDS',
+      message: `expected more seconds than BANK_HTTP_TIMEOUT_MS allows one bank call (${timeoutMs} ms), got ${lockSeconds}`,
+    });
+  }
+
   if (issues.length) throw new ConfigValidationError(issues);
 
   const tree: Record<string, unknown> = {};

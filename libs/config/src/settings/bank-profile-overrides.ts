@@ -17,6 +17,13 @@ export interface BankProfileOverride {
     variableRecurringPayments?: BankApiOverride;
   };
   tls?: { caBundleFile?: string };
+  /** The bank's response signatures: whether to verify them, and against which keys. */
+  messageSigning?: {
+    verifyResponseSignatures?: boolean;
+    jwksUrl?: string;
+    issuer?: string;
+    trustAnchor?: string;
+  };
 }
 
 const API_NAMES = [
@@ -24,7 +31,8 @@ const API_NAMES = [
   'paymentInitiation',
   'variableRecurringPayments',
 ] as const;
-const TOP_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls'];
+const TOP_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'];
+const MESSAGE_SIGNING_KEYS = ['verifyResponseSignatures', 'jwksUrl', 'issuer', 'trustAnchor'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,6 +90,23 @@ function checkOverride(id: string, o: Record<string, unknown>): string[] {
     ) {
       problems.push(`${id}.tls.caBundleFile must be a file path`);
     }
+  }
+  if (o.messageSigning !== undefined) problems.push(...checkMessageSigning(id, o.messageSigning));
+  return problems;
+}
+
+function checkMessageSigning(id: string, m: unknown): string[] {
+  const at = `${id}.messageSigning`;
+  if (!isObject(m) || Object.keys(m).some((k) => !MESSAGE_SIGNING_KEYS.includes(k)))
+    return [`${at} must be an object { ${MESSAGE_SIGNING_KEYS.join(', ')} }`];
+  const problems: string[] = [];
+  if (m.verifyResponseSignatures !== undefined && typeof m.verifyResponseSignatures !== 'boolean')
+    problems.push(`${at}.verifyResponseSignatures must be true or false`);
+  if (m.jwksUrl !== undefined && !isHttpUrl(m.jwksUrl))
+    problems.push(`${at}.jwksUrl must be an http(s) URL`);
+  for (const key of ['issuer', 'trustAnchor'] as const) {
+    if (m[key] !== undefined && (typeof m[key] !== 'string' || m[key] === ''))
+      problems.push(`${at}.${key} must be a non-empty string`);
   }
   return problems;
 }

@@ -203,7 +203,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: {},
     refine: refineBankProfileOverrides,
     description:
-      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl, version } }, tls: { caBundleFile } }` overriding profile values.',
+      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl, version } }, tls: { caBundleFile }, messageSigning: { verifyResponseSignatures, jwksUrl, issuer, trustAnchor } }` overriding profile values (see the bank profile schema for each).',
   },
   {
     env: 'BANK_CA_BUNDLE_FILE',
@@ -255,6 +255,16 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: 30,
     description:
       'Cached bank access tokens are treated as expired this many seconds before they really expire.',
+  },
+  {
+    env: 'IDEMPOTENCY_LOCK_SECONDS',
+    path: 'idempotency.lockSeconds',
+    type: 'integer',
+    min: 1,
+    max: 3600,
+    default: 60,
+    description:
+      'How long a payment or consent creation holds its Idempotency-Key while it calls the bank. A retry with the same key within this time gets 409 `idempotency/in-progress`; after it (the replica that held the key crashed), a retry takes the key over and calls the bank again with the same `x-idempotency-key`, so the bank answers with its first result instead of paying twice. Must be longer than `BANK_HTTP_TIMEOUT_MS`.',
   },
   {
     env: 'TRACING_ENABLED',

@@ -1,6 +1,6 @@
 import type { BankHttpClient } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/bank-profiles';
-import type { Sleeper } from '@obc/common';
+import { BankCallError, type Sleeper } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { TokenService } from '@obc/token-management';
@@ -14,13 +14,23 @@ const profile = buildBankProfile({
 
 function setup(data: unknown, bankProfile = profile) {
   const http = strictMock<BankHttpClient>({
-    request: jest.fn(async () => ({ data, interactionId: 'ia-1' }) as never),
+    request: jest.fn(
+      async () =>
+        ({
+          status: 200,
+          headers: { 'x-jws-signature': 'bank-sig' },
+          data,
+          rawBody: JSON.stringify(data),
+          interactionId: 'ia-1',
+        }) as never,
+    ),
   });
   const tokens = strictMock<TokenService>({
     getClientCredentialsToken: jest.fn(async () => 'cc-token'),
   });
   const jws = strictMock<DetachedJwsService>({
     sign: jest.fn(async (input: { payload: string | Buffer }) => `sig(${String(input.payload)})`),
+    verifyBankResponse: jest.fn(async () => undefined),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => bankProfile) });
   const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
@@ -71,6 +81,38 @@ describe('PispBankClient', () => {
     expect(sent.headers?.['x-jws-signature']).toBe(`sig(${String(sent.body)})`);
     expect(tokens.getClientCredentialsToken).not.toHaveBeenCalled();
     expect(out.id).toBe('dp-1');
+  });
+
+  it("has every response's signature checked against the profile, and uses none that fails", async () => {
+    const { client, jws } = setup({ Data: { DomesticPaymentId: 'dp-1', Status: 'ACSC' } });
+    const context = { ...clientContext(), bankJwksUri: 'https://auth.bank.example/jwks' };
+    await client.createPayment(context, signer, 'k', 'consent-at', { Data: {} });
+    expect(jws.verifyBankResponse).toHaveBeenCalledWith({
+      profile,
+      discoveredJwksUri: 'https://auth.bank.example/jwks',
+      trustedCaPem: undefined,
+      endpoint: 'pisp.payment.create',
+      method: 'POST',
+      response: expect.objectContaining({
+        headers: { 'x-jws-signature': 'bank-sig' },
+        rawBody: '{"Data":{"DomesticPaymentId":"dp-1","Status":"ACSC"}}',
+      }),
+    });
+    const refusal = new BankCallError('bank/response-signature-invalid', 'bank-failure', 'bad', {
+      status: 201,
+      endpoint: 'pisp.payment.create',
+      method: 'POST',
+      interactionId: 'ia-1',
+      body: null,
+    });
+    jws.verifyBankResponse.mockRejectedValueOnce(refusal);
+    await expect(
+      client.createPayment(context, signer, 'k', 'consent-at', { Data: {} }),
+    ).rejects.toBe(refusal);
+    await client.getPayment(context, 'dp-1');
+    expect(jws.verifyBankResponse).toHaveBeenLastCalledWith(
+      expect.objectContaining({ endpoint: 'pisp.payment.get', method: 'GET' }),
+    );
   });
 
   it('refuses a response without Data.Status as bank/invalid-response', async () => {

@@ -202,6 +202,15 @@ export class PispBankClient {
       trustedCaPem: client.trustedCaPem,
       financialId: client.financialId,
     });
+    // Every PIS response the connector reads is signed by a bank that signs (OB v4.0).
+    await this.jws.verifyBankResponse({
+      profile,
+      discoveredJwksUri: client.bankJwksUri,
+      trustedCaPem: client.trustedCaPem,
+      endpoint,
+      method,
+      response,
+    });
     // Profile quirk: the bank's date-times repaired before anything stores or returns them.
     const data = profile.quirks.responses.repairDateTimes
       ? repairDateTimes(response.data)

@@ -1,5 +1,6 @@
 import type { BankHttpClient } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile } from '@obc/bank-profiles';
+import type { Sleeper } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { TokenService } from '@obc/token-management';
@@ -13,16 +14,27 @@ const profile = buildBankProfile({
 
 function setup(data: unknown) {
   const http = strictMock<BankHttpClient>({
-    request: jest.fn(async () => ({ data, interactionId: 'ia-1' }) as never),
+    request: jest.fn(
+      async () =>
+        ({
+          status: 200,
+          headers: {},
+          data,
+          rawBody: JSON.stringify(data),
+          interactionId: 'ia-1',
+        }) as never,
+    ),
   });
   const tokens = strictMock<TokenService>({
     getClientCredentialsToken: jest.fn(async () => 'cc-token'),
   });
   const jws = strictMock<DetachedJwsService>({
     sign: jest.fn(async (input: { payload: string | Buffer }) => `sig(${String(input.payload)})`),
+    verifyBankResponse: jest.fn(async () => undefined),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
-  return { client: new PispBankClient(http, tokens, jws, profiles), http, tokens, jws };
+  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
+  return { client: new PispBankClient(http, tokens, jws, profiles, sleeper), http, tokens, jws };
 }
 
 const signer = { organisationId: 'org-1', softwareStatementId: 'sw-1' };

@@ -10,6 +10,8 @@ import { idempotencyMigrations } from './idempotency.migrations';
 import { IdempotencyRecordEntity } from './idempotency-record.entity';
 import { IdempotencyRecordRepository } from './idempotency-record.repository';
 import { IdempotencyService, type IdempotentWorkContext } from './idempotency.service';
+import { idempotencyOptionsFrom } from './idempotency.module';
+import { ConnectorConfig } from '@obc/config';
 
 class TestClock extends Clock {
   ms = Date.parse('2025-06-01T12:00:00.000Z');
@@ -213,6 +215,35 @@ describe('IdempotencyService on SQLite', () => {
       }),
     );
     expect(replay).toMatchObject({ body: 'from-retry', replayed: true });
+  });
+
+  it('IDEMPOTENCY_LOCK_SECONDS decides how long a crashed holder blocks its key', async () => {
+    const config = { idempotency: { lockSeconds: 15 } } as unknown as ConnectorConfig;
+    expect(idempotencyOptionsFrom(config)).toEqual({ lockTtlMs: 15_000 });
+    expect(idempotencyOptionsFrom(undefined)).toEqual({});
+    const configured = newService({ ...idempotencyOptionsFrom(config), waitMs: 30 });
+    const gate = deferred<{ status: number; body: string }>();
+    const crashed = configured.run({ scope, callerId, key: 'k-lock', request: body }, () => {
+      return gate.promise;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    let calls = 0;
+    const work = async () => {
+      calls += 1;
+      return { status: 201, body: 'from-retry' };
+    };
+    clock.ms += 14_000;
+    const early = await caught(
+      configured.run({ scope, callerId, key: 'k-lock', request: body }, work),
+    );
+    expect(early.code).toBe('idempotency/in-progress');
+    expect(calls).toBe(0);
+    clock.ms += 1_001;
+    const late = await configured.run({ scope, callerId, key: 'k-lock', request: body }, work);
+    expect(late).toMatchObject({ body: 'from-retry', replayed: false });
+    expect(calls).toBe(1);
+    gate.resolve({ status: 201, body: 'from-zombie' });
+    await crashed;
   });
 
   it('a retryable failure leaves the record retryable; the retry runs the work again with the same bank key', async () => {

@@ -33,6 +33,7 @@ function setup(
     sign: jest.fn(
       async ({ payload }: { payload: string | Buffer }) => `sig-over:${String(payload)}`,
     ),
+    verifyBankResponse: jest.fn(async () => undefined),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
   const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
@@ -44,6 +45,39 @@ function setup(
 const identity = { organisationId: 'org-1', softwareStatementId: 'sw-1' };
 
 describe('VrpBankClient', () => {
+  it('checks the signature of every response with a body against the profile', async () => {
+    const t = setup();
+    const context = { ...clientContext(), bankJwksUri: 'https://auth.bank.example/jwks' };
+    await t.client.createVrp(context, {
+      identity,
+      auth: { kind: 'consent', accessToken: 'psu-token' },
+      body: vrpRequest(),
+      idempotencyKey: 'bank-key-1',
+    });
+    expect(t.jws.verifyBankResponse).toHaveBeenCalledWith({
+      profile: t.profile,
+      discoveredJwksUri: 'https://auth.bank.example/jwks',
+      trustedCaPem: undefined,
+      endpoint: 'vrp.payment.create',
+      method: 'POST',
+      response: expect.objectContaining({
+        rawBody: JSON.stringify({ Data: { DomesticVRPId: 'v-1', Status: 'ACSC' } }),
+      }),
+    });
+    const refusal = new BankCallError('bank/response-signature-invalid', 'bank-failure', 'bad', {
+      status: 200,
+      endpoint: 'vrp.payment.get',
+      method: 'GET',
+      interactionId: 'ia-1',
+      body: null,
+    });
+    t.jws.verifyBankResponse.mockRejectedValueOnce(refusal);
+    await expect(t.client.getVrp(context, 'v-1')).rejects.toBe(refusal);
+    t.jws.verifyBankResponse.mockClear();
+    await t.client.deleteConsent(context, 'c-1');
+    expect(t.jws.verifyBankResponse).not.toHaveBeenCalled();
+  });
+
   it('signs exactly the bytes it sends and sends the bank idempotency key', async () => {
     const t = setup();
     const body = vrpRequest();

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
-import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { BANK_PROFILE_REGISTRY, BankProfile, BankProfileRegistry } from '@obc/bank-profiles';
 import { BankCallError, DomainError, repairDateTimes, Sleeper } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { vrpMapper, type VrpVersionMapper } from '@obc/ob-versions';
@@ -205,7 +205,7 @@ export class VrpBankClient {
     },
   ): Promise<{ data: unknown; interactionId: string }> {
     const profile = this.profiles.get(client.profileId);
-    const base = this.baseUrl(client.profileId);
+    const base = this.baseUrl(profile);
     const token =
       call.auth.kind === 'consent'
         ? call.auth.accessToken
@@ -222,6 +222,17 @@ export class VrpBankClient {
       financialId: client.financialId,
       expectStatus: call.expectStatus,
     });
+    // Signed by a bank that signs: every VRP response with a body (a DELETE answers 204).
+    if (call.method !== 'DELETE') {
+      await this.jws.verifyBankResponse({
+        profile,
+        discoveredJwksUri: client.bankJwksUri,
+        trustedCaPem: client.trustedCaPem,
+        endpoint: call.endpoint,
+        method: call.method,
+        response,
+      });
+    }
     // Profile quirk: the bank's date-times repaired before anything stores or returns them.
     const data = profile.quirks.responses.repairDateTimes
       ? repairDateTimes(response.data)
@@ -234,8 +245,7 @@ export class VrpBankClient {
     return vrpMapper(this.profiles.get(client.profileId).apis.variableRecurringPayments?.version);
   }
 
-  private baseUrl(profileId: string): string {
-    const profile = this.profiles.get(profileId);
+  private baseUrl(profile: BankProfile): string {
     const baseUrl = profile.apis.variableRecurringPayments?.baseUrl;
     if (!baseUrl) {
       throw new DomainError(
