@@ -14,7 +14,8 @@ export type LedgerEventType =
   | 'payment.refused'
   | 'vrp.created'
   | 'vrp.refused'
-  | 'jws.rejected';
+  | 'jws.rejected'
+  | 'network.fault';
 
 export interface LedgerEvent {
   type: LedgerEventType;
@@ -29,6 +30,10 @@ export interface LedgerEvent {
   /** For payment and VRP events: the payment the bank created. */
   paymentId?: string;
   error?: string;
+  /** For network faults: the x-idempotency-key the request carried. */
+  idempotencyKey?: string;
+  /** For network faults that read the request: SHA-256 (hex) of its body. */
+  bodySha256?: string;
 }
 
 export interface LedgerSnapshot {
