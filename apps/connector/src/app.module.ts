@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountAccessModule } from '@obc/account-access';
 import { AuthContextsModule } from '@obc/auth-contexts';
-import { BankHttpModule } from '@obc/bank-http';
-import { BankProfilesModule } from '@obc/bank-profiles';
+import { BankCallPolicySource, BankHttpModule } from '@obc/bank-http';
+import { BANK_PROFILE_REGISTRY, BankProfileRegistry, BankProfilesModule } from '@obc/bank-profiles';
 import { BankRegistrationModule } from '@obc/bank-registration';
 import { CommonModule } from '@obc/common';
 import { ConnectorConfig, ConnectorConfigModule } from '@obc/config';
@@ -26,6 +26,14 @@ export interface AppModuleOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** Per-bank call policy overrides: each bank profile's `callPolicy`. */
+export function profileCallPolicies(registry: BankProfileRegistry): BankCallPolicySource {
+  return {
+    overridesFor: (profileId) =>
+      registry.has(profileId) ? registry.get(profileId).callPolicy : undefined,
+  };
+}
+
 /** Wires the libs into the connector service. Nothing of substance lives here. */
 @Module({})
 export class AppModule {
@@ -39,7 +47,10 @@ export class AppModule {
         PersistenceModule.forRoot({ migrations: connectorMigrations }),
         BankProfilesModule,
         ObservabilityModule.forRoot(),
-        BankHttpModule.forRoot({ metrics: PrometheusBankHttpMetrics }),
+        BankHttpModule.forRoot({
+          metrics: PrometheusBankHttpMetrics,
+          policies: { inject: [BANK_PROFILE_REGISTRY], useFactory: profileCallPolicies },
+        }),
         FapiModule,
         TokenManagementModule.withMetrics(PrometheusTokenMetrics),
         HttpApiModule,

@@ -11,6 +11,7 @@ import type { RegistrationService } from './dcr/registration.service';
 import type { ConsentStore } from './consents/consent-store';
 import type { FaultInjector } from './faults/fault-injector';
 import { faultsRouter } from './faults/faults.router';
+import { NetworkFaults } from './faults/network-faults';
 import { authorisationAdminRouter } from './interaction/authorisation-admin.router';
 import type { HeadlessAuthoriser } from './interaction/headless-authoriser';
 import { interactionRouter } from './interaction/interaction.router';
@@ -55,7 +56,8 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   app.disable('x-powered-by');
   app.use('/__admin', adminRouter(deps));
   // Reached only through adminRouter's guard (it passes unmatched /__admin requests on).
-  app.use('/__admin', faultsRouter(deps.faults));
+  const networkFaults = new NetworkFaults(deps.ledger);
+  app.use('/__admin', faultsRouter(deps.faults, networkFaults));
   app.use('/__admin', authorisationAdminRouter(deps));
   app.use('/__admin', consentAdminRouter(deps.consents));
   const accounts = sampleAccounts();
@@ -76,6 +78,8 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     ledger: deps.ledger,
     baseUrl: deps.baseUrl,
   };
+  // Before the resource routers and oidc-provider's token endpoint, so faults hit them first.
+  app.use(networkFaults.middleware());
   app.use(PIS_BASE_PATH, pisRouter({ ...paymentDeps, spec: deps.pisSpec }));
   app.use(VRP_BASE_PATH, vrpRouter({ ...paymentDeps, spec: deps.vrpSpec }));
   app.use(

@@ -14,8 +14,16 @@ export function bankBodyForProblem(parsed: unknown, rawBody: string): unknown {
     : `${rawBody.slice(0, MAX_BANK_BODY_CHARS)}…[truncated]`;
 }
 
-/** The bank answered with a status we did not expect: its vocabulary becomes ours here. */
-export function errorForStatus(status: number, ctx: BankCallContext, body: unknown): BankCallError {
+/**
+ * The bank answered with a status we did not expect: its vocabulary becomes ours here. A
+ * `Retry-After` the bank sent (429, 503) is passed on to the caller (seconds).
+ */
+export function errorForStatus(
+  status: number,
+  ctx: BankCallContext,
+  body: unknown,
+  retryAfterSeconds?: number,
+): BankCallError {
   const bank: BankCallDetails = { ...ctx, status, body };
   const where = `${ctx.method} ${ctx.endpoint}`;
   if (status === 429) {
@@ -24,7 +32,10 @@ export function errorForStatus(status: number, ctx: BankCallContext, body: unkno
       'too-many-requests',
       'The bank is rate limiting calls',
       bank,
-      `The bank answered ${where} with 429; retry later.`,
+      `The bank answered ${where} with 429; retry later` +
+        (retryAfterSeconds === undefined ? '.' : ` (it asked for ${retryAfterSeconds} s).`),
+      undefined,
+      retryAfterSeconds,
     );
   }
   if (status >= 400 && status < 500) {
@@ -43,6 +54,8 @@ export function errorForStatus(status: number, ctx: BankCallContext, body: unkno
       'The bank failed to process the request',
       bank,
       `The bank answered ${where} with ${status}.`,
+      undefined,
+      retryAfterSeconds,
     );
   }
   return new BankCallError(
@@ -85,6 +98,62 @@ export function timeoutError(
   );
 }
 
+/** The bank sent the status and headers, then the connection ended before the whole body. */
+export function incompleteResponseError(
+  status: number,
+  ctx: BankCallContext,
+  cause: unknown,
+): BankCallError {
+  return new BankCallError(
+    'bank/incomplete-response',
+    'bank-failure',
+    'The bank closed the connection before the whole response arrived',
+    { ...ctx, status, body: null },
+    `The bank's answer to ${ctx.method} ${ctx.endpoint} (status ${status}) was cut off before its declared end.`,
+    cause,
+  );
+}
+
+/** Fail fast: this bank's circuit is open after repeated failures (see CircuitBreaker). */
+export function circuitOpenError(
+  ctx: BankCallContext,
+  profileId: string,
+  retryAfterMs: number,
+): BankCallError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new BankCallError(
+    'bank/circuit-open',
+    'unavailable',
+    'Calls to this bank are paused after repeated failures',
+    { ...ctx, status: null, body: null },
+    `Bank profile '${profileId}' failed repeatedly (5xx, timeouts or broken connections), so ${ctx.method} ${ctx.endpoint} was not sent; calls resume on trial in about ${seconds} s.`,
+    undefined,
+    seconds,
+  );
+}
+
+/** No slot to call this bank: too many calls in flight and waiting (see ConcurrencyLimiter). */
+export function noSlotError(
+  ctx: BankCallContext,
+  profileId: string,
+  reason: 'queue-full' | 'queue-timeout',
+  waitedMs: number,
+): BankCallError {
+  return new BankCallError(
+    `bank/${reason}`,
+    'unavailable',
+    'Too many calls to this bank at once',
+    { ...ctx, status: null, body: null },
+    reason === 'queue-full'
+      ? `Bank profile '${profileId}' has the most calls in flight and waiting that its policy allows; ${ctx.method} ${ctx.endpoint} was not sent.`
+      : `No free slot to call bank profile '${profileId}' within ${waitedMs} ms; ${ctx.method} ${ctx.endpoint} was not sent.`,
+    undefined,
+    1,
+  );
+}
+
+const RESET_CODE = /^(ECONNRESET|EPIPE|ERR_STREAM_PREMATURE_CLOSE)$/;
+
 const TLS_CODE =
   /CERT|SSL|TLS|EPROTO|ERR_OSSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
 
@@ -107,6 +176,17 @@ export function transportError(
     );
   }
   const code = codes[0] ?? 'unknown';
+  const reset = codes.find((c) => RESET_CODE.test(c));
+  if (reset) {
+    return new BankCallError(
+      'bank/connection-reset',
+      'bank-failure',
+      'The bank closed the connection without answering',
+      bank,
+      `The connection to the bank was reset during ${ctx.method} ${ctx.endpoint} (${reset}); the bank may or may not have processed it.`,
+      cause,
+    );
+  }
   return new BankCallError(
     'bank/unreachable',
     'bank-failure',

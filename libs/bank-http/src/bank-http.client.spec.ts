@@ -2,9 +2,17 @@ import { Logger } from '@nestjs/common';
 import { BankCallError, CryptoRandomSource } from '@obc/common';
 import { BankHttpClient } from './bank-http.client';
 import { BankTransport } from './bank-http.types';
+import { BankCallPolicy, defaultBankCallPolicy } from './policy/bank-call-policy';
 import { BankCallObservation, BankHttpMetrics } from './bank-http.metrics';
 import { LocalHttpsServer, startLocalHttpsServer } from './testing/local-https-server';
 import { createTestPki, TestPki } from './testing/test-pki';
+
+/** These tests are about one exchange; retries are covered in bank-http.policy.spec.ts. */
+const NO_RETRIES: BankCallPolicy = {
+  ...defaultBankCallPolicy(2_000),
+  retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterSeconds: 0 },
+  circuitBreaker: { failureThreshold: 1_000, openMs: 1 },
+};
 
 describe('BankHttpClient', () => {
   let pki: TestPki;
@@ -28,7 +36,7 @@ describe('BankHttpClient', () => {
   });
 
   beforeEach(() => {
-    client = new BankHttpClient(new CryptoRandomSource(), { timeoutMs: 2_000 });
+    client = new BankHttpClient(new CryptoRandomSource(), { timeoutMs: 2_000, policy: NO_RETRIES });
     server.requests.length = 0;
     server.setHandler((req, res) => {
       res.writeHead(200, {
@@ -175,7 +183,7 @@ describe('BankHttpClient', () => {
     })();
     const measured = new BankHttpClient(
       new CryptoRandomSource(),
-      { timeoutMs: 2_000 },
+      { timeoutMs: 2_000, policy: NO_RETRIES },
       undefined,
       metrics,
     );

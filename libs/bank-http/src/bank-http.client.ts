@@ -1,14 +1,32 @@
 import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
-import { BankCallError, RandomSource, redactUrl } from '@obc/common';
+import { BankCallError, Clock, RandomSource, redactUrl, SystemClock } from '@obc/common';
 import {
   BankCallContext,
   bankBodyForProblem,
+  circuitOpenError,
   errorForStatus,
+  incompleteResponseError,
   invalidResponseError,
+  noSlotError,
   timeoutError,
   transportError,
 } from './bank-call-error.mapper';
+import {
+  backoffDelayMs,
+  BankCallPolicy,
+  BankCallPolicySource,
+  callTypeOf,
+  defaultBankCallPolicy,
+  isRepeatable,
+  NO_POLICY_OVERRIDES,
+  resolveBankCallPolicy,
+  retryAfterMs,
+} from './policy/bank-call-policy';
+import { CircuitBreaker, CircuitState } from './policy/circuit-breaker';
+import { ConcurrencyLimiter, SlotUnavailable } from './policy/concurrency-limiter';
+import { Sleeper, TimerSleeper } from './policy/sleeper';
 import { BankRequest, BankResponse } from './bank-http.types';
 import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settings';
 import { BankHttpMetrics, NoopBankHttpMetrics, statusClassOf } from './bank-http.metrics';
@@ -21,7 +39,9 @@ export const FINANCIAL_ID_HEADER = 'x-fapi-financial-id';
 /**
  * The one outbound HTTP layer (STYLE 4): every bank call goes through `request`, which picks the
  * mTLS agent for the call's transport identity, adds the FAPI headers, enforces a deadline and
- * turns every failure into a BankCallError. It never follows redirects: a bank redirect on an
+ * turns every failure into a BankCallError. It applies the bank's call policy (timeouts per call
+ * type, retries of calls that are safe to repeat, Retry-After, a circuit breaker and a
+ * concurrency limit per bank profile; see policy/). It never follows redirects: a bank redirect on an
  * API call is an error to surface, not a hop to take with our credentials.
  */
 @Injectable()
@@ -31,13 +51,24 @@ export class BankHttpClient implements OnModuleDestroy {
   private readonly settings: BankHttpSettings;
   readonly agents: TlsAgentCache;
   private readonly metrics: BankHttpMetrics;
+  private readonly policies: BankCallPolicySource;
+  private readonly clock: Clock;
+  private readonly sleeper: Sleeper;
+  /** Circuit and concurrency state per bank profile id (one bank's trouble stays its own). */
+  private readonly banks = new Map<string, BankState>();
 
   constructor(
     private readonly random: RandomSource,
     @Optional() settings?: BankHttpSettings,
     @Optional() agents?: TlsAgentCache,
     @Optional() metrics?: BankHttpMetrics,
+    @Optional() policies?: BankCallPolicySource,
+    @Optional() clock?: Clock,
+    @Optional() sleeper?: Sleeper,
   ) {
+    this.policies = policies ?? NO_POLICY_OVERRIDES;
+    this.clock = clock ?? new SystemClock();
+    this.sleeper = sleeper ?? new TimerSleeper();
     this.metrics = metrics ?? new NoopBankHttpMetrics();
     this.settings = settings ?? DEFAULT_BANK_HTTP_SETTINGS;
     this.agents = agents ?? new TlsAgentCache();
@@ -55,7 +86,9 @@ export class BankHttpClient implements OnModuleDestroy {
   async request<T = unknown>(req: BankRequest): Promise<BankResponse<T>> {
     const interactionId = req.interactionId ?? this.random.uuid();
     const ctx: BankCallContext = { endpoint: pathOf(req.url), method: req.method, interactionId };
-    const timeoutMs = req.timeoutMs ?? this.settings.timeoutMs;
+    const policy = this.policyFor(req.profileId);
+    const callType = callTypeOf(req.endpoint, req.method);
+    const timeoutMs = req.timeoutMs ?? policy.timeouts[callType];
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...lowerCaseKeys(req.headers ?? {}),
@@ -70,6 +103,148 @@ export class BankHttpClient implements OnModuleDestroy {
       if (serialized.json && !headers['content-type']) headers['content-type'] = 'application/json';
     }
 
+    // The same headers and bytes on every attempt: a retried payment carries the same key and body.
+    const maxAttempts = isRepeatable(req.method, callType, headers) ? policy.retry.maxAttempts : 1;
+    const bank = this.bankFor(req.profileId, policy);
+    let lastError: BankCallError | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const error = await this.guardedAttempt<T>(bank, req, ctx, headers, sentBody, timeoutMs);
+      if (!(error instanceof BankCallError)) return error;
+      // Circuit opened by our own failed attempts: the bank's own error says more.
+      if (error.code === 'bank/circuit-open' && lastError) throw lastError;
+      lastError = error;
+      const delayMs = this.retryDelayMs(error, attempt, maxAttempts, policy);
+      if (delayMs === undefined) throw error;
+      this.logger.warn(
+        `bank call profile=${req.profileId} endpoint=${req.endpoint} attempt=${attempt} failed (${error.code}); retrying in ${delayMs} ms`,
+      );
+      try {
+        this.metrics.observeRetry({
+          profileId: req.profileId,
+          endpoint: req.endpoint,
+          errorCode: error.code,
+          attempt: attempt + 1,
+          delayMs,
+        });
+      } catch {
+        // Metrics must never fail a bank call.
+      }
+      await this.sleeper.sleep(delayMs);
+    }
+  }
+
+  /**
+   * One attempt through this bank's circuit breaker and concurrency limit. Returns the response,
+   * or the BankCallError of the attempt (so the caller decides whether to retry).
+   */
+  private async guardedAttempt<T>(
+    bank: BankState,
+    req: BankRequest,
+    ctx: BankCallContext,
+    headers: Record<string, string>,
+    sentBody: string | Buffer | undefined,
+    timeoutMs: number,
+  ): Promise<BankResponse<T> | BankCallError> {
+    const refused = (retryAfterMs: number): BankCallError => {
+      const error = circuitOpenError(ctx, req.profileId, retryAfterMs);
+      this.logCall(req, ctx, null, Date.now(), error);
+      return error;
+    };
+    const gate = bank.circuit.peek();
+    if (!gate.admitted) return refused(gate.retryAfterMs);
+    let release: () => void;
+    try {
+      release = await bank.limiter.acquire();
+    } catch (e: unknown) {
+      if (!(e instanceof SlotUnavailable)) throw e;
+      const error = noSlotError(ctx, req.profileId, e.reason, e.waitedMs);
+      this.logCall(req, ctx, null, Date.now(), error);
+      return error;
+    }
+    try {
+      const admission = bank.circuit.admit();
+      if (!admission.admitted) return refused(admission.retryAfterMs);
+      try {
+        const response = await this.attempt<T>(req, ctx, headers, sentBody, timeoutMs);
+        bank.circuit.success();
+        return response;
+      } catch (e: unknown) {
+        if (!(e instanceof BankCallError)) {
+          bank.circuit.abandon(admission.probe);
+          throw e;
+        }
+        if (isBankDown(e)) bank.circuit.failure();
+        else bank.circuit.success(); // it answered: a 4xx or an odd body is not an outage
+        return e;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** How long to wait before the next attempt, or undefined to give up with this error. */
+  private retryDelayMs(
+    error: BankCallError,
+    attempt: number,
+    maxAttempts: number,
+    policy: BankCallPolicy,
+  ): number | undefined {
+    if (attempt >= maxAttempts || !isTransient(error)) return undefined;
+    const retryAfter = error.retryAfterSeconds;
+    if (retryAfter !== undefined) {
+      return retryAfter <= policy.retry.maxRetryAfterSeconds ? retryAfter * 1000 : undefined;
+    }
+    const fraction = this.random.fraction?.() ?? randomInt(2 ** 47) / 2 ** 47;
+    return backoffDelayMs(attempt, policy.retry, fraction);
+  }
+
+  private policyFor(profileId: string): BankCallPolicy {
+    const defaults = this.settings.policy ?? defaultBankCallPolicy(this.settings.timeoutMs);
+    let overrides;
+    try {
+      overrides = this.policies.overridesFor(profileId);
+    } catch {
+      overrides = undefined; // an unknown profile fails where it is looked up, not here
+    }
+    return resolveBankCallPolicy(defaults, overrides);
+  }
+
+  private bankFor(profileId: string, policy: BankCallPolicy): BankState {
+    let state = this.banks.get(profileId);
+    if (!state) {
+      state = {
+        circuit: new CircuitBreaker(this.clock, policy.circuitBreaker, (s) => {
+          this.logger.warn(`bank circuit profile=${profileId} state=${s}`);
+          try {
+            this.metrics.observeCircuitState(profileId, s);
+          } catch {
+            // Metrics must never fail a bank call.
+          }
+        }),
+        limiter: new ConcurrencyLimiter(policy.concurrency),
+      };
+      this.banks.set(profileId, state);
+    } else {
+      state.circuit.configure(policy.circuitBreaker);
+      state.limiter.configure(policy.concurrency);
+    }
+    return state;
+  }
+
+  /** The circuit state of one bank (closed when it was never called). */
+  circuitState(profileId: string): CircuitState {
+    return this.banks.get(profileId)?.circuit.current ?? 'closed';
+  }
+
+  /** One HTTP exchange with the bank, every failure a BankCallError. */
+  private async attempt<T>(
+    req: BankRequest,
+    ctx: BankCallContext,
+    headers: Record<string, string>,
+    sentBody: string | Buffer | undefined,
+    timeoutMs: number,
+  ): Promise<BankResponse<T>> {
+    const interactionId = ctx.interactionId;
     const extraCas = [this.settings.caBundlePem ?? '', req.trustedCaPem ?? ''];
     const agent = this.agents.agentFor(req.transport, extraCas);
     const started = Date.now();
@@ -86,18 +261,21 @@ export class BankHttpClient implements OnModuleDestroy {
       res = await this.http.request<ArrayBuffer>({
         url: req.url,
         method: req.method,
-        headers,
+        headers: { ...headers },
         data: sentBody,
         httpsAgent: agent,
         timeout: timeoutMs,
         signal: deadline.signal,
       });
     } catch (e: unknown) {
+      const answered = isAxiosError(e) ? e.response?.status : undefined;
       const error =
         timedOut || isTimeout(e)
           ? timeoutError(ctx, timeoutMs, e)
-          : transportError(ctx, errorCodes(e), e);
-      this.logCall(req, ctx, null, started, error);
+          : answered !== undefined
+            ? incompleteResponseError(answered, ctx, e)
+            : transportError(ctx, errorCodes(e), e);
+      this.logCall(req, ctx, answered ?? null, started, error);
       throw error;
     } finally {
       clearTimeout(timer);
@@ -120,7 +298,13 @@ export class BankHttpClient implements OnModuleDestroy {
       ? req.expectStatus.includes(res.status)
       : res.status >= 200 && res.status < 300;
     if (!expected) {
-      const error = errorForStatus(res.status, ctx, bankBodyForProblem(parsed, rawBody));
+      const waitMs = retryAfterMs(responseHeaders['retry-after'], this.clock.nowMs());
+      const error = errorForStatus(
+        res.status,
+        ctx,
+        bankBodyForProblem(parsed, rawBody),
+        waitMs === undefined ? undefined : Math.ceil(waitMs / 1000),
+      );
       this.logCall(req, ctx, res.status, started, error);
       throw error;
     }
@@ -197,6 +381,31 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const media = contentType.split(';')[0].trim().toLowerCase();
   return media === 'application/json' || media.endsWith('+json');
+}
+
+interface BankState {
+  circuit: CircuitBreaker;
+  limiter: ConcurrencyLimiter;
+}
+
+const BROKEN_CONNECTION = [
+  'bank/timeout',
+  'bank/unreachable',
+  'bank/connection-reset',
+  'bank/incomplete-response',
+];
+
+/** What says the bank is down (for the circuit breaker): 5xx, timeouts, broken connections. */
+export function isBankDown(error: BankCallError): boolean {
+  if (BROKEN_CONNECTION.includes(error.code)) return true;
+  return error.code === 'bank/server-error';
+}
+
+/** What may succeed when tried again: the above (except 501), and 429. */
+export function isTransient(error: BankCallError): boolean {
+  if (error.code === 'bank/rate-limited') return true;
+  if (error.code === 'bank/server-error') return error.bank?.status !== 501;
+  return BROKEN_CONNECTION.includes(error.code);
 }
 
 function isTimeout(e: unknown): boolean {

@@ -13,9 +13,24 @@ export interface BankCallObservation {
   errorCode?: string;
 }
 
+/** A failed attempt that is being tried again. */
+export interface BankRetryObservation {
+  profileId: string;
+  endpoint: string;
+  /** The error code of the failed attempt, e.g. `bank/server-error`. */
+  errorCode: string;
+  /** 2 for the first retry. */
+  attempt: number;
+  delayMs: number;
+}
+
 /** Bound to Prometheus by the metrics module; a no-op by default. */
 export abstract class BankHttpMetrics {
   abstract observeCall(observation: BankCallObservation): void;
+  /** Each retry of a bank call (default: ignored). */
+  observeRetry(_observation: BankRetryObservation): void {}
+  /** A bank's circuit changed state (default: ignored). */
+  observeCircuitState(_profileId: string, _state: 'closed' | 'open' | 'half-open'): void {}
 }
 
 export class NoopBankHttpMetrics extends BankHttpMetrics {

@@ -1,13 +1,36 @@
-import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
+import { DynamicModule, Global, InjectionToken, Module, Provider, Type } from '@nestjs/common';
 import { ConnectorConfig } from '@obc/config';
 import { BankHttpClient } from './bank-http.client';
 import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settings';
 import { BankHttpMetrics, NoopBankHttpMetrics } from './bank-http.metrics';
+import { BankCallPolicySource, NO_POLICY_OVERRIDES } from './policy/bank-call-policy';
 
 /** `ConnectorConfig.bankHttp` when the config module is loaded, defaults otherwise (tests). */
 export function bankHttpSettingsFrom(config?: ConnectorConfig): BankHttpSettings {
   if (!config?.bankHttp) return DEFAULT_BANK_HTTP_SETTINGS;
-  return { timeoutMs: config.bankHttp.timeoutMs, caBundlePem: config.bankHttp.caBundlePem };
+  const { timeoutMs, caBundlePem, timeouts, retry, circuitBreaker, concurrency } = config.bankHttp;
+  return {
+    timeoutMs,
+    caBundlePem,
+    policy: {
+      timeouts: {
+        token: timeouts.tokenMs,
+        registration: timeouts.registrationMs,
+        payment: timeouts.paymentMs,
+        read: timeouts.readMs,
+        write: timeouts.writeMs,
+      },
+      retry: { ...retry },
+      circuitBreaker: { ...circuitBreaker },
+      concurrency: { ...concurrency },
+    },
+  };
+}
+
+/** How the app supplies per-bank overrides (e.g. from the bank profiles' `callPolicy`). */
+export interface BankCallPolicySourceProvider {
+  inject: InjectionToken[];
+  useFactory: (...deps: never[]) => BankCallPolicySource;
 }
 
 const SETTINGS_FROM_CONFIG: Provider = {
@@ -22,6 +45,7 @@ const SETTINGS_FROM_CONFIG: Provider = {
   providers: [
     SETTINGS_FROM_CONFIG,
     { provide: BankHttpMetrics, useClass: NoopBankHttpMetrics },
+    { provide: BankCallPolicySource, useValue: NO_POLICY_OVERRIDES },
     BankHttpClient,
   ],
   exports: [BankHttpClient, BankHttpSettings, BankHttpMetrics],
@@ -32,7 +56,12 @@ export class BankHttpModule {
    * to ConnectorConfig.bankHttp.
    */
   static forRoot(
-    options: { metrics?: Type<BankHttpMetrics>; settings?: BankHttpSettings } = {},
+    options: {
+      metrics?: Type<BankHttpMetrics>;
+      settings?: BankHttpSettings;
+      /** Per-bank policy overrides; none by default. */
+      policies?: BankCallPolicySourceProvider;
+    } = {},
   ): DynamicModule {
     return {
       module: BankHttpModule,
@@ -42,6 +71,13 @@ export class BankHttpModule {
           ? { provide: BankHttpSettings, useValue: options.settings }
           : SETTINGS_FROM_CONFIG,
         { provide: BankHttpMetrics, useClass: options.metrics ?? NoopBankHttpMetrics },
+        options.policies
+          ? {
+              provide: BankCallPolicySource,
+              inject: options.policies.inject,
+              useFactory: options.policies.useFactory,
+            }
+          : { provide: BankCallPolicySource, useValue: NO_POLICY_OVERRIDES },
         BankHttpClient,
       ],
       exports: [BankHttpClient, BankHttpSettings, BankHttpMetrics],

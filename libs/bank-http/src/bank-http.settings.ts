@@ -1,12 +1,19 @@
+import type { BankCallPolicy } from './policy/bank-call-policy';
+
 /**
  * What the outbound layer needs from configuration. A class so it can be the injection token;
  * the app binds it to `ConnectorConfig.bankHttp` (see bank-http.module.ts).
  */
 export abstract class BankHttpSettings {
-  /** Default per-call timeout when a request does not name one. */
+  /** Default per-call timeout when a request does not name one (and no policy is given). */
   abstract readonly timeoutMs: number;
   /** Extra CA certificates trusted for every bank, on top of Node's default roots. */
   abstract readonly caBundlePem?: string;
+  /**
+   * Timeouts, retries, circuit breaker and concurrency for every bank, before the profile's
+   * `callPolicy` overrides; absent: the defaults of `defaultBankCallPolicy(timeoutMs)`.
+   */
+  abstract readonly policy?: BankCallPolicy;
 }
 
 export const DEFAULT_BANK_HTTP_SETTINGS: BankHttpSettings = { timeoutMs: 30_000 };

@@ -6,3 +6,7 @@ export * from './tls-agent.cache';
 export * from './bank-call-error.mapper';
 export * from './bank-http.client';
 export * from './bank-http.module';
+export * from './policy/bank-call-policy';
+export * from './policy/circuit-breaker';
+export * from './policy/concurrency-limiter';
+export * from './policy/sleeper';

@@ -186,4 +186,36 @@ describe('bank profile schema', () => {
     );
     expect(bad.ok).toBe(false);
   });
+
+  it('accepts an optional callPolicy and adds no defaults to it (they come from the settings)', () => {
+    const none = validateProfileDocument(profileDocument(), 'x.json');
+    if (!none.ok) throw new Error(none.problems.join('\n'));
+    expect(none.definition.callPolicy).toBeUndefined();
+
+    const callPolicy = {
+      timeouts: { paymentMs: 45000 },
+      retry: { maxAttempts: 1 },
+      circuitBreaker: { failureThreshold: 3, openMs: 60000 },
+      concurrency: { maxConcurrent: 4 },
+    };
+    const given = validateProfileDocument(profileDocument('c', { callPolicy }), 'c.json');
+    if (!given.ok) throw new Error(given.problems.join('\n'));
+    expect(given.definition.callPolicy).toEqual(callPolicy);
+  });
+
+  it('rejects a callPolicy value out of range or unknown, naming it', () => {
+    const result = validateProfileDocument(
+      profileDocument('d', {
+        callPolicy: { retry: { maxAttempts: 0 }, timeouts: { tokenMs: 'soon', fooMs: 1 } },
+      }),
+      'd.json',
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.join('\n')).toMatch(/\/callPolicy\/retry\/maxAttempts/);
+    expect(result.problems.join('\n')).toMatch(/\/callPolicy\/timeouts\/tokenMs/);
+    expect(result.problems.join('\n')).toMatch(
+      /\/callPolicy\/timeouts\/fooMs is not a known property/,
+    );
+  });
 });

@@ -170,6 +170,29 @@ export const DEFAULT_MESSAGE_SIGNING: MessageSigning = {
   trustAnchor: 'openbanking.org.uk',
 };
 
+/**
+ * How the connector calls this bank (the schema's `callPolicy`), every value optional: what is
+ * absent comes from the connector's settings. Structurally the `BankCallPolicyOverrides` of
+ * libs/bank-http, which applies it.
+ */
+export interface BankCallPolicyDefinition {
+  timeouts?: {
+    tokenMs?: number;
+    registrationMs?: number;
+    paymentMs?: number;
+    readMs?: number;
+    writeMs?: number;
+  };
+  retry?: {
+    maxAttempts?: number;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    maxRetryAfterSeconds?: number;
+  };
+  circuitBreaker?: { failureThreshold?: number; openMs?: number };
+  concurrency?: { maxConcurrent?: number; queueLimit?: number; queueTimeoutMs?: number };
+}
+
 export interface BankProfileDocumentation {
   url?: string;
   notes?: string;
@@ -195,6 +218,8 @@ export interface BankProfileDefinition {
   discovery: DiscoveryQuirks;
   messageSigning: MessageSigning;
   quirks: BankQuirks;
+  /** Per-bank call policy overrides; absent values come from the BANK_HTTP_* settings. */
+  callPolicy?: BankCallPolicyDefinition;
 }
 
 /**

@@ -57,7 +57,27 @@ export interface ConnectorConfigTree {
     extraDir?: string;
     overrides: Readonly<Record<string, BankProfileOverride>>;
   };
-  bankHttp: { caBundleFile?: string; caBundlePem?: string; timeoutMs: number };
+  bankHttp: {
+    caBundleFile?: string;
+    caBundlePem?: string;
+    timeoutMs: number;
+    /** Per call type; see libs/bank-http (BankCallPolicy). */
+    timeouts: {
+      tokenMs: number;
+      registrationMs: number;
+      paymentMs: number;
+      readMs: number;
+      writeMs: number;
+    };
+    retry: {
+      maxAttempts: number;
+      baseDelayMs: number;
+      maxDelayMs: number;
+      maxRetryAfterSeconds: number;
+    };
+    circuitBreaker: { failureThreshold: number; openMs: number };
+    concurrency: { maxConcurrent: number; queueLimit: number; queueTimeoutMs: number };
+  };
   directory: { sandbox: DirectoryConfig; production: DirectoryConfig };
   aws: { region: string; ssmEndpoint?: string };
   authContexts: { ttlSeconds: number };

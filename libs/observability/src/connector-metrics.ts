@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export const METRIC_PREFIX = 'obc_';
 
@@ -67,6 +67,20 @@ export class ConnectorMetrics {
       'Bank API responses in the OB TPP reporting categories (2xx, 4xx, 5xx, no_response), ' +
       'by bank profile and logical endpoint.',
     labelNames: ['bank', 'endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly bankRequestRetries = new Counter({
+    name: `${METRIC_PREFIX}bank_request_retries_total`,
+    help: "Bank calls tried again after a transient failure, by bank profile, logical endpoint and the failed attempt's error code.",
+    labelNames: ['profile', 'endpoint', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly bankCircuitState = new Gauge({
+    name: `${METRIC_PREFIX}bank_circuit_state`,
+    help: 'Circuit breaker state per bank profile: 0 closed, 1 half-open, 2 open (calls fail fast).',
+    labelNames: ['profile'] as const,
     registers: [this.registry],
   });
 

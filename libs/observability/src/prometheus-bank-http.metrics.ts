@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BankCallObservation, BankHttpMetrics } from '@obc/bank-http';
+import {
+  BankCallObservation,
+  BankHttpMetrics,
+  BankRetryObservation,
+  CircuitState,
+} from '@obc/bank-http';
 import { ConnectorMetrics } from './connector-metrics';
 import { tppReportingOutcome } from './tpp-reporting';
 
@@ -26,4 +31,18 @@ export class PrometheusBankHttpMetrics extends BankHttpMetrics {
       this.metrics.bankRequestErrors.inc({ profile, endpoint, code: call.errorCode });
     }
   }
+
+  override observeRetry(retry: BankRetryObservation): void {
+    this.metrics.bankRequestRetries.inc({
+      profile: retry.profileId,
+      endpoint: retry.endpoint,
+      code: retry.errorCode,
+    });
+  }
+
+  override observeCircuitState(profile: string, state: CircuitState): void {
+    this.metrics.bankCircuitState.set({ profile }, CIRCUIT_STATE_VALUE[state]);
+  }
 }
+
+const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };

@@ -102,6 +102,25 @@ describe('bank call metrics', () => {
     ).toBe(1);
   });
 
+  it('counts retries by error code and shows each bank circuit state', async () => {
+    const retry = { profileId: 'bank-a', endpoint: 'aisp.accounts', attempt: 2, delayMs: 10 };
+    bank.observeRetry({ ...retry, errorCode: 'bank/server-error' });
+    bank.observeRetry({ ...retry, attempt: 3, errorCode: 'bank/server-error' });
+    expect(
+      await valueOf(metrics, 'obc_bank_request_retries_total', {
+        profile: 'bank-a',
+        endpoint: 'aisp.accounts',
+        code: 'bank/server-error',
+      }),
+    ).toBe(2);
+    bank.observeCircuitState('bank-a', 'open');
+    bank.observeCircuitState('bank-b', 'half-open');
+    expect(await valueOf(metrics, 'obc_bank_circuit_state', { profile: 'bank-a' })).toBe(2);
+    expect(await valueOf(metrics, 'obc_bank_circuit_state', { profile: 'bank-b' })).toBe(1);
+    bank.observeCircuitState('bank-a', 'closed');
+    expect(await valueOf(metrics, 'obc_bank_circuit_state', { profile: 'bank-a' })).toBe(0);
+  });
+
   it.each([
     [200, '2xx'],
     [204, '2xx'],

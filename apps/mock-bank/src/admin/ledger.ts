@@ -14,7 +14,8 @@ export type LedgerEventType =
   | 'payment.refused'
   | 'vrp.created'
   | 'vrp.refused'
-  | 'jws.rejected';
+  | 'jws.rejected'
+  | 'network.fault';
 
 export interface LedgerEvent {
   type: LedgerEventType;
@@ -28,9 +29,14 @@ export interface LedgerEvent {
   endpoint?: string;
   /** For payment and VRP events: the payment the bank created. */
   paymentId?: string;
-  /** For payment events: the x-idempotency-key of the create (a replay names the key it matched). */
+  /**
+   * The x-idempotency-key: of the create for payment events (a replay names the key it matched),
+   * or the one the request carried for network faults.
+   */
   idempotencyKey?: string;
   error?: string;
+  /** For network faults that read the request: SHA-256 (hex) of its body. */
+  bodySha256?: string;
 }
 
 export interface LedgerSnapshot {

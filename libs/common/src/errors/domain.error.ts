@@ -39,6 +39,8 @@ export interface DomainErrorOptions {
   bank?: BankCallDetails;
   /** Extra problem members (kept small, never secrets). */
   extensions?: Record<string, unknown>;
+  /** Sent as the `Retry-After` header (seconds): when the caller may usefully try again. */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -47,6 +49,7 @@ export class DomainError extends Error {
   readonly errors?: FieldError[];
   readonly bank?: BankCallDetails;
   readonly extensions?: Record<string, unknown>;
+  readonly retryAfterSeconds?: number;
 
   constructor(
     /** Stable, namespaced code, e.g. `consent/not-authorised`. Part of the public contract. */
@@ -65,6 +68,7 @@ export class DomainError extends Error {
     this.errors = options.errors;
     this.bank = options.bank;
     this.extensions = options.extensions;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -100,7 +104,8 @@ export class BankCallError extends DomainError {
     bank: BankCallDetails,
     detail?: string,
     cause?: unknown,
+    retryAfterSeconds?: number,
   ) {
-    super(code, kind, title, { bank, detail, cause });
+    super(code, kind, title, { bank, detail, cause, retryAfterSeconds });
   }
 }

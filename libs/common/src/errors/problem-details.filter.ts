@@ -63,6 +63,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`unhandled ${err.name}: ${err.message}`, err.stack);
     }
     if (res.headersSent) return;
+    const retryAfter = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+      res.setHeader('retry-after', String(Math.ceil(retryAfter)));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 

@@ -25,6 +25,8 @@ export abstract class RandomSource {
   abstract uuid(): string;
   /** URL-safe random string of `bytes` random bytes (base64url). */
   abstract token(bytes?: number): string;
+  /** A uniformly distributed number in [0, 1), e.g. for retry jitter (optional for fakes). */
+  fraction?(): number;
 }
 
 export class CryptoRandomSource extends RandomSource {
@@ -33,5 +35,8 @@ export class CryptoRandomSource extends RandomSource {
   }
   token(bytes = 32): string {
     return randomBytes(bytes).toString('base64url');
+  }
+  override fraction(): number {
+    return randomBytes(6).readUIntBE(0, 6) / 2 ** 48;
   }
 }

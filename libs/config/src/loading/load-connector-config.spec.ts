@@ -75,7 +75,19 @@ describe('loadConnectorConfig: defaults', () => {
     expect(c.encryption).toEqual({ keyId: 'default' });
     expect(c.bankProfiles.overrides).toEqual({});
     expect(c.bankProfiles.extraDir).toBeUndefined();
-    expect(c.bankHttp).toEqual({ timeoutMs: 10000 });
+    expect(c.bankHttp).toEqual({
+      timeoutMs: 10000,
+      timeouts: {
+        tokenMs: 10000,
+        registrationMs: 10000,
+        paymentMs: 10000,
+        readMs: 10000,
+        writeMs: 10000,
+      },
+      retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000, maxRetryAfterSeconds: 10 },
+      circuitBreaker: { failureThreshold: 5, openMs: 30000 },
+      concurrency: { maxConcurrent: 20, queueLimit: 200, queueTimeoutMs: 5000 },
+    });
     const scope = 'ASPSPReadAccess TPPReadAccess AuthoritiesReadAccess';
     expect(c.directory).toEqual({ sandbox: { scope }, production: { scope } });
     expect(c.aws).toEqual({ region: 'eu-west-2' });
@@ -194,6 +206,49 @@ describe('loadConnectorConfig: each setting', () => {
       overrides,
     });
     expect(c.bankHttp.timeoutMs).toBe(2500);
+  });
+
+  it('bank call policy: per call type timeouts default to BANK_HTTP_TIMEOUT_MS, each value settable', async () => {
+    const c = await loadConnectorConfig({
+      ...base,
+      BANK_HTTP_TIMEOUT_MS: '2500',
+      BANK_HTTP_PAYMENT_TIMEOUT_MS: '40000',
+      BANK_HTTP_RETRY_MAX_ATTEMPTS: '1',
+      BANK_HTTP_RETRY_AFTER_MAX_SECONDS: '0',
+      BANK_HTTP_CIRCUIT_FAILURE_THRESHOLD: '2',
+      BANK_HTTP_CIRCUIT_OPEN_MS: '1500',
+      BANK_HTTP_MAX_CONCURRENT: '4',
+      BANK_HTTP_QUEUE_TIMEOUT_MS: '700',
+    });
+    expect(c.bankHttp.timeouts).toEqual({
+      tokenMs: 2500,
+      registrationMs: 2500,
+      paymentMs: 40000,
+      readMs: 2500,
+      writeMs: 2500,
+    });
+    expect(c.bankHttp.retry).toEqual({
+      maxAttempts: 1,
+      baseDelayMs: 200,
+      maxDelayMs: 2000,
+      maxRetryAfterSeconds: 0,
+    });
+    expect(c.bankHttp.circuitBreaker).toEqual({ failureThreshold: 2, openMs: 1500 });
+    expect(c.bankHttp.concurrency).toEqual({
+      maxConcurrent: 4,
+      queueLimit: 200,
+      queueTimeoutMs: 700,
+    });
+  });
+
+  it('refuses a bank call policy value out of range, naming the variable', async () => {
+    await expect(
+      loadConnectorConfig({
+        ...base,
+        BANK_HTTP_RETRY_MAX_ATTEMPTS: '0',
+        BANK_HTTP_MAX_CONCURRENT: 'x',
+      }),
+    ).rejects.toThrow(/BANK_HTTP_RETRY_MAX_ATTEMPTS[\s\S]*BANK_HTTP_MAX_CONCURRENT/);
   });
 
   it('BANK_CA_BUNDLE_FILE is read and exposed as PEM', async () => {

@@ -50,6 +50,131 @@ const directory = (env: 'SANDBOX' | 'PRODUCTION'): ConfigSetting[] => {
   ];
 };
 
+/** Timeout of one call type, defaulting to BANK_HTTP_TIMEOUT_MS. */
+const callTypeTimeout = (env: string, key: string, what: string): ConfigSetting => ({
+  env: `BANK_HTTP_${env}_TIMEOUT_MS`,
+  path: `bankHttp.timeouts.${key}Ms`,
+  type: 'integer',
+  min: 1,
+  max: 600000,
+  default: {
+    describe: 'BANK_HTTP_TIMEOUT_MS',
+    compute: (get) => get('bankHttp.timeoutMs') as number,
+  },
+  description: `Deadline of one attempt of ${what}, in milliseconds. A bank profile's \`callPolicy.timeouts.${key}Ms\` overrides it for that bank.`,
+});
+
+/** The bank-call policy (libs/bank-http): global defaults, overridable per bank profile (`callPolicy`). */
+function bankCallPolicySettings(): ConfigSetting[] {
+  const perBank = (path: string) =>
+    ` A bank profile's \`callPolicy.${path}\` overrides it for that bank.`;
+  return [
+    callTypeTimeout('TOKEN', 'token', 'a token endpoint call'),
+    callTypeTimeout('REGISTRATION', 'registration', 'a dynamic client registration call'),
+    callTypeTimeout('PAYMENT', 'payment', 'a call creating a payment or VRP'),
+    callTypeTimeout('READ', 'read', 'any other GET (resource and consent reads, discovery, JWKS)'),
+    callTypeTimeout('WRITE', 'write', 'any other POST, PUT or DELETE (e.g. creating a consent)'),
+    {
+      env: 'BANK_HTTP_RETRY_MAX_ATTEMPTS',
+      path: 'bankHttp.retry.maxAttempts',
+      type: 'integer',
+      min: 1,
+      max: 10,
+      default: 3,
+      description:
+        'Attempts in all (1: no retries) for a bank call that is safe to repeat: a GET, or a POST carrying an x-idempotency-key. Token endpoint calls are never repeated. Retried: 5xx, 429, timeouts and broken connections.' +
+        perBank('retry.maxAttempts'),
+    },
+    {
+      env: 'BANK_HTTP_RETRY_BASE_DELAY_MS',
+      path: 'bankHttp.retry.baseDelayMs',
+      type: 'integer',
+      min: 0,
+      max: 60000,
+      default: 200,
+      description:
+        'Backoff ceiling before the first retry, in milliseconds; it doubles with each retry and the wait is a random value below it (full jitter).' +
+        perBank('retry.baseDelayMs'),
+    },
+    {
+      env: 'BANK_HTTP_RETRY_MAX_DELAY_MS',
+      path: 'bankHttp.retry.maxDelayMs',
+      type: 'integer',
+      min: 0,
+      max: 600000,
+      default: 2000,
+      description:
+        'Largest backoff ceiling between retries, in milliseconds.' + perBank('retry.maxDelayMs'),
+    },
+    {
+      env: 'BANK_HTTP_RETRY_AFTER_MAX_SECONDS',
+      path: 'bankHttp.retry.maxRetryAfterSeconds',
+      type: 'integer',
+      min: 0,
+      max: 3600,
+      default: 10,
+      description:
+        "Longest `Retry-After` (of a bank's 429 or 503) the connector waits before retrying; a longer one is passed to the caller as a 429 `bank/rate-limited` (or the 5xx problem) with that `Retry-After`." +
+        perBank('retry.maxRetryAfterSeconds'),
+    },
+    {
+      env: 'BANK_HTTP_CIRCUIT_FAILURE_THRESHOLD',
+      path: 'bankHttp.circuitBreaker.failureThreshold',
+      type: 'integer',
+      min: 1,
+      max: 10000,
+      default: 5,
+      description:
+        'Consecutive failed attempts (5xx, timeouts, broken connections; never 4xx) to one bank that open its circuit: calls to that bank then fail fast with 503 `bank/circuit-open` while other banks are unaffected.' +
+        perBank('circuitBreaker.failureThreshold'),
+    },
+    {
+      env: 'BANK_HTTP_CIRCUIT_OPEN_MS',
+      path: 'bankHttp.circuitBreaker.openMs',
+      type: 'integer',
+      min: 1,
+      max: 3600000,
+      default: 30000,
+      description:
+        'How long an open circuit fails calls fast, in milliseconds, before one probe call is let through (half-open): its success closes the circuit, its failure opens it again.' +
+        perBank('circuitBreaker.openMs'),
+    },
+    {
+      env: 'BANK_HTTP_MAX_CONCURRENT',
+      path: 'bankHttp.concurrency.maxConcurrent',
+      type: 'integer',
+      min: 1,
+      max: 10000,
+      default: 20,
+      description:
+        'Calls in flight to one bank at once (per connector process); more wait in a queue.' +
+        perBank('concurrency.maxConcurrent'),
+    },
+    {
+      env: 'BANK_HTTP_QUEUE_LIMIT',
+      path: 'bankHttp.concurrency.queueLimit',
+      type: 'integer',
+      min: 0,
+      max: 100000,
+      default: 200,
+      description:
+        'Calls that may wait for a slot to one bank; one more fails at once with 503 `bank/queue-full`.' +
+        perBank('concurrency.queueLimit'),
+    },
+    {
+      env: 'BANK_HTTP_QUEUE_TIMEOUT_MS',
+      path: 'bankHttp.concurrency.queueTimeoutMs',
+      type: 'integer',
+      min: 1,
+      max: 600000,
+      default: 5000,
+      description:
+        'Longest wait for a slot to one bank, in milliseconds; past it the call fails with 503 `bank/queue-timeout`.' +
+        perBank('concurrency.queueTimeoutMs'),
+    },
+  ];
+}
+
 /**
  * Every setting, declared once: the loader parses from it and the configuration reference
  * (docs/configuration.md) is rendered from it. Order matters: derived defaults read settings
@@ -220,8 +345,10 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     min: 1,
     max: 600000,
     default: 10000,
-    description: 'Timeout of each outbound bank call, in milliseconds.',
+    description:
+      'Default deadline of one attempt of an outbound bank call, in milliseconds; each call type below defaults to it.',
   },
+  ...bankCallPolicySettings(),
   ...directory('SANDBOX'),
   ...directory('PRODUCTION'),
   {
