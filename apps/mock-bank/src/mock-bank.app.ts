@@ -11,6 +11,7 @@ import type { RegistrationService } from './dcr/registration.service';
 import type { ConsentStore } from './consents/consent-store';
 import type { FaultInjector } from './faults/fault-injector';
 import { faultsRouter } from './faults/faults.router';
+import { TokenDelay, tokenDelayRouter } from './faults/token-delay';
 import { authorisationAdminRouter } from './interaction/authorisation-admin.router';
 import type { HeadlessAuthoriser } from './interaction/headless-authoriser';
 import { interactionRouter } from './interaction/interaction.router';
@@ -56,6 +57,8 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   app.use('/__admin', adminRouter(deps));
   // Reached only through adminRouter's guard (it passes unmatched /__admin requests on).
   app.use('/__admin', faultsRouter(deps.faults));
+  const tokenDelay = new TokenDelay(deps.ledger);
+  app.use('/__admin', tokenDelayRouter(tokenDelay));
   app.use('/__admin', authorisationAdminRouter(deps));
   app.use('/__admin', consentAdminRouter(deps.consents));
   const accounts = sampleAccounts();
@@ -102,6 +105,8 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   );
   app.use(registrationRouter(deps.registrations, deps.provider, deps.ledger));
   app.use(interactionRouter(deps));
+  // The token-delay fault reads a /token body only while armed, and passes it on raw.
+  app.post('/token', tokenDelay.middleware());
   // oidc-provider reads its own request bodies, so no body parser may run before it.
   app.use(deps.provider.callback());
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
