@@ -12,6 +12,7 @@ import type { ConsentStore } from './consents/consent-store';
 import type { FaultInjector } from './faults/fault-injector';
 import { faultsRouter } from './faults/faults.router';
 import { NetworkFaults } from './faults/network-faults';
+import { TokenDelay, tokenDelayRouter } from './faults/token-delay';
 import { authorisationAdminRouter } from './interaction/authorisation-admin.router';
 import type { HeadlessAuthoriser } from './interaction/headless-authoriser';
 import { interactionRouter } from './interaction/interaction.router';
@@ -58,6 +59,8 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   // Reached only through adminRouter's guard (it passes unmatched /__admin requests on).
   const networkFaults = new NetworkFaults(deps.ledger);
   app.use('/__admin', faultsRouter(deps.faults, networkFaults));
+  const tokenDelay = new TokenDelay(deps.ledger);
+  app.use('/__admin', tokenDelayRouter(tokenDelay));
   app.use('/__admin', authorisationAdminRouter(deps));
   app.use('/__admin', consentAdminRouter(deps.consents));
   const accounts = sampleAccounts();
@@ -106,6 +109,8 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   );
   app.use(registrationRouter(deps.registrations, deps.provider, deps.ledger));
   app.use(interactionRouter(deps));
+  // The token-delay fault reads a /token body only while armed, and passes it on raw.
+  app.post('/token', tokenDelay.middleware());
   // oidc-provider reads its own request bodies, so no body parser may run before it.
   app.use(deps.provider.callback());
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {

@@ -1,6 +1,7 @@
 export * from './errors/domain.error';
 export * from './errors/problem';
 export * from './errors/problem-details.filter';
+export * from './errors/error-translator';
 export * from './http/request-id';
 export * from './http/validation';
 export * from './log/redact';

@@ -2,6 +2,7 @@ export * from './persistence.settings';
 export * from './persistence.module';
 export * from './data-source/data-source-options';
 export * from './data-source/migration-status';
+export * from './data-source/database-unavailable';
 export * from './migration/column-types';
 export * from './migration/base-columns';
 export * from './entity/connector-base.entity';

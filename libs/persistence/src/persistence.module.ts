@@ -7,9 +7,11 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ERROR_TRANSLATOR } from '@obc/common';
 import { ConnectorConfig, SecretResolver } from '@obc/config';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { createDataSourceOptions, type MigrationClass } from './data-source/data-source-options';
+import { databaseUnavailableTranslator } from './data-source/database-unavailable';
 import { assertSchemaCurrent, DatabaseSchemaBehindError } from './data-source/migration-status';
 import { EncryptionKeyRing } from './encryption/encryption-key-ring';
 import { EncryptionKeyEntity } from './encryption/encryption-key.entity';
@@ -115,8 +117,26 @@ export class PersistenceModule {
         TypeOrmModule.forFeature([EncryptionKeyEntity]),
       ],
       controllers: [EncryptionKeysController],
-      providers: [EncryptionKeyRepository, EncryptionKeyRing, SecretCipher, EncryptionKeyService],
-      exports: [settingsModule, SecretCipher, EncryptionKeyService, TypeOrmModule],
+      providers: [
+        EncryptionKeyRepository,
+        EncryptionKeyRing,
+        SecretCipher,
+        EncryptionKeyService,
+        // Connection errors of the database become 503 database/unavailable (ProblemDetailsFilter).
+        {
+          provide: ERROR_TRANSLATOR,
+          inject: [PERSISTENCE_SETTINGS],
+          useFactory: (settings: PersistenceSettings) =>
+            databaseUnavailableTranslator(settings.database.url),
+        },
+      ],
+      exports: [
+        settingsModule,
+        SecretCipher,
+        EncryptionKeyService,
+        TypeOrmModule,
+        ERROR_TRANSLATOR,
+      ],
     };
   }
 }

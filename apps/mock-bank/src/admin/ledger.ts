@@ -5,6 +5,9 @@ export type LedgerEventType =
   | 'registration.updated'
   | 'registration.deleted'
   | 'token.granted'
+  /** A token request held by the token-delay fault, and one dropped because its client left. */
+  | 'token.delayed'
+  | 'token.abandoned'
   | 'directory.token'
   | 'directory.ssa'
   | 'ais.read'

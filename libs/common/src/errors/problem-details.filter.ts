@@ -4,10 +4,13 @@ import {
   ExceptionFilter,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
+  Optional,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain.error';
+import { ERROR_TRANSLATOR, type ErrorTranslator } from './error-translator';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, STATUS_BY_KIND, problemType } from './problem';
 import { REQUEST_ID_HEADER } from '../http/request-id';
 
@@ -50,7 +53,10 @@ function isBodyParserError(e: unknown): e is BodyParserError {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(@Optional() @Inject(ERROR_TRANSLATOR) private readonly translate?: ErrorTranslator) {}
+
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const exception = this.translated(thrown);
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
@@ -67,6 +73,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
       res.setHeader('retry-after', String(Math.ceil(retryAfter)));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  /** A lower layer's error the translator recognises (database down...), logged once here. */
+  private translated(exception: unknown): unknown {
+    if (exception instanceof DomainError || !this.translate) return exception;
+    const domain = this.translate(exception);
+    if (!domain) return exception;
+    const err = exception instanceof Error ? exception : new Error(String(exception));
+    this.logger.warn(`${domain.code}: ${err.name}: ${err.message}`);
+    return domain;
   }
 
   toProblem(exception: unknown): ProblemDocument {

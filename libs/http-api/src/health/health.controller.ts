@@ -1,4 +1,10 @@
-import { Controller, Get, Inject, VERSION_NEUTRAL } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  ServiceUnavailableException,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -15,6 +21,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { DomainError } from '@obc/common';
 import { Public } from '../auth/public.decorator';
 
 /**
@@ -46,13 +53,35 @@ export class HealthController {
     summary: 'Readiness: database reachable, migrations applied, bank profiles loaded.',
   })
   @ApiOkResponse({ description: 'Ready to serve.' })
-  @ApiServiceUnavailableResponse({ description: 'Not ready; the body names the failing check.' })
-  ready(): Promise<HealthCheckResult> {
+  @ApiServiceUnavailableResponse({
+    description: 'Not ready: problem `health/not-ready`; its `checks` names the failing checks.',
+  })
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.checks();
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as Partial<HealthCheckResult>;
+      const failing = Object.keys(result.error ?? {});
+      throw new DomainError('health/not-ready', 'unavailable', 'Not ready to serve', {
+        detail: `Failing checks: ${failing.join(', ') || 'unknown'}.`,
+        extensions: { checks: failing },
+      });
+    }
+  }
+
+  private checks(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('database', { connection: this.dataSource, timeout: 3000 }),
       async () => {
         const check = this.indicators.check('migrations');
-        const pending = await this.dataSource.showMigrations();
+        let pending: boolean;
+        try {
+          pending = await this.dataSource.showMigrations();
+        } catch {
+          // The database check reports why; this one only cannot tell.
+          return check.down({ message: 'the migrations table cannot be read' });
+        }
         return pending
           ? check.down({ message: 'pending migrations: run `npm run migration:run`' })
           : check.up();
