@@ -4,6 +4,7 @@ export * from './errors/problem-details.filter';
 export * from './errors/error-translator';
 export * from './http/request-id';
 export * from './http/validation';
+export * from './http/client-error';
 export * from './log/redact';
 export * from './time/clock';
 export * from './time/sleeper';

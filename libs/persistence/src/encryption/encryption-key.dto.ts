@@ -1,7 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SecretRefDto } from '@obc/config';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import type { EncryptionKeyEntity } from './encryption-key.entity';
 
 export class CreateEncryptionKeyRequestDto {
@@ -10,6 +17,7 @@ export class CreateEncryptionKeyRequestDto {
     description:
       'Where the key material is held: base64 of exactly 32 random bytes (e.g. `openssl rand -base64 32`). The connector resolves it now to check it and whenever it needs the key; it never stores the material.',
   })
+  @IsDefined()
   @ValidateNested()
   @Type(() => SecretRefDto)
   key!: SecretRefDto;

@@ -10,6 +10,7 @@ import {
   IsUUID,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { SecretRefDto } from '@obc/config';
@@ -19,6 +20,12 @@ import { SoftwareStatementEntity } from '../software-statement.entity';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const OB_ID = /^[0-9a-zA-Z]{1,22}$/;
+
+/**
+ * Optional in an update, but never null: an absent field keeps the stored value, and null is
+ * refused like any other invalid value (IsOptional would let it through to NOT NULL columns).
+ */
+const OptionalNotNull = () => ValidateIf((_dto: object, value: unknown) => value !== undefined);
 
 export class CreateSoftwareStatementDto extends CreateResourceDto {
   @ApiProperty({
@@ -94,17 +101,17 @@ export class UpdateSoftwareStatementDto {
     description: 'Id of a replacement OBWAC (transport) certificate.',
     format: 'uuid',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   obwacCertificateId?: string;
 
   @ApiPropertyOptional({ description: 'Id of a replacement OBSeal signing key.', format: 'uuid' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   obsealCertificateId?: string;
 
   @ApiPropertyOptional({ description: 'New default redirect URI.', maxLength: 2048 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
   defaultRedirectUri?: string;
@@ -114,7 +121,7 @@ export class UpdateSoftwareStatementDto {
       'New list of redirect URIs (replaces the old one; the default is added when missing).',
     type: [String],
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUrl(URL_OPTIONS, { each: true })
