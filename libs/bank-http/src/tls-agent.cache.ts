@@ -1,7 +1,43 @@
 import { createHash } from 'node:crypto';
-import { Agent } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import type { Socket } from 'node:net';
+import { Agent, AgentOptions } from 'node:https';
+import {
+  ConnectionOptions,
+  createSecureContext,
+  rootCertificates,
+  SecureContext,
+  SecureContextOptions,
+} from 'node:tls';
 import { BankTransport } from './bank-http.types';
+
+/**
+ * A keep-alive agent for one transport identity and trust bundle, its TLS context built once (on
+ * the first connection) instead of from PEM text for every socket. Keeping `ca`, `cert` and `key`
+ * out of the agent's options also keeps them out of the pool name Node computes for every
+ * request (the CA list, Node's roots included, is some 200 KB of text).
+ */
+class MtlsAgent extends Agent {
+  private context?: SecureContext;
+
+  constructor(
+    options: AgentOptions,
+    private readonly material: SecureContextOptions,
+  ) {
+    super(options);
+  }
+
+  override createConnection(
+    options: ConnectionOptions,
+    callback?: (err: Error | null, socket: Socket) => void,
+  ): Socket {
+    this.context ??= createSecureContext(this.material);
+    return (
+      Agent.prototype as unknown as {
+        createConnection(o: ConnectionOptions, cb?: typeof callback): Socket;
+      }
+    ).createConnection.call(this, { ...options, secureContext: this.context }, callback);
+  }
+}
 
 export interface AgentCacheOptions {
   /** Most agents kept; the least recently used is retired past this. */
@@ -44,14 +80,15 @@ export class TlsAgentCache {
       this.agents.set(key, existing);
       return existing;
     }
-    const agent = new Agent({
-      keepAlive: true,
-      timeout: this.idleSocketMs,
-      // Node's roots plus the extras: public banks keep working when a sandbox CA is added.
-      ca: cas.length > 0 ? [...rootCertificates, ...cas] : undefined,
-      cert: transport?.certificatePem,
-      key: transport?.privateKeyPem,
-    });
+    const agent = new MtlsAgent(
+      { keepAlive: true, timeout: this.idleSocketMs },
+      {
+        // Node's roots plus the extras: public banks keep working when a sandbox CA is added.
+        ca: cas.length > 0 ? [...rootCertificates, ...cas] : undefined,
+        cert: transport?.certificatePem,
+        key: transport?.privateKeyPem,
+      },
+    );
     this.agents.set(key, agent);
     if (this.agents.size > this.maxAgents) this.retireOldest();
     return agent;

@@ -15,6 +15,7 @@ import { BankRegistrationRepository } from './registrations/bank-registration.re
 import { BankRegistrationService } from './registrations/bank-registration.service';
 import { BankRegistrationsController } from './registrations/bank-registrations.controller';
 import { BankSessionFactory } from './registrations/bank-session.factory';
+import { ClientContextCache } from './registrations/client-context.cache';
 import { ClientContextFactory } from './registrations/client-context.factory';
 import { DcrRegistrar } from './registrations/dcr-registrar';
 import { RegistrationEndpointClient } from './registrations/registration-endpoint.client';
@@ -63,6 +64,7 @@ import { SsaDirectoryClient } from './software-statements/ssa-directory.client';
     DcrRegistrar,
     BankRegistrationService,
     RegistrationManagementService,
+    ClientContextCache,
     ClientContextFactory,
   ],
   exports: [ClientContextFactory, BankTrust],

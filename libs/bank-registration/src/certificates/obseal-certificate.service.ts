@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Clock, DomainError, NotFoundError, RandomSource } from '@obc/common';
 import { SecretRef, SecretResolver } from '@obc/config';
 import { toSecretRef } from '../shared/secret-ref-columns';
@@ -10,6 +10,7 @@ import {
 } from './certificate-inspector';
 import { ObsealCertificateRepository } from './certificate.repository';
 import { ObsealCertificateEntity } from './obseal-certificate.entity';
+import { ClientContextCache } from '../registrations/client-context.cache';
 
 export interface RegisterObsealCertificate {
   keyId: string;
@@ -34,6 +35,7 @@ export class ObsealCertificateService {
     private readonly secrets: SecretResolver,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    @Optional() private readonly contexts?: ClientContextCache,
   ) {}
 
   async register(input: RegisterObsealCertificate): Promise<ObsealCertificateEntity> {
@@ -77,6 +79,7 @@ export class ObsealCertificateService {
   async remove(id: string): Promise<void> {
     await this.get(id);
     await this.certificates.markDeleted(id);
+    this.contexts?.clear();
   }
 
   async getReferenced(id: string): Promise<ObsealCertificateEntity> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Clock, DomainError, NotFoundError, RandomSource } from '@obc/common';
 import { SecretRef, SecretResolver } from '@obc/config';
 import type { BankTransport } from '@obc/bank-http';
@@ -12,6 +12,7 @@ import {
 } from './certificate-inspector';
 import { ObwacCertificateRepository } from './certificate.repository';
 import { ObwacCertificateEntity } from './obwac-certificate.entity';
+import { ClientContextCache } from '../registrations/client-context.cache';
 
 export interface RegisterObwacCertificate {
   certificatePem: string;
@@ -29,6 +30,7 @@ export class ObwacCertificateService {
     private readonly secrets: SecretResolver,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    @Optional() private readonly contexts?: ClientContextCache,
   ) {}
 
   /** Validates the certificate and that the referenced key is its key; stores nothing otherwise. */
@@ -74,6 +76,7 @@ export class ObwacCertificateService {
   async remove(id: string): Promise<void> {
     await this.get(id);
     await this.certificates.markDeleted(id);
+    this.contexts?.clear();
   }
 
   /** For a reference from another resource's body: unknown is the caller's mistake (400). */

@@ -10,6 +10,7 @@ import { SoftwareStatementService } from '../software-statements/software-statem
 import { BankRegistrationEntity } from './bank-registration.entity';
 import { BankRegistrationRepository } from './bank-registration.repository';
 import { BankSession, BankSessionFactory } from './bank-session.factory';
+import { ClientContextCache } from './client-context.cache';
 
 /** What other feature modules need to know about a registration besides its credentials. */
 export interface BankRegistrationDetails {
@@ -44,12 +45,16 @@ export class ClientContextFactory {
     private readonly statements: SoftwareStatementService,
     private readonly sessions: BankSessionFactory,
     private readonly cipher: SecretCipher,
+    private readonly cache: ClientContextCache,
   ) {}
 
-  async forRegistration(id: string): Promise<ClientContext> {
-    const row = await this.registrations.findRegistered(id);
-    if (!row) throw unknownRegistrationError(id);
-    return (await this.withSession(row)).context;
+  /** Cached per registration (see ClientContextCache for how long and what clears it). */
+  forRegistration(id: string): Promise<ClientContext> {
+    return this.cache.get(id, async () => {
+      const row = await this.registrations.findRegistered(id);
+      if (!row) throw unknownRegistrationError(id);
+      return (await this.withSession(row)).context;
+    });
   }
 
   async details(id: string): Promise<BankRegistrationDetails> {

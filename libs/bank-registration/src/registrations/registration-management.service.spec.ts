@@ -10,6 +10,7 @@ import type { BankSession } from './bank-session.factory';
 import type { ClientContextFactory } from './client-context.factory';
 import { RegistrationEndpointClient } from './registration-endpoint.client';
 import { managementScope, RegistrationManagementService } from './registration-management.service';
+import { ClientContextCache } from './client-context.cache';
 
 const ID = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 
@@ -60,14 +61,16 @@ function setup(
     invalidate: jest.fn(),
   });
   const cipher = strictMock<SecretCipher>({ decrypt: jest.fn(async () => 'rat-plain') });
+  const cache = strictMock<ClientContextCache>({ clear: jest.fn() });
   const service = new RegistrationManagementService(
     repo,
     contexts,
     new RegistrationEndpointClient(http),
     tokens,
     cipher,
+    cache,
   );
-  return { service, repo, http, tokens, cipher, row, context };
+  return { service, repo, http, tokens, cipher, row, context, cache };
 }
 
 describe('RegistrationManagementService', () => {
@@ -136,17 +139,20 @@ describe('RegistrationManagementService', () => {
     await skipped.service.remove(ID, true);
     expect(skipped.http.request).not.toHaveBeenCalled();
     expect(skipped.repo.markDeleted).toHaveBeenCalledWith(ID);
+    // Cached client contexts go with the registration (no bank call uses it afterwards).
+    expect(skipped.cache.clear).toHaveBeenCalled();
     const unsupported = setup({ deleteSupported: false });
     await unsupported.service.remove(ID, false);
     expect(unsupported.http.request).not.toHaveBeenCalled();
   });
 
   it('refuses a bank-side delete that needs a registration access token it does not have', async () => {
-    const { service, repo } = setup({ managementAuth: 'registration-access-token' }, null);
+    const { service, repo, cache } = setup({ managementAuth: 'registration-access-token' }, null);
     await expect(service.remove(ID, false)).rejects.toMatchObject({
       code: 'bank-registration/no-registration-access-token',
     });
     expect(repo.markDeleted).not.toHaveBeenCalled();
+    expect(cache.clear).not.toHaveBeenCalled();
   });
 
   it('picks a client-credentials scope without openid', () => {

@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@obc/common';
 import { SecretCipher } from '@obc/persistence';
 import { TokenService } from '@obc/token-management';
 import { BankRegistrationEntity } from './bank-registration.entity';
 import { BankRegistrationRepository } from './bank-registration.repository';
+import { ClientContextCache } from './client-context.cache';
 import { ClientContextFactory, REGISTRATION_TABLE } from './client-context.factory';
 import { BankSession } from './bank-session.factory';
 import { parseDcrResponse } from './dcr-response.parser';
@@ -38,6 +39,7 @@ export class RegistrationManagementService {
     private readonly endpoint: RegistrationEndpointClient,
     private readonly tokens: TokenService,
     private readonly cipher: SecretCipher,
+    @Optional() private readonly cache?: ClientContextCache,
   ) {}
 
   /** Refreshes externalApiResponse from GET /register/{ClientId} unless skipped or unsupported. */
@@ -88,6 +90,7 @@ export class RegistrationManagementService {
       }
     }
     await this.registrations.markDeleted(row.id);
+    this.cache?.clear();
     this.tokens.invalidate(row.id);
     return { interactionId };
   }

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DomainError, NotFoundError, RandomSource } from '@obc/common';
 import { SecretRef, SecretResolver } from '@obc/config';
 import { SecretCipher } from '@obc/persistence';
 import { ObsealCertificateService } from '../certificates/obseal-certificate.service';
 import { ObwacCertificateService } from '../certificates/obwac-certificate.service';
+import { ClientContextCache } from '../registrations/client-context.cache';
 import { assertSsaMatches } from './ssa-claims';
 import { SsaDirectoryClient } from './ssa-directory.client';
 import { SoftwareStatementEntity } from './software-statement.entity';
@@ -50,6 +51,7 @@ export class SoftwareStatementService {
     private readonly secrets: SecretResolver,
     private readonly cipher: SecretCipher,
     private readonly random: RandomSource,
+    @Optional() private readonly contexts?: ClientContextCache,
   ) {}
 
   async create(input: CreateSoftwareStatement): Promise<SoftwareStatementEntity> {
@@ -124,12 +126,15 @@ export class SoftwareStatementService {
         changes.redirectUris ?? row.redirectUris,
       );
     }
-    return this.statements.saveChanges(row);
+    const saved = await this.statements.saveChanges(row);
+    this.contexts?.clear();
+    return saved;
   }
 
   async remove(id: string): Promise<void> {
     await this.get(id);
     await this.statements.markDeleted(id);
+    this.contexts?.clear();
   }
 
   /** The SSA in clear, for the registration request only. */

@@ -211,6 +211,28 @@ describe('ConsentTokenService', () => {
     expect(refreshGrant).toHaveBeenCalledTimes(1);
   });
 
+  it('refusals of one token arriving while its refresh is in flight join it: one refresh transaction', async () => {
+    await service.store(ref, tokens({ expiresIn: undefined }));
+    expect(await service.getAccessToken(ref, client)).toBe('access-1');
+    const answer = deferred<TokenSet>();
+    refreshGrant.mockReturnValueOnce(answer.promise);
+    // Each request the bank refused retires the token, then asks for a new one (as the read
+    // path does). The first starts the refresh; the later ones must not cancel it and start
+    // transactions of their own (each would hold a pooled connection waiting on the row lock).
+    const retry = async () => {
+      await service.invalidate(ref, 'access-1');
+      return service.getAccessToken(ref, client);
+    };
+    const first = retry();
+    await new Promise((r) => setImmediate(r));
+    const later = Array.from({ length: 49 }, retry);
+    await new Promise((r) => setImmediate(r));
+    answer.resolve(tokens({ accessToken: 'access-2', expiresIn: undefined }));
+    expect(new Set(await Promise.all([first, ...later]))).toEqual(new Set(['access-2']));
+    expect(refreshGrant).toHaveBeenCalledTimes(1);
+    expect(repo.transactions).toBe(2); // the store, then the one refresh
+  });
+
   it('a refused refresh: consent/not-authorised, remembered so later calls do not ask the bank', async () => {
     await service.store(ref, tokens());
     clock.advanceSeconds(301);

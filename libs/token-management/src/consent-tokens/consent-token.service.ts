@@ -43,6 +43,12 @@ export class ConsentTokenService {
   private readonly inFlight = new Map<string, Promise<string>>();
   /** Bumped by store/invalidate/revoke: a load started before must not fill the cache after. */
   private readonly generations = new Map<string, number>();
+  /**
+   * The access token this replica is retiring or has retired, per consent, until a newer one is
+   * cached: every other caller the bank refused with the same token waits for that one
+   * retirement instead of starting its own (and cancelling the refresh already under way).
+   */
+  private readonly retired = new Map<string, { token: string; done: Promise<void> }>();
   private readonly earlyExpiryMs: number;
 
   constructor(
@@ -62,6 +68,7 @@ export class ConsentTokenService {
    */
   async store(ref: ConsentRef, tokens: TokenSet): Promise<void> {
     const receivedAtMs = this.clock.nowMs();
+    this.retired.delete(keyOf(ref));
     const write = () =>
       this.rows.withLockedRow(ref, async (existing, save) => {
         const row = existing ?? this.newRow(ref);
@@ -108,8 +115,22 @@ export class ConsentTokenService {
    * rotated refresh token is never replayed).
    */
   async invalidate(ref: ConsentRef, rejectedAccessToken: string): Promise<void> {
-    const cached = this.cache.get(keyOf(ref));
+    const key = keyOf(ref);
+    const cached = this.cache.get(key);
     if (cached && cached.token !== rejectedAccessToken) return;
+    const retiring = this.retired.get(key);
+    if (retiring && retiring.token === rejectedAccessToken) return retiring.done;
+    const done = this.retire(ref, rejectedAccessToken);
+    this.retired.set(key, { token: rejectedAccessToken, done });
+    try {
+      await done;
+    } catch (error) {
+      if (this.retired.get(key)?.done === done) this.retired.delete(key);
+      throw error;
+    }
+  }
+
+  private async retire(ref: ConsentRef, rejectedAccessToken: string): Promise<void> {
     // Retire the token in the database first, then drop the cache: a load that read the row
     // before now cannot put the refused token back (forget() bumps the generation it checks).
     const row = await this.rows.find(ref);
@@ -125,6 +146,7 @@ export class ConsentTokenService {
 
   /** Deletes the consent's tokens (consent revoked or deleted). */
   async revoke(ref: ConsentRef): Promise<void> {
+    this.retired.delete(keyOf(ref));
     this.forget(ref);
     await this.rows.delete(ref);
     this.forget(ref);
@@ -196,6 +218,7 @@ export class ConsentTokenService {
       if (oldest.done) break;
       this.cache.delete(oldest.value);
     }
+    this.retired.delete(key);
     this.cache.set(key, {
       token,
       usableUntilMs: usableUntil(row, this.earlyExpiryMs),
