@@ -215,8 +215,20 @@ describe('loadBankProfiles', () => {
         'apis.paymentInitiation.baseUrl',
       ]);
       expect(profile.wellKnownUrl).toBeUndefined();
+      // Not overridden: listed in one summary line, not a warning per profile.
+      expect(logger.warn).not.toHaveBeenCalled();
+      expect(logger.log).toHaveBeenCalledWith(
+        expect.stringMatching(/^1 bank profile\(s\) wait for values .*: live-bank$/),
+      );
+    });
+
+    it('warns about a profile the operator overrode but left incomplete', () => {
+      write(builtinDir, 'live-bank.json', unpublished);
+      load({ overrides: { 'live-bank': { issuerUrl: 'https://auth.live.example' } } });
       expect(logger.warn).toHaveBeenCalledWith(
-        expect.stringContaining("bank profile 'live-bank' is not configured"),
+        expect.stringContaining(
+          "bank profile 'live-bank' is overridden but still not configured (missing financialId, apis.paymentInitiation.baseUrl)",
+        ),
       );
     });
 

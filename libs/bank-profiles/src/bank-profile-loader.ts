@@ -81,12 +81,20 @@ export function loadBankProfiles(
   const profiles = [...overridden.definitions]
     .map(([id, definition]) => resolveProfile(definition, displayPath(byId.get(id)?.file ?? id)))
     .sort((a, b) => a.id.localeCompare(b.id));
-  for (const profile of profiles) {
-    if (!profile.configured) {
-      logger.warn(
-        `bank profile '${profile.id}' is not configured (missing ${profile.missingConfiguration.join(', ')}); set them in BANK_PROFILE_OVERRIDES to use it`,
-      );
-    }
+  // Most shipped profiles wait for values their bank does not publish: one line says which. A
+  // profile the operator did override but left incomplete is a mistake worth a warning each.
+  const overriddenIds = new Set(Object.keys(config.overrides ?? {}));
+  const unconfigured = profiles.filter((p) => !p.configured);
+  for (const profile of unconfigured.filter((p) => overriddenIds.has(p.id))) {
+    logger.warn(
+      `bank profile '${profile.id}' is overridden but still not configured (missing ${profile.missingConfiguration.join(', ')}); set them in BANK_PROFILE_OVERRIDES to use it`,
+    );
+  }
+  const waiting = unconfigured.filter((p) => !overriddenIds.has(p.id));
+  if (waiting.length) {
+    logger.log(
+      `${waiting.length} bank profile(s) wait for values their bank does not publish (set them in BANK_PROFILE_OVERRIDES; GET /v1/manage/bank-profiles/{id} lists what each needs): ${waiting.map((p) => p.id).join(', ')}`,
+    );
   }
   logger.log(`loaded ${profiles.length} bank profile(s): ${profiles.map((p) => p.id).join(', ')}`);
   return profiles;
