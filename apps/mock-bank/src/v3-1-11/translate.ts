@@ -130,6 +130,7 @@ const ERROR_CODE_V3: Table = {
   U011: 'UK.OBIE.Resource.ConsentMismatch',
   U012: 'UK.OBIE.Resource.InvalidConsentStatus',
   U013: 'UK.OBIE.Resource.InvalidFormat',
+  U015: 'UK.OBIE.Signature.Invalid',
   U016: 'UK.OBIE.Signature.InvalidClaim',
   U017: 'UK.OBIE.Signature.MissingClaim',
   U018: 'UK.OBIE.Signature.Malformed',
