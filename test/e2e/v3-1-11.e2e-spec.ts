@@ -102,7 +102,7 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
     });
   });
 
-  it('AIS: consent, authorisation, accounts, balances and transactions in v4.0 codes', async () => {
+  it('AIS: consent, authorisation, accounts, balances and transactions in v4.0 codes, revocation', async () => {
     const consent = await authoriseAccountAccess(
       connector.api,
       bank,
@@ -131,9 +131,15 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
     expect(transactions.status).toBe(200);
     expect(transactions.body.Data.Transaction.length).toBeGreaterThan(0);
     for (const t of transactions.body.Data.Transaction) expect(t.Status).toMatch(/^[A-Z]{4}$/);
+
+    // Revoked at the bank (DELETE on the v3.1.11 path).
+    const revoked = await connector.api.delete(
+      `/v1/aisp/account-access-consents/${consent.consentId}`,
+    );
+    expect(revoked.status).toBeLessThan(300);
   });
 
-  it('PIS: consent, authorisation, payment and its read, refusing a field v3.1.11 lacks', async () => {
+  it('PIS: consent, authorisation, funds check, payment, read and details; a field v3.1.11 lacks is refused', async () => {
     const initiation = {
       InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
       EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
@@ -170,6 +176,11 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
       bank,
       `/v1/pisp/domestic-payment-consents/${consent.body.id}/auth-contexts`,
     );
+    const funds = await connector.api.get<{ Data: { FundsAvailableResult?: unknown } }>(
+      `/v1/pisp/domestic-payment-consents/${consent.body.id}/funds-confirmation`,
+    );
+    expect(funds.status).toBe(200);
+    expect(JSON.stringify(funds.body)).toContain('FundsAvailable');
     const payment = await connector.api.post<Created>(
       '/v1/pisp/domestic-payments',
       { domesticPaymentConsentId: consent.body.id },
@@ -204,7 +215,7 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
     expect((await bank.ledger()).events.length).toBe(eventsBefore);
   });
 
-  it('VRP: consent, authorisation and a payment', async () => {
+  it('VRP: consent, authorisation, funds check, payment, read and details', async () => {
     const initiation = { CreditorAccount: CREDITOR };
     const consent = await connector.api.post<Created>(
       '/v1/vrp/domestic-vrp-consents',
@@ -239,6 +250,15 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
       bank,
       `/v1/vrp/domestic-vrp-consents/${consent.body.id}/auth-contexts`,
     );
+    const funds = await connector.api.post(
+      `/v1/vrp/domestic-vrp-consents/${consent.body.id}/funds-confirmation`,
+      {
+        externalApiRequest: {
+          Data: { Reference: 'check', InstructedAmount: { Amount: '20.00', Currency: 'GBP' } },
+        },
+      },
+    );
+    expect(funds.status).toBe(201);
     const vrp = await connector.api.post<Created>(
       '/v1/vrp/domestic-vrps',
       {
@@ -262,6 +282,13 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
     );
     expect(vrp.status).toBe(201);
     expect(vrp.body.status).toMatch(/^[A-Z]{4}$/);
+    const read = await connector.api.get<Created>(`/v1/vrp/domestic-vrps/${vrp.body.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.externalApiId).toBe(vrp.body.externalApiId);
+    const details = await connector.api.get<{ Data: { PaymentStatus: { Status: string }[] } }>(
+      `/v1/vrp/domestic-vrps/${vrp.body.id}/payment-details`,
+    );
+    expect(details.status).toBe(200);
   });
 
   it('the bank refused nothing under its v3.1.11 validation and answered only valid v3.1.11', async () => {
