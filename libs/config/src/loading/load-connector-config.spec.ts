@@ -318,6 +318,14 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
       'bank.apis.cards is not a known API',
     ],
     ['{"bank": {"colour": "red"}}', 'bank.colour is not a known override'],
+    [
+      '{"bank": {"apis": {"paymentInitiation": {"version": 3}}}}',
+      'bank.apis.paymentInitiation.version must be a string',
+    ],
+    [
+      '{"bank": {"apis": {"paymentInitiation": {"region": "eu"}}}}',
+      'bank.apis.paymentInitiation must be an object { baseUrl, version }',
+    ],
     ['{"bank": {"tls": {"caBundleFile": 1}}}', 'bank.tls.caBundleFile must be a file path'],
   ])('BANK_PROFILE_OVERRIDES %s', async (raw, expected) => {
     const e = await errorOf({ ...base, BANK_PROFILE_OVERRIDES: raw });
