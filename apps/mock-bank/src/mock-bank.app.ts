@@ -28,6 +28,7 @@ import { paymentsAdminRouter } from './payments/payments-admin.router';
 import type { PaymentsRouterDeps } from './payments/resource-pipeline';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
+import { mountV3, type V3Specs } from './v3-1-11/mount';
 
 export interface MockBankAppDeps {
   provider: Provider;
@@ -46,6 +47,8 @@ export interface MockBankAppDeps {
   aisSpec: SpecValidator;
   pisSpec: SpecValidator;
   vrpSpec: SpecValidator;
+  /** The v3.1.11 documents: AIS, PIS and VRP are also served in v3.1.11 (v3-1-11/mount.ts). */
+  v3Specs?: V3Specs;
   /** The bank's public origin, for absolute Links. */
   baseUrl: string;
   pageSize?: number;
@@ -83,21 +86,29 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   };
   // Before the resource routers and oidc-provider's token endpoint, so faults hit them first.
   app.use(networkFaults.middleware());
-  app.use(PIS_BASE_PATH, pisRouter({ ...paymentDeps, spec: deps.pisSpec }));
-  app.use(VRP_BASE_PATH, vrpRouter({ ...paymentDeps, spec: deps.vrpSpec }));
-  app.use(
-    AIS_BASE_PATH,
-    aisRouter({
-      verifier: deps.accessTokens,
-      consents: deps.consents,
+  const pis = pisRouter({ ...paymentDeps, spec: deps.pisSpec });
+  const vrp = vrpRouter({ ...paymentDeps, spec: deps.vrpSpec });
+  app.use(PIS_BASE_PATH, pis);
+  app.use(VRP_BASE_PATH, vrp);
+  const ais = aisRouter({
+    verifier: deps.accessTokens,
+    consents: deps.consents,
+    ledger: deps.ledger,
+    spec: deps.aisSpec,
+    baseUrl: deps.baseUrl,
+    accounts,
+    psuParty: sampleParty,
+    pageSize: deps.pageSize,
+  });
+  app.use(AIS_BASE_PATH, ais);
+  if (deps.v3Specs)
+    mountV3(app, {
+      specs: deps.v3Specs,
+      routers: { ais, pis, vrp },
       ledger: deps.ledger,
-      spec: deps.aisSpec,
-      baseUrl: deps.baseUrl,
-      accounts,
-      psuParty: sampleParty,
-      pageSize: deps.pageSize,
-    }),
-  );
+      verifier: deps.accessTokens,
+      clients: paymentDeps.clients,
+    });
   app.use(
     '/directory',
     directoryRouter({

@@ -4,6 +4,7 @@ import { AIS_OPERATIONS } from './ais/ais.router';
 import { PIS_OPERATIONS } from './pis/pis.router';
 import { VRP_OPERATIONS } from './vrp/vrp.router';
 import { SpecValidator } from './spec-validation/spec-validator';
+import { loadV3Specs } from './v3-1-11/mount';
 import type { AddressInfo } from 'node:net';
 import { Ledger } from './admin/ledger';
 import { ConsentStore } from './consents/consent-store';
@@ -54,6 +55,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
   const vrpSpec = SpecValidator.load(join(options.specsDir, 'v4.0', 'vrp-openapi.json'), {
     expectedOperations: VRP_OPERATIONS,
   });
+  const v3Specs = loadV3Specs(options.specsDir);
   const seed = (options.directorySeed ?? []).map((entry, i) => {
     try {
       return parseEnrolment(entry);
@@ -125,6 +127,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     aisSpec,
     pisSpec,
     vrpSpec,
+    v3Specs,
     baseUrl: issuer,
     pageSize: options.pageSize,
   });

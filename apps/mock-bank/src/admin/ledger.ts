@@ -12,6 +12,7 @@ export type LedgerEventType =
   | 'directory.ssa'
   | 'ais.read'
   | 'spec.rejected'
+  | 'spec.response-invalid'
   | 'payment.created'
   | 'payment.idempotent-replay'
   | 'payment.refused'

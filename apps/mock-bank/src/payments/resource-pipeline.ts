@@ -5,6 +5,7 @@ import type { ConsentStore } from '../consents/consent-store';
 import type { SpecValidator } from '../spec-validation/spec-validator';
 import { JwsSignatureError, verifyDetachedJws, type SigningClient } from './jws-signature';
 import { PaymentStore } from './payment-store';
+import { JWS_VERIFIED_UPSTREAM } from '../v3-1-11/jws-verified';
 
 /** The shape of VerifiedAccessToken (oidc/access-token-verifier.ts), injected for testability. */
 export interface ResourceAccessToken {
@@ -137,6 +138,8 @@ export function resourcePipeline(deps: PaymentsRouterDeps, signedOperations: str
   router.use((req, res, next) => {
     const { operationId, token, raw } = locals(res);
     if (!signedOperations.includes(operationId)) return next();
+    // The v3.1.11 front (v3-1-11/v3-router.ts) checked the signature over the bytes it received.
+    if ((res.locals as Record<string, unknown>)[JWS_VERIFIED_UPSTREAM] === true) return next();
     deps.clients
       .find(token.clientId)
       .then(async (client) => {

@@ -412,6 +412,14 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
       'bank.apis.cards is not a known API',
     ],
     ['{"bank": {"colour": "red"}}', 'bank.colour is not a known override'],
+    [
+      '{"bank": {"apis": {"paymentInitiation": {"version": 3}}}}',
+      'bank.apis.paymentInitiation.version must be a string',
+    ],
+    [
+      '{"bank": {"apis": {"paymentInitiation": {"region": "eu"}}}}',
+      'bank.apis.paymentInitiation must be an object { baseUrl, version }',
+    ],
     ['{"bank": {"tls": {"caBundleFile": 1}}}', 'bank.tls.caBundleFile must be a file path'],
     ['{"bank": {"messageSigning": true}}', 'bank.messageSigning must be an object'],
     ['{"bank": {"messageSigning": {"verify": true}}}', 'bank.messageSigning must be an object'],

@@ -14,7 +14,9 @@ export type SpecVersion = 'v3.1.11' | 'v4.0';
 export type SpecApi = 'account-info' | 'payment-initiation' | 'vrp';
 
 export const SPECS_DIR = resolve(
-  process.env.OB_SPECS_DIR ?? join(__dirname, '../../../../../shared/ob-specs'),
+  process.env.OB_SPECS_DIR ??
+    process.env.MOCK_BANK_SPECS_DIR ??
+    join(__dirname, '../../../../../shared/ob-specs'),
 );
 
 const documents = new Map<string, Json>();
@@ -23,9 +25,17 @@ export function specDocument(version: SpecVersion, api: SpecApi): Json {
   const key = `${version}/${api}`;
   let doc = documents.get(key);
   if (!doc) {
-    doc = sanitise(
-      JSON.parse(readFileSync(join(SPECS_DIR, version, `${api}-openapi.json`), 'utf8')),
-    ) as Json;
+    const file = join(SPECS_DIR, version, `${api}-openapi.json`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `cannot read the official OB document ${file}: the mapper tests need ../shared/ob-specs (or OB_SPECS_DIR)`,
+        { cause: error },
+      );
+    }
+    doc = sanitise(JSON.parse(text)) as Json;
     documents.set(key, doc);
   }
   return doc;

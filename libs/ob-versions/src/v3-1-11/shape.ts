@@ -14,7 +14,7 @@ export function unsupportedByVersion(
   return new DomainError(
     'bank-profile/unsupported-by-version',
     'unprocessable',
-    'The bank’s API version cannot carry this request',
+    "The bank's API version cannot carry this request",
     {
       detail: `${path} ${reason}; this bank's profile uses OB v3.1.11 for this API, so the request was not sent. Remove the field or use a bank on v4.0.`,
       errors: [{ field: path, message: reason }],
