@@ -24,6 +24,7 @@ import { signingClientFromMetadata } from './payments/jws-signature';
 import { PaymentStore } from './payments/payment-store';
 import { paymentsAdminRouter } from './payments/payments-admin.router';
 import type { PaymentsRouterDeps } from './payments/resource-pipeline';
+import type { ResponseSigner } from './payments/response-signer';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
 
@@ -46,6 +47,8 @@ export interface MockBankAppDeps {
   vrpSpec: SpecValidator;
   /** The bank's public origin, for absolute Links. */
   baseUrl: string;
+  /** Signs PIS and VRP responses with the bank's key (x-jws-signature). */
+  responseSigner?: ResponseSigner;
   pageSize?: number;
 }
 
@@ -75,6 +78,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     payments,
     ledger: deps.ledger,
     baseUrl: deps.baseUrl,
+    responseSigner: deps.responseSigner,
   };
   app.use(PIS_BASE_PATH, pisRouter({ ...paymentDeps, spec: deps.pisSpec }));
   app.use(VRP_BASE_PATH, vrpRouter({ ...paymentDeps, spec: deps.vrpSpec }));

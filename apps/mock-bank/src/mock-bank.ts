@@ -18,6 +18,7 @@ import { parseEnrolment } from './directory/software-statement-enrolment';
 import { createMockBankApp } from './mock-bank.app';
 import { DEFAULT_FINANCIAL_ID, type MockBankOptions } from './mock-bank-options';
 import { generateBankSigningJwk } from './oidc/bank-signing-key';
+import { ResponseSigner } from './payments/response-signer';
 import { AccessTokenVerifier } from './oidc/access-token-verifier';
 import { createProvider } from './oidc/create-provider';
 import { MemoryStorage } from './oidc/memory-adapter';
@@ -126,6 +127,13 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     pisSpec,
     vrpSpec,
     baseUrl: issuer,
+    // The ASPSP signs its payment responses with the key its jwks_uri publishes; iss is its
+    // organisation id, as in the OB directory.
+    responseSigner: new ResponseSigner(
+      signingJwk,
+      options.financialId ?? DEFAULT_FINANCIAL_ID,
+      faults,
+    ),
     pageSize: options.pageSize,
   });
   server.on('request', app);
