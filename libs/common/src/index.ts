@@ -5,6 +5,7 @@ export * from './http/request-id';
 export * from './http/validation';
 export * from './log/redact';
 export * from './time/clock';
+export * from './time/sleeper';
 export * from './common.module';
 export * from './http/caller.decorator';
 export * from './ob/consent-status';
