@@ -184,6 +184,8 @@ export function connectorEnvironment(
           paymentInitiation: { baseUrl: `${bankUrl}/open-banking/v4.0/pisp` },
           variableRecurringPayments: { baseUrl: `${bankUrl}/open-banking/v4.0/vrp` },
         },
+        // The mock bank signs its PIS and VRP responses, as the standard has ASPSPs do.
+        messageSigning: { verifyResponseSignatures: true },
       },
     }),
     DIRECTORY_SANDBOX_TOKEN_URL: `${bankUrl}/directory/token`,

@@ -26,6 +26,7 @@ import { signingClientFromMetadata } from './payments/jws-signature';
 import { PaymentStore } from './payments/payment-store';
 import { paymentsAdminRouter } from './payments/payments-admin.router';
 import type { PaymentsRouterDeps } from './payments/resource-pipeline';
+import type { ResponseSigner } from './payments/response-signer';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
 import { mountV3, type V3Specs } from './v3-1-11/mount';
@@ -51,6 +52,8 @@ export interface MockBankAppDeps {
   v3Specs?: V3Specs;
   /** The bank's public origin, for absolute Links. */
   baseUrl: string;
+  /** Signs PIS and VRP responses with the bank's key (x-jws-signature). */
+  responseSigner?: ResponseSigner;
   pageSize?: number;
 }
 
@@ -83,6 +86,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     payments,
     ledger: deps.ledger,
     baseUrl: deps.baseUrl,
+    responseSigner: deps.responseSigner,
   };
   // Before the resource routers and oidc-provider's token endpoint, so faults hit them first.
   app.use(networkFaults.middleware());

@@ -19,6 +19,7 @@ import { parseEnrolment } from './directory/software-statement-enrolment';
 import { createMockBankApp } from './mock-bank.app';
 import { DEFAULT_FINANCIAL_ID, type MockBankOptions } from './mock-bank-options';
 import { generateBankSigningJwk } from './oidc/bank-signing-key';
+import { ResponseSigner } from './payments/response-signer';
 import { AccessTokenVerifier } from './oidc/access-token-verifier';
 import { createProvider } from './oidc/create-provider';
 import { MemoryStorage } from './oidc/memory-adapter';
@@ -129,6 +130,13 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     vrpSpec,
     v3Specs,
     baseUrl: issuer,
+    // The ASPSP signs its payment responses with the key its jwks_uri publishes; iss is its
+    // organisation id, as in the OB directory.
+    responseSigner: new ResponseSigner(
+      signingJwk,
+      options.financialId ?? DEFAULT_FINANCIAL_ID,
+      faults,
+    ),
     pageSize: options.pageSize,
   });
   server.on('request', app);

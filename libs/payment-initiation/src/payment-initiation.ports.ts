@@ -13,11 +13,17 @@ export interface DomesticPaymentConsentRef {
   consentId: string;
 }
 
+export function paymentConsentRef(consentId: string): DomesticPaymentConsentRef {
+  return { consentType: DOMESTIC_PAYMENT_CONSENT_TYPE, consentId };
+}
+
 export const PAYMENT_CONSENT_TOKENS = Symbol('PAYMENT_CONSENT_TOKENS');
 
 /** The subset of ConsentTokenService used here. */
 export interface PaymentConsentTokens {
   getAccessToken(ref: DomesticPaymentConsentRef, client: ClientContext): Promise<string>;
+  /** The bank refused this access token (401): retire it so the next use refreshes it. */
+  invalidate(ref: DomesticPaymentConsentRef, rejectedAccessToken: string): Promise<void>;
 }
 
 export interface DomesticPaymentAuthorisationTarget {

@@ -1,5 +1,10 @@
 import type { JWK } from 'jose';
 import {
+  RESPONSE_SIGNATURE_FAULTS,
+  type ResponseSignatureFault,
+  type ResponseSignatureFaults,
+} from '../payments/response-signer';
+import {
   applyIdTokenFault,
   ID_TOKEN_FAULTS,
   withAtHash,
@@ -15,6 +20,8 @@ export interface FaultSettings {
   idToken?: IdTokenFault;
   idTokenIn: IdTokenFaultTarget;
   tokenResponse?: TokenResponseFault;
+  /** The next PIS or VRP response is signed over other bytes, or not signed at all. */
+  responseSignature?: ResponseSignatureFault;
   /** true (default): each fault is used once, then cleared; false: until reset. */
   once: boolean;
 }
@@ -36,7 +43,7 @@ function oneOf<T extends string>(
  * Faults the next authorisation/token responses carry, for the connector's negative tests; it
  * also adds at_hash to token-endpoint ID tokens (what UK banks send) unless told not to.
  */
-export class FaultInjector {
+export class FaultInjector implements ResponseSignatureFaults {
   private settings: FaultSettings = { idTokenIn: 'any', once: true };
 
   constructor(private readonly signingJwk: JWK) {}
@@ -52,10 +59,15 @@ export class FaultInjector {
       idTokenIn:
         oneOf('idTokenIn', body.idTokenIn, ['any', 'authorisation', 'token'] as const) ?? 'any',
       tokenResponse: oneOf('tokenResponse', body.tokenResponse, TOKEN_RESPONSE_FAULTS),
+      responseSignature: oneOf(
+        'responseSignature',
+        body.responseSignature,
+        RESPONSE_SIGNATURE_FAULTS,
+      ),
       once: body.once !== false,
     };
-    if (!settings.idToken && !settings.tokenResponse)
-      throw new FaultValidationError('give idToken and/or tokenResponse');
+    if (!settings.idToken && !settings.tokenResponse && !settings.responseSignature)
+      throw new FaultValidationError('give idToken, tokenResponse and/or responseSignature');
     this.settings = settings;
     return this.current();
   }
@@ -66,6 +78,12 @@ export class FaultInjector {
 
   current(): FaultSettings {
     return { ...this.settings };
+  }
+
+  takeResponseSignatureFault(): ResponseSignatureFault | undefined {
+    const fault = this.settings.responseSignature;
+    if (fault && this.settings.once) this.settings.responseSignature = undefined;
+    return fault;
   }
 
   private takeIdTokenFault(source: 'authorisation' | 'token'): IdTokenFault | undefined {

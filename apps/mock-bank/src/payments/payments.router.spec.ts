@@ -12,6 +12,9 @@ import { VRP_BASE_PATH, VRP_OPERATIONS, VRP_LIMIT_ERROR_CODE, vrpRouter } from '
 import { paymentsAdminRouter } from './payments-admin.router';
 import { PaymentStore } from './payment-store';
 import type { PaymentLedgerEvent, ResourceAccessToken } from './resource-pipeline';
+import { ResponseSigner } from './response-signer';
+import { FaultInjector } from '../faults/fault-injector';
+import { compactVerify, importJWK } from 'jose';
 
 const pisSpec = SpecValidator.load(join(SPECS_DIR, 'v4.0/payment-initiation-openapi.json'), {
   expectedOperations: PIS_OPERATIONS,
@@ -66,7 +69,16 @@ function sign(raw: string, header: Record<string, unknown> = {}): Promise<string
   return Promise.resolve(`${protectedHeader}..${signature}`);
 }
 
+const bankKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const bankJwk = {
+  ...(bankKey.privateKey.export({ format: 'jwk' }) as JWK),
+  kid: 'bank-k1',
+} as JWK & { kid: string };
+const faults = new FaultInjector(bankJwk);
+const responseSigner = new ResponseSigner(bankJwk as never, '0015800001041RMOCK', faults);
+
 function setup() {
+  faults.reset();
   const consents = new ConsentStore();
   const accounts = sampleAccounts(new Date('2025-06-15T00:00:00Z'));
   const payments = new PaymentStore(accounts);
@@ -85,6 +97,7 @@ function setup() {
     payments,
     ledger: { record: (e: PaymentLedgerEvent) => events.push(e) },
     baseUrl: 'https://bank.example',
+    responseSigner,
   };
   const app = express();
   app.use('/__admin', paymentsAdminRouter(payments));
@@ -262,6 +275,93 @@ describe('PIS resource server', () => {
       paymentId: retry.body.Data.DomesticPaymentId,
       idempotencyKey: 'p1',
     });
+  });
+});
+
+/** Verifies a response's x-jws-signature as a TPP would, over the body bytes received. */
+async function bankSignatureOf(res: { header: Record<string, string>; text: string }) {
+  const header = res.header['x-jws-signature'];
+  if (!header) return 'none';
+  const [protectedPart, , signature] = header.split('.');
+  const publicJwk = {
+    ...bankJwk,
+    d: undefined,
+    p: undefined,
+    q: undefined,
+    dp: undefined,
+    dq: undefined,
+    qi: undefined,
+  };
+  try {
+    const { protectedHeader } = await compactVerify(
+      `${protectedPart}.${Buffer.from(res.text, 'utf8').toString('base64url')}.${signature}`,
+      await importJWK(publicJwk, 'PS256'),
+      { algorithms: ['PS256'], crit: Object.fromEntries(CRIT.map((c) => [c, true])) },
+    );
+    return protectedHeader;
+  } catch {
+    return 'invalid';
+  }
+}
+
+describe('response signatures', () => {
+  it('signs every PIS and VRP response over its exact bytes as the ASPSP; faults spoil or drop one', async () => {
+    const { post, app } = setup();
+    const created = await post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'c1',
+    );
+    expect(created.status).toBe(201);
+    expect(await bankSignatureOf(created)).toEqual({
+      alg: 'PS256',
+      kid: 'bank-k1',
+      crit: CRIT,
+      'http://openbanking.org.uk/iat': expect.any(Number),
+      'http://openbanking.org.uk/iss': '0015800001041RMOCK',
+      'http://openbanking.org.uk/tan': 'openbanking.org.uk',
+    });
+    const id = created.body.Data.ConsentId as string;
+    const read = await request(app)
+      .get(`${PIS_BASE_PATH}/domestic-payment-consents/${id}`)
+      .set('authorization', 'Bearer cc:tpp');
+    expect(read.status).toBe(200);
+    expect(await bankSignatureOf(read)).toMatchObject({ kid: 'bank-k1' });
+    // Errors are signed too (OB v4.0 lists x-jws-signature on 400, 403, 409 and 500).
+    const missing = await request(app)
+      .get(`${PIS_BASE_PATH}/domestic-payment-consents/nope`)
+      .set('authorization', 'Bearer cc:tpp');
+    expect(missing.status).toBe(404);
+    expect(await bankSignatureOf(missing)).toMatchObject({ kid: 'bank-k1' });
+
+    faults.set({ responseSignature: 'bad-signature' });
+    const replay = await post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'c1',
+    );
+    expect(replay.status).toBe(201);
+    expect(replay.body.Data.ConsentId).toBe(id);
+    expect(await bankSignatureOf(replay)).toBe('invalid');
+    faults.set({ responseSignature: 'no-signature' });
+    expect(
+      await bankSignatureOf(
+        await post(`${PIS_BASE_PATH}/domestic-payment-consents`, consentBody, 'cc:tpp', 'c1'),
+      ),
+    ).toBe('none');
+    // Once by default: the next response is signed properly again.
+    const again = await post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'c1',
+    );
+    expect(await bankSignatureOf(again)).toMatchObject({ kid: 'bank-k1' });
+    expect(() => faults.set({ responseSignature: 'sloppy' })).toThrow(
+      /responseSignature must be one of bad-signature, no-signature/,
+    );
   });
 });
 

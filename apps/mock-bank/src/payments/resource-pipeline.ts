@@ -5,6 +5,7 @@ import type { ConsentStore } from '../consents/consent-store';
 import type { SpecValidator } from '../spec-validation/spec-validator';
 import { JwsSignatureError, verifyDetachedJws, type SigningClient } from './jws-signature';
 import { PaymentStore } from './payment-store';
+import type { ResponseSigner } from './response-signer';
 import { JWS_VERIFIED_UPSTREAM } from '../v3-1-11/jws-verified';
 
 /** The shape of VerifiedAccessToken (oidc/access-token-verifier.ts), injected for testability. */
@@ -44,6 +45,8 @@ export interface PaymentsRouterDeps {
   spec: SpecValidator;
   /** Absolute origin for Links (the bank's issuer). */
   baseUrl: string;
+  /** Signs every JSON response (x-jws-signature), as ASPSPs do; absent: responses are unsigned. */
+  responseSigner?: ResponseSigner;
   now?: () => Date;
 }
 
@@ -68,6 +71,7 @@ export function resourcePipeline(deps: PaymentsRouterDeps, signedOperations: str
   const now = deps.now ?? (() => new Date());
   const router = Router();
   router.use((req, res, next) => {
+    deps.responseSigner?.signJsonResponses(res);
     const given = req.header('x-fapi-interaction-id');
     res.setHeader('x-fapi-interaction-id', given && given.length > 0 ? given : randomUUID());
     next();

@@ -1,6 +1,6 @@
 import type { BankHttpClient } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/bank-profiles';
-import { BankCallError, type Sleeper } from '@obc/common';
+import { BankCallError } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { TokenService } from '@obc/token-management';
@@ -33,13 +33,11 @@ function setup(data: unknown, bankProfile = profile) {
     verifyBankResponse: jest.fn(async () => undefined),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => bankProfile) });
-  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
   return {
-    client: new PispBankClient(http, tokens, jws, profiles, sleeper),
+    client: new PispBankClient(http, tokens, jws, profiles),
     http,
     tokens,
     jws,
-    sleeper,
   };
 }
 
@@ -136,20 +134,5 @@ describe('PispBankClient', () => {
     expect((repaired.body.Data as Record<string, unknown>).CreationDateTime).toBe(
       '2026-12-06T10:00:00+00:00',
     );
-  });
-
-  it('waits quirks.postCreateConsentDelayMs after creating a consent (0 by default)', async () => {
-    const created = { Data: { ConsentId: 'pdc-1', Status: 'AWAU' } };
-    const standard = setup(created);
-    await standard.client.createConsent(clientContext(), signer, 'k', { Data: {} });
-    expect(standard.sleeper.sleep).toHaveBeenCalledWith(0);
-
-    const slow = structuredClone(profile);
-    slow.quirks.postCreateConsentDelayMs = 1200;
-    const t = setup(created, slow);
-    await t.client.createConsent(clientContext(), signer, 'k', { Data: {} });
-    expect(t.sleeper.sleep).toHaveBeenCalledWith(1200);
-    await t.client.getConsent(clientContext(), 'pdc-1');
-    expect(t.sleeper.sleep).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
-import { BankCallError, repairDateTimes, Sleeper } from '@obc/common';
+import { BankCallError, repairDateTimes } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { paymentInitiationMapper, type PaymentInitiationVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -43,7 +43,6 @@ export class PispBankClient {
     private readonly tokens: TokenService,
     private readonly jws: DetachedJwsService,
     @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
-    private readonly sleeper: Sleeper,
   ) {}
 
   async createConsent(
@@ -67,8 +66,6 @@ export class PispBankClient {
       'pisp.consent.create',
       'POST',
     );
-    // Profile quirk: some banks' consent stores are eventually consistent; wait before use.
-    await this.sleeper.sleep(this.profiles.get(client.profileId).quirks.postCreateConsentDelayMs);
     return consent;
   }
 

@@ -1,6 +1,5 @@
 import type { BankHttpClient } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile } from '@obc/bank-profiles';
-import type { Sleeper } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { TokenService } from '@obc/token-management';
@@ -33,8 +32,7 @@ function setup(data: unknown) {
     verifyBankResponse: jest.fn(async () => undefined),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
-  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
-  return { client: new PispBankClient(http, tokens, jws, profiles, sleeper), http, tokens, jws };
+  return { client: new PispBankClient(http, tokens, jws, profiles), http, tokens, jws };
 }
 
 const signer = { organisationId: 'org-1', softwareStatementId: 'sw-1' };

@@ -1,5 +1,6 @@
 import type { ClientContextFactory } from '@obc/bank-registration';
-import { Clock, RandomSource } from '@obc/common';
+import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/bank-profiles';
+import { BankCallError, Clock, RandomSource, Sleeper } from '@obc/common';
 import type { IdempotencyService } from '@obc/persistence';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { PispBankClient } from '../bank/pisp-bank.client';
@@ -42,10 +43,18 @@ function setup() {
   });
   const idem = fakeIdempotency();
   const idempotency = strictMock<IdempotencyService>({ run: jest.fn(idem.run) });
-  const tokens = strictMock<PaymentConsentTokens>({ getAccessToken: jest.fn(async () => 'at-1') });
+  const tokens = strictMock<PaymentConsentTokens>({
+    getAccessToken: jest.fn(async () => 'at-1'),
+    invalidate: jest.fn(async () => undefined),
+  });
   const authContexts = strictMock<PaymentAuthContextsPort>({ create: jest.fn() });
   const clock = strictMock<Clock>({ now: jest.fn(() => NOW) });
   const random = strictMock<RandomSource>({ uuid: jest.fn(() => CONSENT_ID) });
+  const profile = buildBankProfile({
+    quirks: { ...structuredClone(STANDARD_QUIRKS), postCreateConsentDelayMs: 250 },
+  });
+  const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
+  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
   const service = new DomesticPaymentConsentService(
     repo,
     bank,
@@ -55,8 +64,10 @@ function setup() {
     authContexts,
     clock,
     random,
+    profiles,
+    sleeper,
   );
-  return { service, repo, bank, idem, idempotency, tokens, authContexts };
+  return { service, repo, bank, idem, idempotency, tokens, authContexts, profiles, sleeper };
 }
 
 const create = (amount = '10.50', currency = 'GBP') => ({
@@ -90,6 +101,18 @@ describe('DomesticPaymentConsentService.create', () => {
       Data: consentRequest().Data,
       Risk: consentRequest().Risk,
     });
+  });
+
+  it("waits the profile's postCreateConsentDelayMs after creating, not when replaying", async () => {
+    const { service, bank, sleeper, profiles } = setup();
+    await service.create(create(), 'key-1', 'idem-1');
+    expect(profiles.get).toHaveBeenCalledWith('test-bank');
+    expect(sleeper.sleep).toHaveBeenCalledWith(250);
+    expect(sleeper.sleep.mock.invocationCallOrder[0]).toBeGreaterThan(
+      bank.createConsent.mock.invocationCallOrder[0],
+    );
+    await service.create(create(), 'key-1', 'idem-1');
+    expect(sleeper.sleep).toHaveBeenCalledTimes(1);
   });
 
   it('same key: the stored consent, the work is not run again, the key is returned', async () => {
@@ -153,6 +176,29 @@ describe('DomesticPaymentConsentService funds confirmation and auth contexts', (
       clientContext(),
     );
     expect(bank.fundsConfirmation).toHaveBeenCalledWith(clientContext(), 'pdc-1', 'at-1');
+  });
+
+  it('funds confirmation: a token the bank refuses (401) is retired and the call retried once', async () => {
+    const { service, repo, bank, tokens } = setup();
+    repo.findActive.mockResolvedValue(consentRow());
+    bank.fundsConfirmation.mockRejectedValueOnce(
+      new BankCallError('bank/request-rejected', 'unprocessable', 'rejected', {
+        status: 401,
+        endpoint: 'pisp.consent.funds-confirmation',
+        method: 'GET',
+        interactionId: 'ia-x',
+        body: null,
+      }),
+    );
+    tokens.getAccessToken.mockResolvedValueOnce('at-old').mockResolvedValueOnce('at-new');
+    await expect(service.fundsConfirmation(CONSENT_ID)).resolves.toMatchObject({
+      interactionId: 'ia-f',
+    });
+    expect(tokens.invalidate).toHaveBeenCalledWith(
+      { consentType: 'domestic-payment', consentId: CONSENT_ID },
+      'at-old',
+    );
+    expect(bank.fundsConfirmation).toHaveBeenLastCalledWith(clientContext(), 'pdc-1', 'at-new');
   });
 
   it('refuses a consent that is not AUTH with consent/not-authorised (409)', async () => {

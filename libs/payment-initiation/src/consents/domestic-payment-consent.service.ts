@@ -5,18 +5,20 @@ import {
   Clock,
   NotFoundError,
   RandomSource,
+  Sleeper,
   toConsentStatusCode,
 } from '@obc/common';
+import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { IdempotencyService } from '@obc/persistence';
 import { PispBankClient } from '../bank/pisp-bank.client';
 import {
   CreatedPaymentAuthContext,
   DOMESTIC_PAYMENT_CONSENT_TYPE,
-  DomesticPaymentConsentRef,
   PAYMENT_AUTH_CONTEXTS,
   PAYMENT_CONSENT_TOKENS,
   PaymentAuthContextsPort,
   PaymentConsentTokens,
+  paymentConsentRef,
 } from '../payment-initiation.ports';
 import { DomesticPaymentConsentEntity } from './domestic-payment-consent.entity';
 import { DomesticPaymentConsentRepository } from './domestic-payment-consent.repository';
@@ -27,6 +29,7 @@ import {
 } from './domestic-payment-consent.types';
 import { assertValidInstructedAmount } from './instructed-amount';
 import { consentNotAuthorisedError } from './payment-consent-errors';
+import { withPaymentConsentToken } from './with-payment-consent-token';
 
 export const PAYMENT_CONSENT_RESOURCE = 'domestic-payment-consent';
 export const PAYMENT_CONSENT_IDEMPOTENCY_SCOPE = 'domestic-payment-consent';
@@ -50,9 +53,7 @@ export interface PaymentAuthContextRequest {
   createdBy: string | null;
 }
 
-export function paymentConsentRef(consentId: string): DomesticPaymentConsentRef {
-  return { consentType: DOMESTIC_PAYMENT_CONSENT_TYPE, consentId };
-}
+export { paymentConsentRef };
 
 /** Domestic payment consents: created and refreshed at the bank, kept in the connector. */
 @Injectable()
@@ -66,6 +67,8 @@ export class DomesticPaymentConsentService {
     @Inject(PAYMENT_AUTH_CONTEXTS) private readonly authContexts: PaymentAuthContextsPort,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
+    private readonly sleeper: Sleeper,
   ) {}
 
   /**
@@ -82,6 +85,7 @@ export class DomesticPaymentConsentService {
       'externalApiRequest.Data.Initiation.InstructedAmount',
     );
     let interactionId: string | undefined;
+    let profileId: string | undefined;
     const result = await this.idempotency.run(
       {
         scope: PAYMENT_CONSENT_IDEMPOTENCY_SCOPE,
@@ -92,6 +96,7 @@ export class DomesticPaymentConsentService {
       async (ctx) => {
         const details = await this.clients.details(request.bankRegistrationId);
         const client = await this.clients.forRegistration(request.bankRegistrationId);
+        profileId = client.profileId;
         // Plain JSON (no DTO instances, no undefined members): signed, sent and stored as is.
         const payload = JSON.parse(
           JSON.stringify({
@@ -120,6 +125,10 @@ export class DomesticPaymentConsentService {
         return { status: 201, body: consentView(stored), resourceId: stored.id };
       },
     );
+    // Some banks' consent stores are eventually consistent: do not hand a new consent out early
+    // (outside the idempotent work, so the key is not held while waiting).
+    if (!result.replayed && profileId !== undefined)
+      await this.sleeper.sleep(this.profiles.get(profileId).quirks.postCreateConsentDelayMs);
     return { view: result.body, idempotencyKey: result.key, interactionId };
   }
 
@@ -139,8 +148,9 @@ export class DomesticPaymentConsentService {
     const row = await this.find(id);
     if (row.status !== CONSENT_STATUS.authorised) throw consentNotAuthorisedError(id, row.status);
     const client = await this.clients.forRegistration(row.bankRegistrationId);
-    const token = await this.tokens.getAccessToken(paymentConsentRef(row.id), client);
-    return this.bank.fundsConfirmation(client, row.externalApiId, token);
+    return withPaymentConsentToken(this.tokens, row.id, client, (token) =>
+      this.bank.fundsConfirmation(client, row.externalApiId, token),
+    );
   }
 
   async createAuthContext(

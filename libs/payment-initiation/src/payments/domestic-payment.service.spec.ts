@@ -1,5 +1,6 @@
 import type { ClientContextFactory } from '@obc/bank-registration';
-import { RandomSource } from '@obc/common';
+import { BankCallError, RandomSource } from '@obc/common';
+import { ConsentExpiredError } from '@obc/token-management';
 import type { IdempotencyService } from '@obc/persistence';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { PispBankClient } from '../bank/pisp-bank.client';
@@ -46,7 +47,10 @@ function setup(consent: DomesticPaymentConsentEntity = consentRow()) {
   });
   const idem = fakeIdempotency();
   const idempotency = strictMock<IdempotencyService>({ run: jest.fn(idem.run) });
-  const tokens = strictMock<PaymentConsentTokens>({ getAccessToken: jest.fn(async () => 'at-1') });
+  const tokens = strictMock<PaymentConsentTokens>({
+    getAccessToken: jest.fn(async () => 'at-1'),
+    invalidate: jest.fn(async () => undefined),
+  });
   const random = strictMock<RandomSource>({ uuid: jest.fn(() => PAYMENT_ID) });
   const service = new DomesticPaymentService(
     payments,
@@ -97,6 +101,44 @@ describe('DomesticPaymentService.create', () => {
     expect(outcome.idempotencyKey).toBe('idem-p');
     expect(consents.markConsumed).toHaveBeenCalledWith(consent);
     expect(consent.status).toBe('COND');
+  });
+
+  it('a token the bank refuses (401) is retired and the payment retried once with a fresh one', async () => {
+    const { service, bank, tokens } = setup();
+    bank.createPayment.mockRejectedValueOnce(unauthorised());
+    tokens.getAccessToken.mockResolvedValueOnce('at-old').mockResolvedValueOnce('at-new');
+    const outcome = await service.create(pay(), 'key-1', 'idem-p');
+    const ref = { consentType: 'domestic-payment', consentId: CONSENT_ID };
+    expect(tokens.invalidate).toHaveBeenCalledWith(ref, 'at-old');
+    expect(bank.createPayment.mock.calls.map((c) => [c[2], c[3]])).toEqual([
+      ['bank-idem-p', 'at-old'],
+      ['bank-idem-p', 'at-new'],
+    ]);
+    expect(outcome.view.externalApiId).toBe('dp-1');
+  });
+
+  it('no refresh token for a payment consent: an expired token means consent/expired, no second call', async () => {
+    const { service, bank, tokens, consents } = setup();
+    bank.createPayment.mockRejectedValueOnce(unauthorised());
+    tokens.getAccessToken
+      .mockResolvedValueOnce('at-old')
+      .mockRejectedValueOnce(new ConsentExpiredError('re-authorise'));
+    await expect(service.create(pay(), 'key-1', 'idem-p')).rejects.toMatchObject({
+      code: 'consent/expired',
+      kind: 'forbidden',
+    });
+    expect(bank.createPayment).toHaveBeenCalledTimes(1);
+    expect(consents.markConsumed).not.toHaveBeenCalled();
+  });
+
+  it('other bank refusals are not retried', async () => {
+    const { service, bank, tokens } = setup();
+    bank.createPayment.mockRejectedValueOnce(unauthorised(400));
+    await expect(service.create(pay(), 'key-1', 'idem-p')).rejects.toMatchObject({
+      code: 'bank/request-rejected',
+    });
+    expect(tokens.invalidate).not.toHaveBeenCalled();
+    expect(bank.createPayment).toHaveBeenCalledTimes(1);
   });
 
   it('accepts a given request equal to the consent (keys in another order)', async () => {
@@ -154,3 +196,13 @@ describe('DomesticPaymentService.create', () => {
     expect(bank.createPayment).toHaveBeenCalledTimes(1);
   });
 });
+
+function unauthorised(status = 401): BankCallError {
+  return new BankCallError('bank/request-rejected', 'unprocessable', 'rejected', {
+    status,
+    endpoint: 'pisp.payment.create',
+    method: 'POST',
+    interactionId: 'ia-x',
+    body: null,
+  });
+}

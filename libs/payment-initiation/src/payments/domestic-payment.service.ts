@@ -4,10 +4,8 @@ import { CONSENT_STATUS, NotFoundError, RandomSource } from '@obc/common';
 import { canonicalJson, IdempotencyService } from '@obc/persistence';
 import { PispBankClient } from '../bank/pisp-bank.client';
 import type { DomesticPaymentConsentEntity } from '../consents/domestic-payment-consent.entity';
-import {
-  DomesticPaymentConsentService,
-  paymentConsentRef,
-} from '../consents/domestic-payment-consent.service';
+import { DomesticPaymentConsentService } from '../consents/domestic-payment-consent.service';
+import { withPaymentConsentToken } from '../consents/with-payment-consent-token';
 import {
   consentConsumedError,
   consentMismatchError,
@@ -79,13 +77,14 @@ export class DomesticPaymentService {
         assertPayable(current);
         const details = await this.clients.details(current.bankRegistrationId);
         const client = await this.clients.forRegistration(current.bankRegistrationId);
-        const token = await this.tokens.getAccessToken(paymentConsentRef(current.id), client);
-        const created = await this.bank.createPayment(
-          client,
-          { organisationId: details.organisationId, softwareStatementId: details.softwareId },
-          ctx.bankIdempotencyKey,
-          token,
-          { ...payload },
+        const created = await withPaymentConsentToken(this.tokens, current.id, client, (token) =>
+          this.bank.createPayment(
+            client,
+            { organisationId: details.organisationId, softwareStatementId: details.softwareId },
+            ctx.bankIdempotencyKey,
+            token,
+            { ...payload },
+          ),
         );
         interactionId = created.interactionId;
         const row = new DomesticPaymentEntity();

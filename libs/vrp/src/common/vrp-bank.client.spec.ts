@@ -1,6 +1,6 @@
 import type { BankHttpClient, BankRequest } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile } from '@obc/bank-profiles';
-import { BankCallError, type Sleeper } from '@obc/common';
+import { BankCallError } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import type { TokenService } from '@obc/token-management';
 import { strictMock } from '@obc/test-support/strict-mock';
@@ -36,10 +36,9 @@ function setup(
     verifyBankResponse: jest.fn(async () => undefined),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
-  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
-  const client = new VrpBankClient(http, tokens, jws, profiles, sleeper);
+  const client = new VrpBankClient(http, tokens, jws, profiles);
   const sent = (): BankRequest => http.request.mock.calls[0][0] as BankRequest;
-  return { client, http, tokens, jws, sent, sleeper, profile };
+  return { client, http, tokens, jws, sent, profile };
 }
 
 const identity = { organisationId: 'org-1', softwareStatementId: 'sw-1' };
@@ -142,20 +141,5 @@ describe('VrpBankClient', () => {
     expect((repaired.body.Data as Record<string, unknown>).CreationDateTime).toBe(
       '2026-12-06T10:00:00+00:00',
     );
-  });
-
-  it('waits quirks.postCreateConsentDelayMs after creating a consent, not after other calls', async () => {
-    const t = setup({ data: { Data: { ConsentId: 'c-1', Status: 'AWAU' } } });
-    t.profile.quirks.postCreateConsentDelayMs = 750;
-    await t.client.createConsent(clientContext(), {
-      identity,
-      auth: { kind: 'client-credentials' },
-      body: { Data: {}, Risk: {} },
-      idempotencyKey: 'k',
-    });
-    expect(t.sleeper.sleep).toHaveBeenCalledWith(750);
-    t.sleeper.sleep.mockClear();
-    await t.client.getConsent(clientContext(), 'c-1');
-    expect(t.sleeper.sleep).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
 import { BANK_PROFILE_REGISTRY, BankProfile, BankProfileRegistry } from '@obc/bank-profiles';
-import { BankCallError, DomainError, repairDateTimes, Sleeper } from '@obc/common';
+import { BankCallError, DomainError, repairDateTimes } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { vrpMapper, type VrpVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -48,7 +48,6 @@ export class VrpBankClient {
     private readonly tokens: TokenService,
     private readonly jws: DetachedJwsService,
     @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
-    private readonly sleeper: Sleeper,
   ) {}
 
   async createConsent(client: ClientContext, write: SignedWrite): Promise<BankResource> {
@@ -61,8 +60,6 @@ export class VrpBankClient {
       'ConsentId',
       version.consentResponse,
     );
-    // Profile quirk: some banks' consent stores are eventually consistent; wait before use.
-    await this.sleeper.sleep(this.profiles.get(client.profileId).quirks.postCreateConsentDelayMs);
     return consent;
   }
 

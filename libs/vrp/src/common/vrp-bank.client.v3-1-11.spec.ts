@@ -1,6 +1,5 @@
 import type { BankHttpClient, BankRequest } from '@obc/bank-http';
 import { BankProfileRegistry, buildBankProfile } from '@obc/bank-profiles';
-import type { Sleeper } from '@obc/common';
 import type { DetachedJwsService } from '@obc/fapi';
 import type { TokenService } from '@obc/token-management';
 import { strictMock } from '@obc/test-support/strict-mock';
@@ -30,8 +29,7 @@ function setup(data: unknown) {
     verifyBankResponse: jest.fn(async () => undefined),
   });
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
-  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
-  const client = new VrpBankClient(http, tokens, jws, profiles, sleeper);
+  const client = new VrpBankClient(http, tokens, jws, profiles);
   const sent = (): BankRequest => http.request.mock.calls[0][0] as BankRequest;
   return { client, http, tokens, sent };
 }

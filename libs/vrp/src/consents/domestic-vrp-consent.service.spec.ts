@@ -1,6 +1,7 @@
 import type { AuthContextService } from '@obc/auth-contexts';
 import type { ClientContextFactory } from '@obc/bank-registration';
-import { Clock, DomainError, NotFoundError, RandomSource } from '@obc/common';
+import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/bank-profiles';
+import { Clock, DomainError, NotFoundError, RandomSource, Sleeper } from '@obc/common';
 import type { ConsentTokenService } from '@obc/token-management';
 import { strictMock } from '@obc/test-support/strict-mock';
 import type { VrpBankClient } from '../common/vrp-bank.client';
@@ -60,6 +61,11 @@ function setup(row: DomesticVrpConsentEntity | null = vrpConsentRow()) {
   const authContexts = strictMock<AuthContextService>({ create: jest.fn() });
   const clock = strictMock<Clock>({ now: jest.fn(() => NOW) });
   const random = strictMock<RandomSource>({ uuid: jest.fn(() => CONSENT_ID) });
+  const profile = buildBankProfile({
+    quirks: { ...structuredClone(STANDARD_QUIRKS), postCreateConsentDelayMs: 400 },
+  });
+  const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
+  const sleeper = strictMock<Sleeper>({ sleep: jest.fn(async () => undefined) });
   const service = new DomesticVrpConsentService(
     repo,
     bank,
@@ -69,8 +75,10 @@ function setup(row: DomesticVrpConsentEntity | null = vrpConsentRow()) {
     authContexts,
     clock,
     random,
+    profiles,
+    sleeper,
   );
-  return { service, repo, bank, clients, idempotency, tokens, authContexts };
+  return { service, repo, bank, clients, idempotency, tokens, authContexts, profiles, sleeper };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -90,6 +98,23 @@ const create = (externalApiRequest = consentRequest()) => ({
 });
 
 describe('DomesticVrpConsentService.create', () => {
+  it("waits the profile's postCreateConsentDelayMs after creating, not when replaying", async () => {
+    const t = setup();
+    await t.service.create(create(), { callerId: 'key-1', idempotencyKey: 'k-1' });
+    expect(t.sleeper.sleep).toHaveBeenCalledWith(400);
+    expect(t.sleeper.sleep.mock.invocationCallOrder[0]).toBeGreaterThan(
+      t.bank.createConsent.mock.invocationCallOrder[0],
+    );
+    t.idempotency.run.mockResolvedValueOnce({
+      status: 201,
+      body: {} as never,
+      key: 'k-1',
+      replayed: true,
+    });
+    await t.service.create(create(), { callerId: 'key-1', idempotencyKey: 'k-1' });
+    expect(t.sleeper.sleep).toHaveBeenCalledTimes(1);
+  });
+
   it('creates the consent at the bank through the idempotency service and stores it', async () => {
     const t = setup();
     const outcome = await t.service.create(create(), { callerId: 'key-1', idempotencyKey: 'k-1' });

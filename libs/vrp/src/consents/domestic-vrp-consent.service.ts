@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthContextService, CreatedAuthContext } from '@obc/auth-contexts';
 import { ClientContextFactory } from '@obc/bank-registration';
 import {
@@ -7,8 +7,10 @@ import {
   DomainError,
   NotFoundError,
   RandomSource,
+  Sleeper,
   toConsentStatusCode,
 } from '@obc/common';
+import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { IdempotencyService } from '@obc/persistence';
 import { ConsentTokenService } from '@obc/token-management';
 import { SignerIdentity, VrpBankClient } from '../common/vrp-bank.client';
@@ -72,6 +74,8 @@ export class DomesticVrpConsentService {
     private readonly authContexts: AuthContextService,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    @Inject(BANK_PROFILE_REGISTRY) private readonly profiles: BankProfileRegistry,
+    private readonly sleeper: Sleeper,
   ) {}
 
   /**
@@ -83,6 +87,7 @@ export class DomesticVrpConsentService {
     call: IdempotentCall,
   ): Promise<CreatedOutcome<DomesticVrpConsentResponseDto>> {
     assertVrpConsentRequest(request.externalApiRequest);
+    let profileId: string | undefined;
     const result = await this.idempotency.run<DomesticVrpConsentResponseDto>(
       {
         scope: VRP_CONSENT_RESOURCE,
@@ -93,6 +98,7 @@ export class DomesticVrpConsentService {
       async (ctx) => {
         const details = await this.clients.details(request.bankRegistrationId);
         const client = await this.clients.forRegistration(request.bankRegistrationId);
+        profileId = client.profileId;
         const created = await this.bank.createConsent(client, {
           identity: identityOf(details),
           auth: { kind: 'client-credentials' },
@@ -116,6 +122,10 @@ export class DomesticVrpConsentService {
         };
       },
     );
+    // Some banks' consent stores are eventually consistent: do not hand a new consent out early
+    // (outside the idempotent work, so the key is not held while waiting).
+    if (!result.replayed && profileId !== undefined)
+      await this.sleeper.sleep(this.profiles.get(profileId).quirks.postCreateConsentDelayMs);
     return { body: result.body, idempotencyKey: result.key, replayed: result.replayed };
   }
 

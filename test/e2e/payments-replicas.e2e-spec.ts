@@ -1,0 +1,191 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { LoadedPki } from '../../apps/mock-bank/src/pki';
+import {
+  authoriseConsent,
+  registrationJourney,
+  RegistrationJourneyResult,
+} from '../support/journeys';
+import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
+import {
+  connectorEnvironment,
+  ConnectorHandle,
+  createPki,
+  enrolTpp,
+  MockBankHandle,
+  runMigrations,
+  startConnector,
+  startMockBank,
+} from '../support/sandbox';
+
+jest.setTimeout(180_000);
+
+const REDIRECT = 'https://tpp.example/callback';
+const CREDITOR = {
+  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+  Identification: '08080021325698',
+  Name: 'ACME Inc',
+};
+
+interface Created {
+  id: string;
+  externalApiId: string;
+  status: string;
+}
+
+interface Problem {
+  code: string;
+  title: string;
+  detail: string;
+  idempotencyReplayed?: boolean;
+}
+
+interface StoredTokenRow {
+  accessToken: string;
+  refreshToken: string | null;
+}
+
+/**
+ * A payment consent whose token response carries no refresh token (the bank quirk
+ * quirks.tokenEndpoint.noRefreshTokenForPayments, played by the mock bank's `no-refresh-token`
+ * fault), on two connector processes sharing one PostgreSQL: authorised through replica A, paid
+ * through replica B, which has never seen the token and reads it (encrypted) from the database.
+ */
+describeWithPostgres('payments: a consent without a refresh token, used from any replica', () => {
+  let dir: string;
+  let pki: LoadedPki;
+  let bank: MockBankHandle;
+  let db: TestDatabase;
+  let replicaA: ConnectorHandle;
+  let replicaB: ConnectorHandle;
+  let registration: RegistrationJourneyResult;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-replicas-'));
+    pki = await createPki(join(dir, 'pki'));
+    bank = await startMockBank(pki);
+    await enrolTpp(pki, bank, [REDIRECT]);
+    db = await createTestDatabase();
+    const apiKey = randomBytes(24).toString('base64url');
+    const encryptionKey = randomBytes(32).toString('base64');
+    await runMigrations(
+      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
+    );
+    const options = { pki, bank, databaseUrl: db.url, apiKey, encryptionKey };
+    [replicaA, replicaB] = await Promise.all([startConnector(options), startConnector(options)]);
+    registration = await registrationJourney(replicaA.api, pki, { redirectUri: REDIRECT });
+  });
+
+  afterAll(async () => {
+    await replicaA?.stop();
+    await replicaB?.stop();
+    await bank?.stop();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const bankPayments = async (consentId: string) =>
+    (
+      await bank.admin<{ payments: { consentId: string; paymentId: string }[] }>('/payments')
+    ).payments.filter((p) => p.consentId === consentId);
+
+  async function storedTokens(consentId: string): Promise<StoredTokenRow[]> {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const result = await client.query<StoredTokenRow>(
+        `SELECT "accessToken", "refreshToken" FROM consent_token WHERE "consentType" = 'domestic-payment' AND "consentId" = $1`,
+        [consentId],
+      );
+      return result.rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Created and authorised through replica A; the bank's token response has no refresh token. */
+  async function consentWithoutRefreshToken(amount: string): Promise<Created> {
+    const consent = await replicaA.api.post<Created>(
+      '/v1/pisp/domestic-payment-consents',
+      {
+        bankRegistrationId: registration.bankRegistrationId,
+        externalApiRequest: {
+          Data: {
+            Initiation: {
+              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
+              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
+              InstructedAmount: { Amount: amount, Currency: 'GBP' },
+              CreditorAccount: CREDITOR,
+            },
+          },
+          Risk: {},
+        },
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(consent.status).toBe(201);
+    // Not a once-fault: whichever token response comes next, the code exchange has none.
+    await bank.admin('/faults', { tokenResponse: 'no-refresh-token', once: false });
+    try {
+      await authoriseConsent(
+        replicaA.api,
+        bank,
+        `/v1/pisp/domestic-payment-consents/${consent.body.id}/auth-contexts`,
+      );
+    } finally {
+      await bank.admin('/faults/reset', {});
+    }
+    // Stored encrypted, without a refresh token: nothing in the row is a token in clear.
+    const rows = await storedTokens(consent.body.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].refreshToken).toBeNull();
+    const issued = await bank.issuedSecrets();
+    expect(issued.some((secret) => rows[0].accessToken.includes(secret))).toBe(false);
+    return consent.body;
+  }
+
+  it('authorised on replica A, paid on replica B from the stored token', async () => {
+    const consent = await consentWithoutRefreshToken('5.55');
+    const payment = await replicaB.api.post<Created>(
+      '/v1/pisp/domestic-payments',
+      { domesticPaymentConsentId: consent.id },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(payment.status).toBe(201);
+    const held = await bankPayments(consent.externalApiId);
+    expect(held).toHaveLength(1);
+    expect(payment.body.externalApiId).toBe(held[0].paymentId);
+  });
+
+  it('once the access token has expired, the caller is told to re-authorise and the bank is not paid', async () => {
+    const consent = await consentWithoutRefreshToken('6.66');
+    const expired = await bank.admin<{ expired: number }>('/tokens/expire', {
+      consentId: consent.externalApiId,
+    });
+    expect(expired.expired).toBeGreaterThan(0);
+    const key = randomUUID();
+    const pay = (replica: ConnectorHandle) =>
+      replica.api.post<Problem>(
+        '/v1/pisp/domestic-payments',
+        { domesticPaymentConsentId: consent.id },
+        { 'idempotency-key': key },
+      );
+    const refused = await pay(replicaB);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.body.code).toBe('consent/expired');
+    expect(refused.body.detail).toMatch(
+      /no refresh token; the PSU must authorise the consent again/,
+    );
+    expect(await bankPayments(consent.externalApiId)).toHaveLength(0);
+
+    // The same key on the other replica: the same answer, replayed, still no payment.
+    const again = await pay(replicaA);
+    expect(again.status).toBe(403);
+    expect(again.body).toMatchObject({ code: 'consent/expired', idempotencyReplayed: true });
+    expect(await bankPayments(consent.externalApiId)).toHaveLength(0);
+  });
+});
