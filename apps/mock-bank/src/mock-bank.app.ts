@@ -112,6 +112,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
       ledger: deps.ledger,
       verifier: deps.accessTokens,
       clients: paymentDeps.clients,
+      responseSigner: deps.responseSigner,
     });
   app.use(
     '/directory',
