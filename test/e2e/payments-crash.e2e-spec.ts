@@ -33,10 +33,10 @@ const CREDITOR = {
  * Short enough for a test to wait out, long enough that a retry made right after the crash is
  * still inside it on a busy machine; longer than BANK_HTTP_TIMEOUT_MS, as the connector demands.
  */
-const LOCK_SECONDS = 30;
+const LOCK_SECONDS = 40;
 const CONNECTOR_ENV = {
   IDEMPOTENCY_LOCK_SECONDS: String(LOCK_SECONDS),
-  BANK_HTTP_TIMEOUT_MS: '20000',
+  BANK_HTTP_TIMEOUT_MS: '30000',
 };
 /** The bank holds its answer far longer than the test needs to kill the connector. */
 const BANK_DELAY_MS = 120_000;
