@@ -77,6 +77,8 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
               // The v3.1.11 VRP document's server is /open-banking/v3.1/pisp.
               variableRecurringPayments: v3('/open-banking/v3.1/pisp'),
             },
+            // The v3.1.11 front signs what it sends: the connector checks those signatures.
+            messageSigning: { verifyResponseSignatures: true },
           },
         }),
       },
