@@ -87,6 +87,7 @@ app.kubernetes.io/part-of: uk-open-banking-connector
   "PORT" (toString $c.port)
   "LOG_LEVEL" $c.logLevel
   "BANK_HTTP_TIMEOUT_MS" (toString $c.bankHttpTimeoutMs)
+  "IDEMPOTENCY_LOCK_SECONDS" (toString $c.idempotencyLockSeconds)
   "DATABASE_POOL_SIZE" (toString $c.databasePoolSize)
   "AWS_REGION" $c.awsRegion
   "BANK_PROFILE_OVERRIDES" (toJson $c.bankProfileOverrides)
