@@ -61,7 +61,7 @@ export interface ConnectorConfigTree {
   directory: { sandbox: DirectoryConfig; production: DirectoryConfig };
   aws: { region: string; ssmEndpoint?: string };
   authContexts: { ttlSeconds: number };
-  tokens: { earlyExpirySeconds: number };
+  tokens: { earlyExpirySeconds: number; refreshLockWaitSeconds: number };
   /** OpenTelemetry tracing; `otlpEndpoint` is required when enabled (checked at start-up). */
   tracing: { enabled: boolean; otlpEndpoint?: string; serviceName: string; sampleRatio: number };
 }

@@ -257,6 +257,16 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
       'Cached bank access tokens are treated as expired this many seconds before they really expire.',
   },
   {
+    env: 'TOKEN_REFRESH_LOCK_WAIT_SECONDS',
+    path: 'tokens.refreshLockWaitSeconds',
+    type: 'integer',
+    min: 1,
+    max: 600,
+    default: 30,
+    description:
+      "How long a call waits for another replica's refresh of the same consent token (PostgreSQL row lock) before answering 503 `consent/token-refresh-busy`. A process that dies mid refresh releases the lock when its connection closes; this bounds the wait behind one that hangs.",
+  },
+  {
     env: 'TRACING_ENABLED',
     path: 'tracing.enabled',
     type: 'boolean',
