@@ -41,6 +41,7 @@ describe('token-delay fault', () => {
     [{ ms: 10, grantType: 'password' }, /grantType must be one of/],
     [{ ms: 10, once: 'no' }, /once must be a boolean/],
     [{ ms: 10, delay: 5 }, /unknown members: delay/],
+    [{ ms: 10, phase: 'during' }, /phase must be one of/],
     [[1], /JSON object/],
   ])('refuses %j with 400 and keeps no fault', async (body, message) => {
     const t = app();
@@ -55,7 +56,12 @@ describe('token-delay fault', () => {
   it('defaults to refresh_token and once; GET shows it, reset clears it', async () => {
     const t = app();
     const set = await request(t.app).post('/__admin/faults/token-delay').send({ ms: 5 });
-    expect(set.body).toEqual({ grantType: 'refresh_token', ms: 5, once: true });
+    expect(set.body).toEqual({
+      grantType: 'refresh_token',
+      ms: 5,
+      phase: 'before-grant',
+      once: true,
+    });
     expect((await request(t.app).get('/__admin/faults/token-delay')).body.delay).toEqual(set.body);
     expect((await request(t.app).post('/__admin/faults/token-delay/reset')).status).toBe(204);
     expect((await request(t.app).get('/__admin/faults/token-delay')).body).toEqual({
@@ -110,6 +116,52 @@ describe('token-delay fault', () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('token-delay fault, after-grant', () => {
+  it('processes the grant, then loses the answer when the client hangs up during the delay', async () => {
+    const t = app();
+    t.delay.set({ ms: 60_000, phase: 'after-grant' });
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const body = form('refresh_token');
+      let answered = false;
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/token',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        () => (answered = true),
+      );
+      req.on('error', () => undefined);
+      req.end(body);
+      await waitFor(() => t.events('token.delayed').length === 1);
+      expect(t.handled).toEqual([body]); // the grant ran
+      req.destroy();
+      await waitFor(() => t.events('token.answer-lost').length === 1);
+      expect(answered).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('answers after the delay when the client waits', async () => {
+    const t = app();
+    t.delay.set({ ms: 20, phase: 'after-grant' });
+    const res = await request(t.app).post('/token').type('form').send(form('refresh_token'));
+    expect(res.body).toEqual({ grant: 'refresh_token' });
+    expect(t.events('token.delayed')).toHaveLength(1);
+    expect(t.events('token.answer-lost')).toHaveLength(0);
   });
 });
 
