@@ -40,6 +40,7 @@ describeWithPostgres('connector killed mid token refresh (PostgreSQL, mTLS)', ()
   let db: TestDatabase;
   let first: ConnectorHandle;
   let second: ConnectorHandle | undefined;
+  let third: ConnectorHandle | undefined;
   let registration: RegistrationJourneyResult;
   let consent: AuthorisedConsent;
   const apiKey = randomBytes(24).toString('base64url');
@@ -62,6 +63,7 @@ describeWithPostgres('connector killed mid token refresh (PostgreSQL, mTLS)', ()
   afterAll(async () => {
     await first?.stop();
     await second?.stop();
+    await third?.stop();
     await bank?.admin('/faults/token-delay/reset', {}).catch(() => undefined);
     await bank?.stop();
     await db?.drop();
@@ -83,12 +85,18 @@ describeWithPostgres('connector killed mid token refresh (PostgreSQL, mTLS)', ()
   }
 
   async function tokenRow(): Promise<{ version: number; refreshRefusedAt: Date | null }> {
+    return tokenRowOf(consent.consentId);
+  }
+
+  async function tokenRowOf(
+    consentId: string,
+  ): Promise<{ version: number; refreshRefusedAt: Date | null }> {
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
       const r = await client.query<{ version: number; refreshRefusedAt: Date | null }>(
         `select version, "refreshRefusedAt" from consent_token where "consentId" = $1`,
-        [consent.consentId],
+        [consentId],
       );
       expect(r.rows).toHaveLength(1);
       return r.rows[0];
@@ -151,5 +159,61 @@ describeWithPostgres('connector killed mid token refresh (PostgreSQL, mTLS)', ()
     const row = await tokenRow();
     expect(row.version).toBe(versionBefore + 1);
     expect(row.refreshRefusedAt).toBeNull();
+  });
+
+  it('documented limit: if the bank rotated the refresh token and only its answer was lost, the consent needs a new authorisation (a clear 403, no retry storm)', async () => {
+    // Its own consent, on the running replacement process.
+    const rotated = await authoriseAccountAccess(
+      second!.api,
+      bank,
+      registration.bankRegistrationId,
+    );
+    const readRotated = (c: ConnectorHandle) =>
+      c.api.get<{ code?: string }>('/v1/aisp/accounts', {
+        'x-account-access-consent-id': rotated.consentId,
+      });
+    expect((await readRotated(second!)).status).toBe(200);
+    const before = await refreshGrants();
+    const delayedBefore = await ledgerEvents('token.delayed');
+    const lostBefore = await ledgerEvents('token.answer-lost');
+
+    // This time the bank processes the refresh (rotating the refresh token) and holds its answer.
+    await bank.admin('/faults/token-delay', {
+      grantType: 'refresh_token',
+      ms: 60_000,
+      phase: 'after-grant',
+    });
+    await bank.admin('/tokens/expire', { consentId: rotated.externalApiId });
+    const inFlight = readRotated(second!).then(
+      (res) => res.status,
+      () => 0,
+    );
+    await waitUntil('the bank rotated the refresh token and holds the answer', async () =>
+      (await ledgerEvents('token.delayed')) > delayedBefore ? true : false,
+    );
+    expect(await refreshGrants()).toBe(before + 1);
+    await second!.process.kill();
+    expect(await inFlight).toBe(0);
+    await waitUntil('the answer was lost', async () =>
+      (await ledgerEvents('token.answer-lost')) > lostBefore ? true : false,
+    );
+
+    // The database still holds the consumed refresh token: the bank refuses it (and revokes the
+    // grant), the refusal is recorded, and callers get a clear problem, never a 500.
+    third = await startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey });
+    const after = await readRotated(third);
+    expect([after.status, after.body.code]).toEqual([403, 'consent/not-authorised']);
+    expect(await refreshGrants()).toBe(before + 1);
+    expect((await tokenRowOf(rotated.consentId)).refreshRefusedAt).not.toBeNull();
+    const again = await readRotated(third);
+    expect([again.status, again.body.code]).toEqual([403, 'consent/not-authorised']);
+    // Other consents are unaffected.
+    expect((await read(third)).status).toBe(200);
+    // The way back is a new consent, authorised by the PSU.
+    const renewed = await authoriseAccountAccess(third.api, bank, registration.bankRegistrationId);
+    const fresh = await third.api.get('/v1/aisp/accounts', {
+      'x-account-access-consent-id': renewed.consentId,
+    });
+    expect(fresh.status).toBe(200);
   });
 });

@@ -12,8 +12,11 @@ import {
 } from '@obc/persistence';
 import {
   ConsentGrantError,
+  ConsentTokenBusyError,
   ConsentTokenService,
+  DEFAULT_TOKEN_MANAGEMENT_SETTINGS,
   TokenManagementModule,
+  TokenManagementSettings,
   TokenService,
   tokenManagementMigrations,
   type ClientContext,
@@ -50,8 +53,8 @@ describeWithPostgres('consent tokens on PostgreSQL across two replicas', () => {
   };
 
   /** One replica: its own Nest application context and its own DataSource (connection pool). */
-  const startReplica = () =>
-    Test.createTestingModule({
+  const startReplica = (tokenSettings?: TokenManagementSettings) => {
+    const builder = Test.createTestingModule({
       imports: [
         CommonModule,
         BankHttpModule,
@@ -67,8 +70,10 @@ describeWithPostgres('consent tokens on PostgreSQL across two replicas', () => {
       .overrideProvider(Clock)
       .useValue(clock)
       .overrideProvider(TokenService)
-      .useValue({ refreshGrant })
-      .compile();
+      .useValue({ refreshGrant });
+    if (tokenSettings) builder.overrideProvider(TokenManagementSettings).useValue(tokenSettings);
+    return builder.compile();
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -86,6 +91,10 @@ describeWithPostgres('consent tokens on PostgreSQL across two replicas', () => {
     raw = await new DataSource(createDataSourceOptions(settings.database, migrations)).initialize();
     await runMigrations(raw);
     replicas.push(await startReplica(), await startReplica());
+    // A third replica that waits at most one second for another's refresh.
+    replicas.push(
+      await startReplica({ ...DEFAULT_TOKEN_MANAGEMENT_SETTINGS, refreshLockWaitSeconds: 1 }),
+    );
   });
 
   afterAll(async () => {
@@ -184,5 +193,39 @@ describeWithPostgres('consent tokens on PostgreSQL across two replicas', () => {
     } finally {
       spies.forEach((spy) => spy.mockRestore());
     }
+  });
+
+  it('a refresh waits a bounded time behind a lock holder that hangs, then answers consent/token-refresh-busy; it refreshes once the lock is gone', async () => {
+    const [a, , impatient] = replicas.map((r) => r.get(ConsentTokenService));
+    const ref: ConsentRef = { consentType: 'account-access', consentId: 'consent-hung-holder' };
+    await a.store(ref, {
+      accessToken: 'plain-h1',
+      refreshToken: 'plain-hr1',
+      expiresIn: 60,
+      tokenType: 'Bearer',
+    });
+    clock.advanceSeconds(61);
+    // A "replica" that took the row lock and hangs (its transaction stays open).
+    const holder = raw.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT id FROM consent_token WHERE "consentId" = $1 FOR UPDATE`, [
+        ref.consentId,
+      ]);
+      const error: unknown = await impatient.getAccessToken(ref, client).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConsentTokenBusyError);
+      expect(error).toMatchObject({ code: 'consent/token-refresh-busy', kind: 'unavailable' });
+      expect(refreshCalls).toEqual([]);
+    } finally {
+      // The holder goes away (rollback, as when its connection closes).
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect(await impatient.getAccessToken(ref, client)).toBe('plain-access-2');
+    expect(refreshCalls).toEqual(['plain-hr1']);
   });
 });

@@ -81,7 +81,7 @@ export interface ConnectorConfigTree {
   directory: { sandbox: DirectoryConfig; production: DirectoryConfig };
   aws: { region: string; ssmEndpoint?: string };
   authContexts: { ttlSeconds: number };
-  tokens: { earlyExpirySeconds: number };
+  tokens: { earlyExpirySeconds: number; refreshLockWaitSeconds: number };
   /** How long an in-flight Idempotency-Key is held before a retry may take it over. */
   idempotency: { lockSeconds: number };
   /** OpenTelemetry tracing; `otlpEndpoint` is required when enabled (checked at start-up). */

@@ -14,6 +14,22 @@ export class ConsentGrantError extends DomainError {
 }
 
 /**
+ * Another caller (this replica or another) holds the consent token's row lock, refreshing it,
+ * for longer than TOKEN_REFRESH_LOCK_WAIT_SECONDS: a hung process or a bank that is very slow
+ * to answer. Retrying later is safe; nothing was changed.
+ */
+export class ConsentTokenBusyError extends DomainError {
+  constructor(detail: string, cause?: unknown) {
+    super(
+      'consent/token-refresh-busy',
+      'unavailable',
+      'The consent token is being refreshed elsewhere',
+      { detail, cause },
+    );
+  }
+}
+
+/**
  * The consent's access token expired and there is no refresh token to renew it. 'forbidden'
  * like ConsentGrantError: the request is well-formed, the PSU must authorise the consent again.
  */

@@ -5,9 +5,10 @@ export type LedgerEventType =
   | 'registration.updated'
   | 'registration.deleted'
   | 'token.granted'
-  /** A token request held by the token-delay fault, and one dropped because its client left. */
+  /** The token-delay fault: a request (or answer) held, dropped unprocessed, or answer lost. */
   | 'token.delayed'
   | 'token.abandoned'
+  | 'token.answer-lost'
   | 'directory.token'
   | 'directory.ssa'
   | 'ais.read'

@@ -11,9 +11,18 @@ export type DelayableGrantType = (typeof DELAYABLE_GRANT_TYPES)[number];
 /** The longest delay the fault accepts (a test that needs more is waiting for the wrong thing). */
 export const MAX_TOKEN_DELAY_MS = 120_000;
 
+export const TOKEN_DELAY_PHASES = ['before-grant', 'after-grant'] as const;
+export type TokenDelayPhase = (typeof TOKEN_DELAY_PHASES)[number];
+
 export interface TokenDelaySettings {
   grantType: DelayableGrantType;
   ms: number;
+  /**
+   * before-grant (default): held before the authorisation server sees the request, dropped
+   * unprocessed if the client leaves. after-grant: the grant is processed (a refresh token
+   * rotated) and only the answer is held, lost if the client leaves.
+   */
+  phase: TokenDelayPhase;
   /** true (default): only the next matching token request is delayed. */
   once: boolean;
 }
@@ -21,11 +30,12 @@ export interface TokenDelaySettings {
 export class TokenDelayValidationError extends Error {}
 
 /**
- * Holds token requests of one grant type for a while before the authorisation server looks at
- * them, so a test can kill the client while its request is in flight. If the client hangs up
- * during the delay the request is dropped unprocessed (`token.abandoned`): the bank never saw
- * the grant, as when a connection dies before the request is handled, so a refresh token is
- * not rotated. `token.delayed` in the ledger tells the test the request has arrived.
+ * Holds token requests of one grant type for a while, so a test can kill the client while its
+ * request is in flight. `before-grant`: held before the authorisation server looks at it; if
+ * the client hangs up meanwhile it is dropped unprocessed (`token.abandoned`): the bank never
+ * saw the grant, so a refresh token is not rotated. `after-grant`: the grant is processed
+ * (`token.granted`, a refresh token rotated) and the answer held; if the client hangs up it is
+ * lost (`token.answer-lost`). `token.delayed` tells the test the request is being held.
  */
 export class TokenDelay {
   private settings: TokenDelaySettings | undefined;
@@ -36,7 +46,9 @@ export class TokenDelay {
     if (typeof input !== 'object' || input === null || Array.isArray(input))
       throw new TokenDelayValidationError('the body must be a JSON object');
     const body = input as Record<string, unknown>;
-    const unknown = Object.keys(body).filter((k) => !['grantType', 'ms', 'once'].includes(k));
+    const unknown = Object.keys(body).filter(
+      (k) => !['grantType', 'ms', 'once', 'phase'].includes(k),
+    );
     if (unknown.length)
       throw new TokenDelayValidationError(`unknown members: ${unknown.join(', ')}`);
     const grantType = body.grantType ?? 'refresh_token';
@@ -56,9 +68,13 @@ export class TokenDelay {
       throw new TokenDelayValidationError(`ms must be an integer from 1 to ${MAX_TOKEN_DELAY_MS}`);
     if (body.once !== undefined && typeof body.once !== 'boolean')
       throw new TokenDelayValidationError('once must be a boolean');
+    const phase = body.phase ?? 'before-grant';
+    if (typeof phase !== 'string' || !(TOKEN_DELAY_PHASES as readonly string[]).includes(phase))
+      throw new TokenDelayValidationError(`phase must be one of ${TOKEN_DELAY_PHASES.join(', ')}`);
     this.settings = {
       grantType: grantType as DelayableGrantType,
       ms: body.ms,
+      phase: phase as TokenDelayPhase,
       once: body.once !== false,
     };
     return { ...this.settings };
@@ -90,12 +106,29 @@ export class TokenDelay {
         const grantType = new URLSearchParams(raw).get('grant_type');
         if (!settings || grantType !== settings.grantType) return next();
         if (settings.once) this.settings = undefined;
+        if (settings.phase === 'after-grant') {
+          this.holdAnswer(res, settings.ms, grantType);
+          return next();
+        }
         this.ledger.record({ type: 'token.delayed', grantType });
         void this.hold(res, settings.ms).then((clientGone) => {
           if (!clientGone) return next();
           this.ledger.record({ type: 'token.abandoned', grantType });
         });
       });
+    };
+  }
+
+  /** Lets the grant run, then holds its answer (res.end) for `ms`; lost if the client leaves. */
+  private holdAnswer(res: Response, ms: number, grantType: string): void {
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    (res as { end: unknown }).end = (...args: unknown[]) => {
+      this.ledger.record({ type: 'token.delayed', grantType });
+      void this.hold(res, ms).then((clientGone) => {
+        if (clientGone) this.ledger.record({ type: 'token.answer-lost', grantType });
+        else end(...args);
+      });
+      return res;
     };
   }
 

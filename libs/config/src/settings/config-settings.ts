@@ -394,6 +394,16 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
       'How long a payment or consent creation holds its Idempotency-Key while it calls the bank. A retry with the same key within this time gets 409 `idempotency/in-progress`; after it (the replica that held the key crashed), a retry takes the key over and calls the bank again with the same `x-idempotency-key`, so the bank answers with its first result instead of paying twice. Must be longer than `BANK_HTTP_TIMEOUT_MS`.',
   },
   {
+    env: 'TOKEN_REFRESH_LOCK_WAIT_SECONDS',
+    path: 'tokens.refreshLockWaitSeconds',
+    type: 'integer',
+    min: 1,
+    max: 600,
+    default: 30,
+    description:
+      "How long a call waits for another replica's refresh of the same consent token (PostgreSQL row lock) before answering 503 `consent/token-refresh-busy`. A process that dies mid refresh releases the lock when its connection closes; this bounds the wait behind one that hangs.",
+  },
+  {
     env: 'TRACING_ENABLED',
     path: 'tracing.enabled',
     type: 'boolean',

@@ -1,6 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { ConsentTokenBusyError } from '../consent-grant.error';
+import {
+  DEFAULT_REFRESH_LOCK_WAIT_SECONDS,
+  TokenManagementSettings,
+} from '../token-management.settings';
 import type { ConsentRef } from './consent-ref';
 import { ConsentTokenEntity } from './consent-token.entity';
 
@@ -28,10 +33,16 @@ export type SaveInTransaction = (row: ConsentTokenEntity) => Promise<void>;
 /** The consent_token table; the service never touches TypeORM itself. */
 @Injectable()
 export class ConsentTokenRepository {
+  private readonly lockWaitMs: number;
+
   constructor(
     @InjectRepository(ConsentTokenEntity)
     private readonly rows: Repository<ConsentTokenEntity>,
-  ) {}
+    @Optional() settings?: TokenManagementSettings,
+  ) {
+    this.lockWaitMs =
+      (settings?.refreshLockWaitSeconds ?? DEFAULT_REFRESH_LOCK_WAIT_SECONDS) * 1000;
+  }
 
   async find(ref: ConsentRef): Promise<ConsentTokenEntity | null> {
     return this.rows.findOneBy({ consentType: ref.consentType, consentId: ref.consentId });
@@ -60,7 +71,9 @@ export class ConsentTokenRepository {
    * Runs `work` in a transaction holding the consent's row: `SELECT … FOR UPDATE` on PostgreSQL,
    * so another replica doing the same waits until this one commits and then reads its result.
    * SQLite has a single writer, so the transaction alone serialises. Whatever `work` saves
-   * commits together; a throw rolls everything back.
+   * commits together; a throw rolls everything back. The wait for the lock is bounded
+   * (`lock_timeout`, TOKEN_REFRESH_LOCK_WAIT_SECONDS): beyond it, ConsentTokenBusyError. A
+   * holder that dies loses the lock with its connection, so only a hung one makes callers wait.
    */
   async withLockedRow<T>(
     ref: ConsentRef,
@@ -76,14 +89,35 @@ export class ConsentTokenRepository {
             consentType: ref.consentType,
             consentId: ref.consentId,
           });
-        if (manager.connection.options.type === 'postgres') query.setLock('pessimistic_write');
-        const row = await query.getOne();
+        const postgres = manager.connection.options.type === 'postgres';
+        if (postgres) {
+          query.setLock('pessimistic_write');
+          // For this transaction only; an integer, so nothing is interpolated but a number.
+          await manager.query(`SET LOCAL lock_timeout = ${Math.floor(this.lockWaitMs)}`);
+        }
+        let row: ConsentTokenEntity | null;
+        try {
+          row = await query.getOne();
+        } catch (error) {
+          if (postgres && isLockNotAvailable(error))
+            throw new ConsentTokenBusyError(
+              `The ${ref.consentType} consent ${ref.consentId} is being refreshed by another call that has held it for over ${this.lockWaitMs / 1000} s; retry later.`,
+              error,
+            );
+          throw error;
+        }
         return work(row, async (changed) => {
           await manager.save(ConsentTokenEntity, changed);
         });
       }),
     );
   }
+}
+
+/** PostgreSQL lock_not_available: `lock_timeout` ran out while waiting for a row lock. */
+function isLockNotAvailable(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  return (error.driverError as { code?: unknown } | undefined)?.code === '55P03';
 }
 
 /** PostgreSQL unique_violation, or SQLite's UNIQUE constraint failure. */
