@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { oddHeaderValue, oddPathId, oddQuery, boundaryString } from '../support/input-arbitraries';
@@ -234,6 +235,37 @@ describeWithPostgres('bad input never yields a 500 nor stores partial rows (Post
         jsonRoute(ctx(), method, path, valid, { idempotent }),
       ),
     );
+    // Secret references that resolve, by names of every length the DTO allows: the same key file
+    // reached through `/.` segments, and the transport key for the certificates.
+    const keyFile = join(s.testBank.pkiDir, 'props-encryption-key.b64');
+    writeFileSync(keyFile, randomBytes(32).toString('base64'));
+    const longName = (path: string) =>
+      fc
+        .integer({ min: 0, max: 1_020 })
+        .map((n) => `${s.testBank.pkiDir}${'/.'.repeat(n)}/${path}`);
+    const longReference: RouteProperty = {
+      name: 'secret references with long names',
+      requests: fc
+        .tuple(
+          fc.boolean(),
+          longName('props-encryption-key.b64'),
+          longName(pki.manifest.files.tppTransportKey),
+        )
+        .map(([encryption, keyName, certName]) => ({
+          method: 'POST',
+          path: encryption ? '/v1/manage/encryption-keys' : '/v1/manage/obwac-certificates',
+          headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(
+            encryption
+              ? { key: { source: 'file', name: keyName }, setAsCurrent: false }
+              : {
+                  certificatePem: pki.pem.tppTransport,
+                  privateKey: { source: 'file', name: certName },
+                },
+          ),
+        })),
+    };
+    await runner.check(longReference, RUNS);
     const exclude = ['x-exclude-external-api-operation'];
     await checkAll([
       idRoute(
