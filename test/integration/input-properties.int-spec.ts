@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { oddHeaderValue, oddPathId, oddQuery, boundaryString } from '../support/input-arbitraries';
@@ -234,6 +235,37 @@ describeWithPostgres('bad input never yields a 500 nor stores partial rows (Post
         jsonRoute(ctx(), method, path, valid, { idempotent }),
       ),
     );
+    // Secret references that resolve, by names of every length the DTO allows: the same key file
+    // reached through `/.` segments, and the transport key for the certificates.
+    const keyFile = join(s.testBank.pkiDir, 'props-encryption-key.b64');
+    writeFileSync(keyFile, randomBytes(32).toString('base64'));
+    const longName = (path: string) =>
+      fc
+        .integer({ min: 0, max: 1_020 })
+        .map((n) => `${s.testBank.pkiDir}${'/.'.repeat(n)}/${path}`);
+    const longReference: RouteProperty = {
+      name: 'secret references with long names',
+      requests: fc
+        .tuple(
+          fc.boolean(),
+          longName('props-encryption-key.b64'),
+          longName(pki.manifest.files.tppTransportKey),
+        )
+        .map(([encryption, keyName, certName]) => ({
+          method: 'POST',
+          path: encryption ? '/v1/manage/encryption-keys' : '/v1/manage/obwac-certificates',
+          headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(
+            encryption
+              ? { key: { source: 'file', name: keyName }, setAsCurrent: false }
+              : {
+                  certificatePem: pki.pem.tppTransport,
+                  privateKey: { source: 'file', name: certName },
+                },
+          ),
+        })),
+    };
+    await runner.check(longReference, RUNS);
     const exclude = ['x-exclude-external-api-operation'];
     await checkAll([
       idRoute(
@@ -433,15 +465,25 @@ describeWithPostgres('bad input never yields a 500 nor stores partial rows (Post
     ]);
   });
 
-  it('the redirect delegate with a real bank redirect, one parameter mutated', async () => {
+  it('the redirect delegate with a real bank redirect (AIS, PIS or VRP), one parameter mutated', async () => {
     /** A fresh consent authorised at the bank: the redirect parameters a front end would forward. */
-    const freshRedirect = async (): Promise<Record<string, string>> => {
-      const consentId = await created('/v1/aisp/account-access-consents', {
-        bankRegistrationId: registration.bankRegistrationId,
-        templateRequest: { type: 'MaximumPermissions' },
-      });
+    type ConsentKind = 'aisp' | 'pisp' | 'vrp';
+    const consentPaths: Record<ConsentKind, [string, () => object]> = {
+      aisp: [
+        '/v1/aisp/account-access-consents',
+        () => ({
+          bankRegistrationId: registration.bankRegistrationId,
+          templateRequest: { type: 'MaximumPermissions' },
+        }),
+      ],
+      pisp: ['/v1/pisp/domestic-payment-consents', paymentConsentBody],
+      vrp: ['/v1/vrp/domestic-vrp-consents', vrpConsentBody],
+    };
+    const freshRedirect = async (kind: ConsentKind = 'aisp'): Promise<Record<string, string>> => {
+      const [path, body] = consentPaths[kind];
+      const consentId = await created(path, body());
       const context = await s.api.post<{ authUrl: string }>(
-        `/v1/aisp/account-access-consents/${consentId}/auth-contexts`,
+        `${path}/${consentId}/auth-contexts`,
         {},
       );
       const { redirectUrl } = await s.bank.admin<{ redirectUrl: string }>('/authorise', {
@@ -464,6 +506,7 @@ describeWithPostgres('bad input never yields a 500 nor stores partial rows (Post
       op: fc.constantFrom('replace', 'remove', 'truncate', 'flip-last', 'duplicate'),
       value: boundaryString.map((v) => v.replace(/[\uD800-\uDFFF]/g, '?')),
       style: fc.constantFrom('json', 'form', 'query'),
+      kind: fc.constantFrom<ConsentKind>('aisp', 'pisp', 'vrp'),
     });
     // Unmutated, the redirect completes: the property below starts from a path that works.
     const untouched = await runner.send(
@@ -477,8 +520,8 @@ describeWithPostgres('bad input never yields a 500 nor stores partial rows (Post
     );
     expect(untouched.status).toBe(200);
     await fc.assert(
-      fc.asyncProperty(mutation, async ({ field, op, value, style }) => {
-        const params: Record<string, unknown> = await freshRedirect();
+      fc.asyncProperty(mutation, async ({ field, op, value, style, kind }) => {
+        const params: Record<string, unknown> = await freshRedirect(kind);
         const current = params[field];
         if (op === 'remove') delete params[field];
         else if (op === 'replace')

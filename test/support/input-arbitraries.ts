@@ -122,7 +122,22 @@ function getAt(value: unknown, path: Path): unknown {
   return v;
 }
 
+/**
+ * What to append to a valid string so it stays plausible (the bank may accept it) but holds
+ * text that is awkward to store or compare: lone surrogates, NUL, emoji, bidi controls, length.
+ */
+const awkwardSuffix: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('\uD800', '\uDFFF', '\u0000') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('😀', '\u202E', 'e\u0301', '\uFFFF', '\u2028', ' ', '"\'\\'),
+  },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((n) => 'x'.repeat(n)) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) },
+);
+
 type Mutation =
+  | { kind: 'append'; path: Path; suffix: string }
   | { kind: 'replace'; path: Path; value: unknown }
   | { kind: 'remove'; path: Path }
   | { kind: 'extra'; path: Path; key: string; value: unknown };
@@ -143,7 +158,9 @@ function mutate(valid: Json, mutation: Mutation): unknown {
   }
   const parent = getAt(copy, mutation.path.slice(0, -1)) as Record<string | number, unknown>;
   const last = mutation.path[mutation.path.length - 1];
-  if (mutation.kind === 'remove') {
+  if (mutation.kind === 'append') {
+    set(parent, last, String(parent[last]) + mutation.suffix);
+  } else if (mutation.kind === 'remove') {
     if (Array.isArray(parent)) parent.splice(last as number, 1);
     else delete parent[last];
   } else {
@@ -157,33 +174,51 @@ export function mutatedBody(valid: object): fc.Arbitrary<unknown> {
   const json = valid as Json;
   const paths = pathsOf(json);
   const objectPaths = objectPathsOf(json);
-  const options: fc.Arbitrary<Mutation>[] = [
-    fc.record({
-      kind: fc.constant('extra' as const),
-      path: fc.constantFrom(...objectPaths),
-      key: fc.oneof(
-        fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', 'id', 'Data', ''),
-        fc.string({ maxLength: 12 }),
-      ),
-      value: boundaryValue,
-    }),
-  ];
-  if (paths.length > 0) {
-    options.push(
-      fc.record({
-        kind: fc.constant('replace' as const),
-        path: fc.constantFrom(...paths),
+  const options: fc.WeightedArbitrary<Mutation>[] = [
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('extra' as const),
+        path: fc.constantFrom(...objectPaths),
+        key: fc.oneof(
+          fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', 'id', 'Data', ''),
+          fc.string({ maxLength: 12 }),
+        ),
         value: boundaryValue,
       }),
-      fc.record({ kind: fc.constant('remove' as const), path: fc.constantFrom(...paths) }),
+    },
+  ];
+  const stringPaths = paths.filter((path) => typeof getAt(json, path) === 'string');
+  if (stringPaths.length > 0) {
+    options.push({
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('append' as const),
+        path: fc.constantFrom(...stringPaths),
+        suffix: awkwardSuffix,
+      }),
+    });
+  }
+  if (paths.length > 0) {
+    options.push(
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          kind: fc.constant('replace' as const),
+          path: fc.constantFrom(...paths),
+          value: boundaryValue,
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('remove' as const),
+          path: fc.constantFrom(...paths),
+        }),
+      },
     );
   }
-  return fc
-    .oneof(
-      { weight: 1, arbitrary: options[0] },
-      ...options.slice(1).map((arbitrary, i) => ({ weight: i === 0 ? 6 : 2, arbitrary })),
-    )
-    .map((mutation) => mutate(json, mutation));
+  return fc.oneof(...options).map((mutation) => mutate(json, mutation));
 }
 
 /** The body of a request: a mutated valid body mostly, otherwise any JSON value. */

@@ -62,6 +62,27 @@ describe('answerClientErrorsWithProblems', () => {
     });
   });
 
+  it('a request not received in time is a 408 problem; a reset socket is just closed', () => {
+    const handlers: ((error: NodeJS.ErrnoException, socket: unknown) => void)[] = [];
+    answerClientErrorsWithProblems({
+      on: (_event: string, handler: (error: NodeJS.ErrnoException, socket: unknown) => void) =>
+        handlers.push(handler),
+    } as never);
+    const socket = () => ({ writable: true, end: jest.fn(), destroy: jest.fn() });
+    const timedOut = socket();
+    handlers[0](
+      Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
+      timedOut,
+    );
+    expect(String(timedOut.end.mock.calls[0][0])).toMatch(
+      /^HTTP\/1\.1 408 [\s\S]*"code":"request\/timeout"/,
+    );
+    const reset = socket();
+    handlers[0](Object.assign(new Error('reset'), { code: 'ECONNRESET' }), reset);
+    expect(reset.destroy).toHaveBeenCalled();
+    expect(reset.end).not.toHaveBeenCalled();
+  });
+
   it('still serves well-formed requests', async () => {
     const text = await send(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(text).toMatch(/^HTTP\/1\.1 200 /);

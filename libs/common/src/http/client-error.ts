@@ -11,6 +11,12 @@ const PARSER_PROBLEMS: Record<string, [number, string, string, string]> = {
     'The request line and headers together exceed the size the server accepts.',
   ],
   HPE_URI_TOO_LONG: [414, 'request/uri-too-long', 'URI too long', 'The request URI is too long.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [
+    408,
+    'request/timeout',
+    'Request timeout',
+    'The request was not received in full in time.',
+  ],
 };
 const MALFORMED: [number, string, string, string] = [
   400,
@@ -26,7 +32,10 @@ const MALFORMED: [number, string, string, string] = [
  */
 export function answerClientErrorsWithProblems(server: Pick<Server, 'on'>): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // As Node's default handler: nothing to answer on a reset socket or mid-response.
+    const inResponse = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })
+      ._httpMessage?.headersSent;
+    if (error.code === 'ECONNRESET' || !socket.writable || inResponse) {
       socket.destroy();
       return;
     }

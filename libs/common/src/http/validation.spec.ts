@@ -1,6 +1,11 @@
 import { IsObject, IsString } from 'class-validator';
 import { DomainError } from '../errors/domain.error';
-import { createValidationPipe, findNulCharacter, inputDepth, MAX_INPUT_DEPTH } from './validation';
+import {
+  createValidationPipe,
+  findUnstorableText,
+  inputDepth,
+  MAX_INPUT_DEPTH,
+} from './validation';
 
 class BodyDto {
   @IsString()
@@ -55,17 +60,34 @@ describe('createValidationPipe', () => {
   });
 });
 
-describe('NUL characters', () => {
+describe('text the database cannot store', () => {
   const pipe = createValidationPipe();
 
-  it('are found in strings and member names at any depth', () => {
-    expect(findNulCharacter({ a: ['x', { b: 'y' }] })).toBeUndefined();
-    expect(findNulCharacter('a\u0000')).toBe('');
-    expect(findNulCharacter({ a: ['x', { b: 'y\u0000' }] })).toBe('a.1.b');
-    expect(findNulCharacter(JSON.parse('{"k\\u0000": 1}'))).toBe('k\u0000');
+  it('is found in strings and member names at any depth', () => {
+    expect(findUnstorableText({ a: ['x', { b: 'y' }], c: '😀 é' })).toBeUndefined();
+    expect(findUnstorableText('a\u0000')).toEqual({ field: '', problem: 'nul' });
+    expect(findUnstorableText({ a: ['x', { b: 'y\u0000' }] })).toEqual({
+      field: 'a.1.b',
+      problem: 'nul',
+    });
+    expect(findUnstorableText(JSON.parse('{"k\\u0000": 1}'))).toMatchObject({ problem: 'nul' });
+    for (const lone of ['\uD800', 'a\uDC00', '\uDBFFx', '😀\uD83D'])
+      expect(findUnstorableText({ Name: lone })).toEqual({
+        field: 'Name',
+        problem: 'lone-surrogate',
+      });
   });
 
-  it('are refused with a 400 problem naming the field, before the database refuses them (regression)', async () => {
+  it('a lone surrogate is refused with a 400 (regression: jsonb refused it after the bank created the consent, a 500)', async () => {
+    const body = JSON.parse('{"name": "n", "data": {"Creditor": {"Name": "A\\ud800"}}}') as unknown;
+    const refused = await refusal(
+      pipe.transform(body, { type: 'body', metatype: BodyDto, data: undefined }),
+    );
+    expect(refused.code).toBe('request/invalid-unicode');
+    expect(refused.errors).toEqual([{ field: 'data.Creditor.Name', message: expect.any(String) }]);
+  });
+
+  it('NUL is refused with a 400 problem naming the field, before the database refuses them (regression)', async () => {
     // Before: a reference of "\u0000" passed the DTO and PostgreSQL failed the insert with a 500
     // after the consent had been created at the bank.
     const refused = await refusal(

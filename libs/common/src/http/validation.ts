@@ -38,32 +38,52 @@ export function inputDepth(value: unknown, limit = Number.POSITIVE_INFINITY): nu
   return deepest;
 }
 
+/** A UTF-16 surrogate without its pair: not a character, so not storable as text or JSON. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export type UnstorableText = 'nul' | 'lone-surrogate';
+
 /**
- * Where the first U+0000 sits in a JSON-like value (a string or a member name), or undefined.
- * PostgreSQL text cannot hold it: stored, it fails the query (a 500, possibly after a bank call).
+ * Where the first text sits (a string or a member name) that the database cannot store, and why:
+ * U+0000, which PostgreSQL text refuses, or a lone surrogate (a JSON `\ud800` escape), which
+ * jsonb refuses and text silently replaces. Either failed the insert with a 500, possibly after
+ * the bank had created the resource.
  */
-export function findNulCharacter(value: unknown): string | undefined {
+export function findUnstorableText(
+  value: unknown,
+): { field: string; problem: UnstorableText } | undefined {
+  const check = (text: string): UnstorableText | undefined =>
+    text.includes('\u0000') ? 'nul' : LONE_SURROGATE.test(text) ? 'lone-surrogate' : undefined;
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) return path;
+      const problem = check(v);
+      if (problem) return { field: path, problem };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
     for (const [key, child] of Object.entries(v)) {
       const at = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return at;
+      const problem = check(key);
+      if (problem) return { field: at, problem };
       stack.push([child, at]);
     }
   }
   return undefined;
 }
 
-export class NulCharacterError extends ValidationError {
-  constructor(field: string) {
-    const message = 'must not contain the NUL character (U+0000)';
-    super(`${field}: ${message}.`, [{ field, message }], 'request/nul-character');
+export class UnstorableTextError extends ValidationError {
+  constructor(field: string, problem: UnstorableText) {
+    const message =
+      problem === 'nul'
+        ? 'must not contain the NUL character (U+0000)'
+        : 'must be well-formed Unicode (a UTF-16 surrogate without its pair is not a character)';
+    super(
+      `${field}: ${message}.`,
+      [{ field, message }],
+      problem === 'nul' ? 'request/nul-character' : 'request/invalid-unicode',
+    );
   }
 }
 
@@ -76,14 +96,14 @@ export class InputTooDeepError extends ValidationError {
 
 /**
  * Nest's ValidationPipe, refusing first what no DTO rule catches: over-deep input (before
- * class-transformer recurses into it) and NUL characters (before they reach the database).
+ * class-transformer recurses into it) and text the database cannot store (NUL, lone surrogates).
  */
 class DepthLimitedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const where = metadata.data ?? metadata.type;
     if (inputDepth(value, MAX_INPUT_DEPTH) > MAX_INPUT_DEPTH) throw new InputTooDeepError(where);
-    const nul = findNulCharacter(value);
-    if (nul !== undefined) throw new NulCharacterError(nul || where);
+    const unstorable = findUnstorableText(value);
+    if (unstorable) throw new UnstorableTextError(unstorable.field || where, unstorable.problem);
     return super.transform(value, metadata);
   }
 }

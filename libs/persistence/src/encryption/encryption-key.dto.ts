@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SecretRefDto } from '@obc/config';
+import { SECRET_SOURCES, type SecretRef, type SecretSource } from '@obc/config';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
+  IsIn,
+  IsNotEmpty,
   IsOptional,
   IsString,
   MaxLength,
@@ -11,16 +13,42 @@ import {
 } from 'class-validator';
 import type { EncryptionKeyEntity } from './encryption-key.entity';
 
+/** The length of the `encryption_key.name` column. */
+export const ENCRYPTION_KEY_NAME_MAX_LENGTH = 512;
+
+/** A SecretRef whose name fits the encryption key table (shorter than other references). */
+export class EncryptionKeySecretRefDto implements SecretRef {
+  @ApiProperty({
+    enum: SECRET_SOURCES,
+    description:
+      'Where the key material is held: `env`, `file`, `aws-ssm` or `config` (as for every SecretRef).',
+    example: 'aws-ssm',
+  })
+  @IsIn(SECRET_SOURCES)
+  source!: SecretSource;
+
+  @ApiProperty({
+    description:
+      "The key's name in that source: variable name, absolute file path, SSM parameter name, or key of the config-file `secrets` map. Never the key material itself.",
+    example: '/obc/prod/encryption-key-2',
+    maxLength: ENCRYPTION_KEY_NAME_MAX_LENGTH,
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(ENCRYPTION_KEY_NAME_MAX_LENGTH)
+  name!: string;
+}
+
 export class CreateEncryptionKeyRequestDto {
   @ApiProperty({
-    type: SecretRefDto,
+    type: EncryptionKeySecretRefDto,
     description:
       'Where the key material is held: base64 of exactly 32 random bytes (e.g. `openssl rand -base64 32`). The connector resolves it now to check it and whenever it needs the key; it never stores the material.',
   })
   @IsDefined()
   @ValidateNested()
-  @Type(() => SecretRefDto)
-  key!: SecretRefDto;
+  @Type(() => EncryptionKeySecretRefDto)
+  key!: EncryptionKeySecretRefDto;
 
   @ApiProperty({
     description:
