@@ -84,6 +84,10 @@ export class Ledger {
   }
 
   snapshot(): LedgerSnapshot {
+    return { counts: this.counts(), events: [...this.events] };
+  }
+
+  counts(): LedgerSnapshot['counts'] {
     const count = (type: LedgerEventType) => this.events.filter((e) => e.type === type).length;
     const tokenGrants: Record<string, number> = {};
     const tokenGrantsByClient: Record<string, Record<string, number>> = {};
@@ -94,16 +98,13 @@ export class Ledger {
       perClient[e.grantType] = (perClient[e.grantType] ?? 0) + 1;
     }
     return {
-      counts: {
-        registrations: count('registration.created'),
-        registrationRejections: count('registration.rejected'),
-        registerReads: count('registration.read'),
-        registerUpdates: count('registration.updated'),
-        registerDeletes: count('registration.deleted'),
-        tokenGrants,
-        tokenGrantsByClient,
-      },
-      events: [...this.events],
+      registrations: count('registration.created'),
+      registrationRejections: count('registration.rejected'),
+      registerReads: count('registration.read'),
+      registerUpdates: count('registration.updated'),
+      registerDeletes: count('registration.deleted'),
+      tokenGrants,
+      tokenGrantsByClient,
     };
   }
 }

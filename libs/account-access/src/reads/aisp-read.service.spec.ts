@@ -28,7 +28,7 @@ function ok(data: unknown, interactionId = 'ia-ok') {
 
 function setup(options: { profile?: ReturnType<typeof buildBankProfile> } = {}) {
   const repo = strictMock<AccountAccessConsentRepository>({
-    findActive: jest.fn(async () => consentRow({ status: 'AUTH' })),
+    findForRead: jest.fn(async () => consentRow({ status: 'AUTH' })),
   });
   const clients = strictMock<ClientContextFactory>({
     forRegistration: jest.fn(async () => clientContext()),
@@ -108,7 +108,7 @@ describe('AispReadService', () => {
 
   it('unknown consent: 404 account-access-consent/not-found', async () => {
     const { service, repo } = setup();
-    repo.findActive.mockResolvedValue(null);
+    repo.findForRead.mockResolvedValue(null);
     const error = await service.read(read(CONSENT_ID)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: 'account-access-consent/not-found' });
@@ -116,7 +116,7 @@ describe('AispReadService', () => {
 
   it('consent not authorised: consent/not-authorised, no bank call', async () => {
     const { service, repo, http } = setup();
-    repo.findActive.mockResolvedValue(consentRow({ status: 'AWAU' }));
+    repo.findForRead.mockResolvedValue(consentRow({ status: 'AWAU' }));
     await expect(service.read(read(CONSENT_ID))).rejects.toMatchObject({
       code: 'consent/not-authorised',
       kind: 'forbidden',
@@ -179,6 +179,6 @@ describe('AispReadService', () => {
     await expect(service.read(read(CONSENT_ID, { page: ['1', '2'] }))).rejects.toMatchObject({
       code: 'request/validation-failed',
     });
-    expect(repo.findActive).not.toHaveBeenCalled();
+    expect(repo.findForRead).not.toHaveBeenCalled();
   });
 });

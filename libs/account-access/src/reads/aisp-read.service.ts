@@ -116,7 +116,7 @@ export class AispReadService {
         },
       );
     }
-    const consent = await this.consents.findActive(id);
+    const consent = await this.consents.findForRead(id);
     if (!consent) throw new NotFoundError(CONSENT_RESOURCE, id);
     if (consent.status !== CONSENT_STATUS.authorised) {
       throw notAuthorisedError(
