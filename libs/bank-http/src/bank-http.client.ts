@@ -147,7 +147,7 @@ export class BankHttpClient implements OnModuleDestroy {
   ): Promise<BankResponse<T> | BankCallError> {
     const refused = (retryAfterMs: number): BankCallError => {
       const error = circuitOpenError(ctx, req.profileId, retryAfterMs);
-      this.logCall(req, ctx, null, Date.now(), error);
+      this.logNotSent(req, ctx, error);
       return error;
     };
     const gate = bank.circuit.peek();
@@ -158,7 +158,7 @@ export class BankHttpClient implements OnModuleDestroy {
     } catch (e: unknown) {
       if (!(e instanceof SlotUnavailable)) throw e;
       const error = noSlotError(ctx, req.profileId, e.reason, e.waitedMs);
-      this.logCall(req, ctx, null, Date.now(), error);
+      this.logNotSent(req, ctx, error);
       return error;
     }
     try {
@@ -320,6 +320,17 @@ export class BankHttpClient implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.agents.close();
+  }
+
+  /**
+   * A call refused before it was sent (open circuit, no slot): logged, but not a bank request in
+   * the metrics (nor a TPP-reporting "no response"); the circuit gauge and retries say why.
+   */
+  private logNotSent(req: BankRequest, ctx: BankCallContext, error: BankCallError): void {
+    this.logger.warn(
+      `bank call profile=${req.profileId} endpoint=${req.endpoint} ${req.method} ${redactUrl(ctx.endpoint)} ` +
+        `not sent interactionId=${ctx.interactionId} error=${error.code}`,
+    );
   }
 
   /** Identifiers and timings only: never headers or bodies (they carry tokens and personal data). */

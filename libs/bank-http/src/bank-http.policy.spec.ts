@@ -357,6 +357,13 @@ describe('BankHttpClient call policy', () => {
       expect((await call({ profileId: 'bank-b' })).status).toBe(200);
       expect(client.circuitState('bank-b')).toBe('closed');
       expect(metrics.circuit).toEqual([['bank-a', 'open']]);
+      // the refused call is no bank request in the metrics
+      expect(metrics.calls).toEqual([
+        'bank/server-error',
+        'bank/server-error',
+        'bank/server-error',
+        undefined,
+      ]);
     });
 
     it('counts timeouts and broken connections, never 4xx', async () => {
