@@ -125,7 +125,13 @@ describeWithPostgres('bank faults end to end (PostgreSQL, mTLS, call policy)', (
   let wrongHost: Awaited<ReturnType<typeof startTlsServer>>;
   const registrations: Record<string, string> = {};
 
-  function writeProfile(profilesDir: string, id: string, issuer: string, resources: string): void {
+  function writeProfile(
+    profilesDir: string,
+    id: string,
+    issuer: string,
+    resources: string,
+    extra: Record<string, unknown> = {},
+  ): void {
     const base = JSON.parse(
       readFileSync(join(REPO_ROOT, 'bank-profiles/mock-bank.json'), 'utf8'),
     ) as Record<string, unknown>;
@@ -139,6 +145,7 @@ describeWithPostgres('bank faults end to end (PostgreSQL, mTLS, call policy)', (
         accountAndTransaction: { version: 'v4.0', baseUrl: `${resources}/open-banking/v4.0/aisp` },
         paymentInitiation: { version: 'v4.0', baseUrl: `${resources}/open-banking/v4.0/pisp` },
       },
+      ...extra,
     };
     writeFileSync(join(profilesDir, `${id}.json`), JSON.stringify(profile, null, 2));
   }
@@ -157,7 +164,10 @@ describeWithPostgres('bank faults end to end (PostgreSQL, mTLS, call policy)', (
     const profilesDir = join(dir, 'profiles');
     mkdirSync(profilesDir);
     const sameBankByIp = bank.url.replace('//localhost:', '//127.0.0.1:');
-    writeProfile(profilesDir, 'mock-bank-b', bank.url, sameBankByIp);
+    // Its own call policy: no retries (the profile's callPolicy over the BANK_HTTP_* settings).
+    writeProfile(profilesDir, 'mock-bank-b', bank.url, sameBankByIp, {
+      callPolicy: { retry: { maxAttempts: 1 } },
+    });
     writeProfile(profilesDir, 'mock-bank-down', bank.url, `https://127.0.0.1:${closedPort}`);
     writeProfile(profilesDir, 'mock-bank-untrusted', bank.url, untrusted.url);
     writeProfile(profilesDir, 'mock-bank-wrong-host', bank.url, wrongHost.url);
@@ -278,6 +288,16 @@ describeWithPostgres('bank faults end to end (PostgreSQL, mTLS, call policy)', (
     expect(await faultHits(since)).toBe(3);
     await bank.admin('/faults/network/reset', {});
     await expectHealthyRead();
+  });
+
+  it("a profile's callPolicy overrides the settings for that bank only (mock-bank-b: no retries)", async () => {
+    const since = (await events()).length;
+    await bank.admin('/faults/network', { fault: 'status', status: 500, host: '127.0.0.1' });
+    const res = await readAccounts(consentB.consentId);
+    expectProblem(res, 502, 'bank/server-error');
+    expect(await faultHits(since)).toBe(1);
+    await bank.admin('/faults/network/reset', {});
+    await expectHealthyRead(consentB.consentId);
   });
 
   it('429: waits the Retry-After the bank asks for, then succeeds', async () => {
