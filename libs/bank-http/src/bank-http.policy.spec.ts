@@ -249,8 +249,8 @@ describe('BankHttpClient call policy', () => {
       server.setHandler((_req, res) => {
         if (n++ > 0) return res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-        res.write('{"Data":');
-        setTimeout(() => res.socket?.destroy(), 20);
+        // close only once the partial body is on the wire
+        res.write('{"Data":', () => setTimeout(() => res.socket?.destroy(), 20));
       });
       const res = await call();
       expect(res.data).toEqual({});
@@ -259,8 +259,8 @@ describe('BankHttpClient call policy', () => {
       n = 0;
       server.setHandler((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-        res.write('{"Data":');
-        setTimeout(() => res.socket?.destroy(), 20);
+        // close only once the partial body is on the wire
+        res.write('{"Data":', () => setTimeout(() => res.socket?.destroy(), 20));
       });
       const e = await failure(call());
       expect(e.code).toBe('bank/incomplete-response');
