@@ -108,10 +108,12 @@ export class BankHttpClient implements OnModuleDestroy {
     const bank = this.bankFor(req.profileId, policy);
     let lastError: BankCallError | undefined;
     for (let attempt = 1; ; attempt++) {
-      const error = await this.guardedAttempt<T>(bank, req, ctx, headers, sentBody, timeoutMs);
-      if (!(error instanceof BankCallError)) return error;
-      // Circuit opened by our own failed attempts: the bank's own error says more.
-      if (error.code === 'bank/circuit-open' && lastError) throw lastError;
+      const outcome = await this.guardedAttempt<T>(bank, req, ctx, headers, sentBody, timeoutMs);
+      if (!(outcome instanceof BankCallError)) return outcome;
+      const error = outcome;
+      // A retry not sent (the circuit opened on our own failures, or no slot): the bank's own
+      // error from the attempt before says more.
+      if (NOT_SENT.includes(error.code) && lastError) throw lastError;
       lastError = error;
       const delayMs = this.retryDelayMs(error, attempt, maxAttempts, policy);
       if (delayMs === undefined) throw error;
@@ -398,6 +400,9 @@ interface BankState {
   circuit: CircuitBreaker;
   limiter: ConcurrencyLimiter;
 }
+
+/** Refused before reaching the bank. */
+const NOT_SENT = ['bank/circuit-open', 'bank/queue-full', 'bank/queue-timeout'];
 
 const BROKEN_CONNECTION = [
   'bank/timeout',

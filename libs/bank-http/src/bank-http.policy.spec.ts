@@ -439,6 +439,32 @@ describe('BankHttpClient call policy', () => {
       expect(server.requests).toHaveLength(2);
     });
 
+    it("reports the bank's error when a retry finds no slot", async () => {
+      overrides['bank-a'] = {
+        concurrency: { maxConcurrent: 1, queueLimit: 5, queueTimeoutMs: 1_000 },
+      };
+      const held: (() => void)[] = [];
+      let n = 0;
+      server.setHandler((_req, res) => {
+        if (n++ === 0) {
+          setTimeout(() => res.writeHead(503).end(), 50);
+          return;
+        }
+        held.push(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+      });
+      const first = failure(call());
+      await waitFor(() => server.requests.length === 1);
+      const second = call(); // queued; takes the slot when the first attempt fails
+      const e = await first; // its retry waited for a slot in vain
+      expect(e.code).toBe('bank/server-error');
+      expect(e.bank?.status).toBe(503);
+      expect(sleeper.waits).toHaveLength(1);
+      await waitFor(() => held.length === 1);
+      held[0]();
+      expect((await second).status).toBe(200);
+      expect(server.requests).toHaveLength(2);
+    });
+
     it('lets a queued call go when a slot frees', async () => {
       overrides['bank-a'] = {
         concurrency: { maxConcurrent: 1, queueLimit: 5, queueTimeoutMs: 5_000 },
