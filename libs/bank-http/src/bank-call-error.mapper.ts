@@ -155,7 +155,7 @@ export function noSlotError(
 const RESET_CODE = /^(ECONNRESET|EPIPE|ERR_STREAM_PREMATURE_CLOSE)$/;
 
 const TLS_CODE =
-  /CERT|SSL|TLS|EPROTO|ERR_OSSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
+  /CERT|SSL|TLS|EPROTO|ERR_OSSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH|INVALID_PURPOSE|CHAIN_TOO_LONG|PATH_LENGTH_EXCEEDED/;
 
 /** A failure where the connection itself broke: TLS trust/handshake, or nothing listening. */
 export function transportError(

@@ -108,10 +108,12 @@ export class BankHttpClient implements OnModuleDestroy {
     const bank = this.bankFor(req.profileId, policy);
     let lastError: BankCallError | undefined;
     for (let attempt = 1; ; attempt++) {
-      const error = await this.guardedAttempt<T>(bank, req, ctx, headers, sentBody, timeoutMs);
-      if (!(error instanceof BankCallError)) return error;
-      // Circuit opened by our own failed attempts: the bank's own error says more.
-      if (error.code === 'bank/circuit-open' && lastError) throw lastError;
+      const outcome = await this.guardedAttempt<T>(bank, req, ctx, headers, sentBody, timeoutMs);
+      if (!(outcome instanceof BankCallError)) return outcome;
+      const error = outcome;
+      // A retry not sent (the circuit opened on our own failures, or no slot): the bank's own
+      // error from the attempt before says more.
+      if (NOT_SENT.includes(error.code) && lastError) throw lastError;
       lastError = error;
       const delayMs = this.retryDelayMs(error, attempt, maxAttempts, policy);
       if (delayMs === undefined) throw error;
@@ -147,7 +149,7 @@ export class BankHttpClient implements OnModuleDestroy {
   ): Promise<BankResponse<T> | BankCallError> {
     const refused = (retryAfterMs: number): BankCallError => {
       const error = circuitOpenError(ctx, req.profileId, retryAfterMs);
-      this.logCall(req, ctx, null, Date.now(), error);
+      this.logNotSent(req, ctx, error);
       return error;
     };
     const gate = bank.circuit.peek();
@@ -158,7 +160,7 @@ export class BankHttpClient implements OnModuleDestroy {
     } catch (e: unknown) {
       if (!(e instanceof SlotUnavailable)) throw e;
       const error = noSlotError(ctx, req.profileId, e.reason, e.waitedMs);
-      this.logCall(req, ctx, null, Date.now(), error);
+      this.logNotSent(req, ctx, error);
       return error;
     }
     try {
@@ -322,6 +324,17 @@ export class BankHttpClient implements OnModuleDestroy {
     this.agents.close();
   }
 
+  /**
+   * A call refused before it was sent (open circuit, no slot): logged, but not a bank request in
+   * the metrics (nor a TPP-reporting "no response"); the circuit gauge and retries say why.
+   */
+  private logNotSent(req: BankRequest, ctx: BankCallContext, error: BankCallError): void {
+    this.logger.warn(
+      `bank call profile=${req.profileId} endpoint=${req.endpoint} ${req.method} ${redactUrl(ctx.endpoint)} ` +
+        `not sent interactionId=${ctx.interactionId} error=${error.code}`,
+    );
+  }
+
   /** Identifiers and timings only: never headers or bodies (they carry tokens and personal data). */
   private logCall(
     req: BankRequest,
@@ -387,6 +400,9 @@ interface BankState {
   circuit: CircuitBreaker;
   limiter: ConcurrencyLimiter;
 }
+
+/** Refused before reaching the bank. */
+const NOT_SENT = ['bank/circuit-open', 'bank/queue-full', 'bank/queue-timeout'];
 
 const BROKEN_CONNECTION = [
   'bank/timeout',

@@ -249,8 +249,8 @@ describe('BankHttpClient call policy', () => {
       server.setHandler((_req, res) => {
         if (n++ > 0) return res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-        res.write('{"Data":');
-        setTimeout(() => res.socket?.destroy(), 20);
+        // close only once the partial body is on the wire
+        res.write('{"Data":', () => setTimeout(() => res.socket?.destroy(), 20));
       });
       const res = await call();
       expect(res.data).toEqual({});
@@ -259,8 +259,8 @@ describe('BankHttpClient call policy', () => {
       n = 0;
       server.setHandler((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-        res.write('{"Data":');
-        setTimeout(() => res.socket?.destroy(), 20);
+        // close only once the partial body is on the wire
+        res.write('{"Data":', () => setTimeout(() => res.socket?.destroy(), 20));
       });
       const e = await failure(call());
       expect(e.code).toBe('bank/incomplete-response');
@@ -357,6 +357,13 @@ describe('BankHttpClient call policy', () => {
       expect((await call({ profileId: 'bank-b' })).status).toBe(200);
       expect(client.circuitState('bank-b')).toBe('closed');
       expect(metrics.circuit).toEqual([['bank-a', 'open']]);
+      // the refused call is no bank request in the metrics
+      expect(metrics.calls).toEqual([
+        'bank/server-error',
+        'bank/server-error',
+        'bank/server-error',
+        undefined,
+      ]);
     });
 
     it('counts timeouts and broken connections, never 4xx', async () => {
@@ -429,6 +436,32 @@ describe('BankHttpClient call policy', () => {
       expect(timedOut.retryAfterSeconds).toBe(1);
       held[0]();
       expect((await first).status).toBe(200);
+      expect(server.requests).toHaveLength(2);
+    });
+
+    it("reports the bank's error when a retry finds no slot", async () => {
+      overrides['bank-a'] = {
+        concurrency: { maxConcurrent: 1, queueLimit: 5, queueTimeoutMs: 1_000 },
+      };
+      const held: (() => void)[] = [];
+      let n = 0;
+      server.setHandler((_req, res) => {
+        if (n++ === 0) {
+          setTimeout(() => res.writeHead(503).end(), 50);
+          return;
+        }
+        held.push(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+      });
+      const first = failure(call());
+      await waitFor(() => server.requests.length === 1);
+      const second = call(); // queued; takes the slot when the first attempt fails
+      const e = await first; // its retry waited for a slot in vain
+      expect(e.code).toBe('bank/server-error');
+      expect(e.bank?.status).toBe(503);
+      expect(sleeper.waits).toHaveLength(1);
+      await waitFor(() => held.length === 1);
+      held[0]();
+      expect((await second).status).toBe(200);
       expect(server.requests).toHaveLength(2);
     });
 

@@ -7,15 +7,23 @@ import { NetworkFaults, parseNetworkFault } from './network-faults';
 
 const ACCOUNTS = '/open-banking/v4.0/aisp/accounts';
 
+let received: string[] = [];
+
 function app(): { app: express.Express; ledger: Ledger } {
+  received = [];
   const ledger = new Ledger();
   const network = new NetworkFaults(ledger);
   const a = express();
   a.use('/__admin', faultsRouter(new FaultInjector({}), network));
   a.use(network.middleware());
   a.get(ACCOUNTS, (_req, res) => res.json({ Data: { Account: [] } }));
-  a.post('/open-banking/v4.0/pisp/domestic-payments', express.text({ type: '*/*' }), (req, res) =>
-    res.status(201).json({ got: req.body as string }),
+  a.post(
+    '/open-banking/v4.0/pisp/domestic-payments',
+    express.raw({ type: () => true }),
+    (req, res) => {
+      received.push(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
+      res.status(201).json({ ok: true });
+    },
   );
   a.post('/token', (_req, res) => res.json({ access_token: 'x' }));
   a.get('/directory/x', (_req, res) => res.json({ ok: true }));
@@ -64,6 +72,25 @@ describe('mock bank network faults', () => {
     const started = Date.now();
     await request(a).get(ACCOUNTS).expect(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('slow: processes the request at once, answers late (the client may have given up)', async () => {
+    const { app: a, ledger } = app();
+    await request(a)
+      .post('/__admin/faults/network')
+      .send({ fault: 'slow', delayMs: 300, method: 'POST', times: 1 })
+      .expect(200);
+    await expect(
+      request(a)
+        .post('/open-banking/v4.0/pisp/domestic-payments')
+        .set('content-type', 'application/json')
+        .send('{"a":1}')
+        .timeout(50),
+    ).rejects.toThrow(/Timeout/);
+    for (let i = 0; i < 100 && received.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(received).toEqual(['{"a":1}']);
+    expect(faultEvents(ledger)).toMatchObject([{ error: 'slow' }]);
   });
 
   it('answers malformed JSON with a JSON content type', async () => {

@@ -7,7 +7,7 @@ import { FaultValidationError } from './fault-injector';
  * How the bank misbehaves on the wire:
  * - `status`: answers a 5xx (an OB error body), with `Retry-After` when given;
  * - `rate-limit`: answers 429 with `Retry-After` (default 1 s);
- * - `slow`: waits `delayMs` before handling the request normally (past a client's timeout);
+ * - `slow`: handles the request normally but sends the answer `delayMs` late (past a client's timeout);
  * - `malformed-json`: answers 200 `application/json` with a body that is not JSON;
  * - `truncate`: declares a `Content-Length`, sends part of the body and closes the connection;
  * - `reset`: accepts the request, then resets the connection without answering.
@@ -200,14 +200,20 @@ export class NetworkFaults {
         bodySha256,
       });
     if (f.fault === 'slow') {
+      // The bank does the work at once (a payment is made) and only its answer is late, so a
+      // client that gives up waiting does not know whether the request took effect.
       record();
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (!req.socket.destroyed) next();
-      }, f.delayMs);
-      timer.unref();
-      this.timers.add(timer);
-      return;
+      const end = res.end.bind(res) as (...args: unknown[]) => Response;
+      res.end = ((...args: unknown[]) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          end(...args);
+        }, f.delayMs);
+        timer.unref();
+        this.timers.add(timer);
+        return res;
+      }) as Response['end'];
+      return next();
     }
     if (f.fault === 'reset') {
       record();
@@ -215,14 +221,21 @@ export class NetworkFaults {
       return;
     }
     // The other faults read the whole request first, as a real server would before answering.
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      record(raw.length ? createHash('sha256').update(raw).digest('hex') : undefined);
+    readBody(req, (raw) => {
+      record(sha256(raw));
       answer(f, req, res);
     });
   }
+}
+
+function readBody(req: Request, done: (raw: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => done(Buffer.concat(chunks)));
+}
+
+function sha256(raw: Buffer): string | undefined {
+  return raw.length ? createHash('sha256').update(raw).digest('hex') : undefined;
 }
 
 function answer(f: NetworkFault, req: Request, res: Response): void {
