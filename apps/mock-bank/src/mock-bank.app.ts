@@ -26,6 +26,9 @@ import { paymentsAdminRouter } from './payments/payments-admin.router';
 import type { PaymentsRouterDeps } from './payments/resource-pipeline';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
+import type { MockBankQuirks } from './quirks/mock-bank-quirks';
+import { quirkyResponseBody } from './quirks/quirk-rewriter';
+import { portalAdminRouter } from './dcr/registration.router';
 
 export interface MockBankAppDeps {
   provider: Provider;
@@ -47,6 +50,8 @@ export interface MockBankAppDeps {
   /** The bank's public origin, for absolute Links. */
   baseUrl: string;
   pageSize?: number;
+  /** Quirk mode (standard when absent). */
+  quirks?: MockBankQuirks;
 }
 
 /** Routes: /__admin, /directory, /register, and oidc-provider for everything else. */
@@ -61,6 +66,17 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   const accounts = sampleAccounts();
   const payments = new PaymentStore(accounts);
   app.use('/__admin', paymentsAdminRouter(payments));
+  app.use('/__admin', portalAdminRouter(deps.registrations));
+  // Quirk mode: Links and date-times of AIS, PIS and VRP bodies the way the configured bank
+  // writes them (only the bytes sent change; what the bank stores stays standard).
+  const responses = deps.quirks?.responses;
+  if (responses && (responses.links !== 'standard' || responses.brokenDateTimes)) {
+    app.use([PIS_BASE_PATH, VRP_BASE_PATH, AIS_BASE_PATH], (_req, res, next) => {
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => json(quirkyResponseBody(body, responses, deps.baseUrl));
+      next();
+    });
+  }
   const paymentDeps: Omit<PaymentsRouterDeps, 'spec'> = {
     verifier: deps.accessTokens,
     clients: {
@@ -89,6 +105,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
       accounts,
       psuParty: sampleParty,
       pageSize: deps.pageSize,
+      unsupportedPermissions: deps.quirks?.accountAccess.unsupportedPermissions,
     }),
   );
   app.use(

@@ -22,6 +22,8 @@ import { AccessTokenVerifier } from './oidc/access-token-verifier';
 import { createProvider } from './oidc/create-provider';
 import { MemoryStorage } from './oidc/memory-adapter';
 import { loadTestPki } from './pki/load-test-pki';
+import { parseMockBankQuirks, type MockBankQuirks } from './quirks/mock-bank-quirks';
+import { QuirkRewriter } from './quirks/quirk-rewriter';
 
 export interface RunningMockBank {
   /** https://localhost:<port> */
@@ -30,6 +32,8 @@ export interface RunningMockBank {
   issuer: string;
   ledger: Ledger;
   consents: ConsentStore;
+  /** The quirk mode in force (the standard unless options.quirks said otherwise). */
+  quirks: MockBankQuirks;
   close(): Promise<void>;
 }
 
@@ -39,6 +43,7 @@ export interface RunningMockBank {
  * decides (discovery and JWKS are public; token, DCR and the directory token need mTLS).
  */
 export async function startMockBank(options: MockBankOptions): Promise<RunningMockBank> {
+  const quirks = parseMockBankQuirks(options.quirks);
   const pki = await loadTestPki(options.pkiDir);
   const validateClaims = loadRegistrationSchema(options.specsDir);
   // Every AIS request is validated against the official v4.0 document; start-up fails when it
@@ -85,7 +90,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
   seed.forEach((e) => store.enrol(e));
   const urls = new DirectoryUrls(issuer);
   const signer = new DirectorySigner(pki.pem.directorySigningKey, pki.manifest.directoryKid, urls);
-  const consents = new ConsentStore();
+  const consents = new ConsentStore(undefined, quirks.postCreateConsentDelayMs);
   const signingJwk = generateBankSigningJwk();
   const storage = new MemoryStorage();
   const faults = new FaultInjector(signingJwk);
@@ -96,6 +101,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     consents,
     storage,
     faults,
+    quirks: new QuirkRewriter(quirks, signingJwk, (id) => consents.get(id)?.psuId),
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
   });
   const registrations = new RegistrationService({
@@ -107,6 +113,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     ledger,
     issuer,
     financialId: options.financialId ?? DEFAULT_FINANCIAL_ID,
+    quirks: quirks.registration,
   });
   const app = createMockBankApp({
     provider,
@@ -127,10 +134,11 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     vrpSpec,
     baseUrl: issuer,
     pageSize: options.pageSize,
+    quirks,
   });
   server.on('request', app);
 
-  return { url, port, issuer, ledger, consents, close: () => closeServer(server) };
+  return { url, port, issuer, ledger, consents, quirks, close: () => closeServer(server) };
 }
 
 /** Stops accepting, lets in-flight requests finish, then drops keep-alive connections. */
