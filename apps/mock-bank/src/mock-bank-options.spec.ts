@@ -44,7 +44,7 @@ describe('mockBankOptionsFromEnv quirk modes', () => {
   });
 
   it.each([
-    [{ MOCK_BANK_QUIRKS: '{not json' }, /MOCK_BANK_QUIRKS: not valid JSON/],
+    [{ MOCK_BANK_QUIRKS: '{not json' }, /MOCK_BANK_QUIRKS: not valid JSON or YAML/],
     [
       { MOCK_BANK_QUIRKS: '{"responses":{"links":"ftp"}}' },
       /MOCK_BANK_QUIRKS\.responses\.links must be one of/,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import {
   MockBankQuirksError,
   parseMockBankQuirks,
@@ -105,7 +106,10 @@ function quirksFromEnv(env: NodeJS.ProcessEnv, problems: string[]): MockBankQuir
         problems.push(`MOCK_BANK_PROFILE: no file at ${file}`);
         return undefined;
       }
-      quirks = quirksFromProfile(JSON.parse(readFileSync(file, 'utf8')) as unknown);
+      const text = readFileSync(file, 'utf8');
+      quirks = quirksFromProfile(
+        (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as unknown,
+      );
     }
     if (env.MOCK_BANK_QUIRKS) {
       const given = JSON.parse(env.MOCK_BANK_QUIRKS) as unknown;
@@ -120,7 +124,7 @@ function quirksFromEnv(env: NodeJS.ProcessEnv, problems: string[]): MockBankQuir
     problems.push(
       err instanceof MockBankQuirksError
         ? err.message
-        : `${what}: not valid JSON (${(err as Error).message})`,
+        : `${what}: not valid JSON or YAML (${(err as Error).message})`,
     );
   }
   return quirks;

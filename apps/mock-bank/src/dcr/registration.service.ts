@@ -91,6 +91,8 @@ export class RegistrationService {
       request_object_signing_alg: 'PS256',
       tls_client_certificate_bound_access_tokens: true,
       software_id: input.softwareId,
+      // What the TPP uploaded in the portal: its software statement, for the JWS checks.
+      software_statement: await this.deps.signer.issueSsa(enrolment),
       jwks: { keys: enrolment.signingJwks.keys.map(publicMembers) },
       ...secret,
     };
