@@ -31,9 +31,11 @@ import { REPO_ROOT } from './sandbox';
  */
 
 export const BUILT_IN_PROFILES_DIR = join(REPO_ROOT, 'bank-profiles');
+/** Not real banks: profiles with the quirks no shipped profile has yet, run by default too. */
+export const FIXTURE_PROFILES_DIR = join(REPO_ROOT, 'test/fixtures/bank-profiles');
 /** Extra profile files (path-delimiter separated), e.g. from `npm run profile:check`. */
 export const PROFILE_FILES_ENV = 'PROFILE_CONTRACT_FILES';
-/** "1": run only the files named in PROFILE_CONTRACT_FILES, not the built-in ones. */
+/** "1": run only the files named in PROFILE_CONTRACT_FILES, not the built-in and fixture ones. */
 export const PROFILE_ONLY_ENV = 'PROFILE_CONTRACT_ONLY';
 /** Profiles run at once (each: registration, AIS, PIS and VRP journeys). */
 export const PROFILE_CONCURRENCY = Number(process.env.PROFILE_CONTRACT_CONCURRENCY ?? 6);
@@ -109,14 +111,17 @@ export function contractProfileFiles(env: NodeJS.ProcessEnv = process.env): {
     .split(delimiter)
     .filter(Boolean)
     .map((f) => resolve(f));
-  const builtIn = env[PROFILE_ONLY_ENV] === '1' ? [] : listProfileFiles(BUILT_IN_PROFILES_DIR);
-  const extraIds = new Set(extra.map((f) => basename(f).replace(/\.(json|ya?ml)$/i, '')));
+  const only = env[PROFILE_ONLY_ENV] === '1';
+  const builtIn = only ? [] : listProfileFiles(BUILT_IN_PROFILES_DIR);
+  const idOf = (f: string) => basename(f).replace(/\.(json|ya?ml)$/i, '');
+  const extraIds = new Set(extra.map(idOf));
+  const fixtures = only
+    ? []
+    : listProfileFiles(FIXTURE_PROFILES_DIR).filter((f) => !extraIds.has(idOf(f)));
   return [
     // An extra file with a built-in profile's id replaces it, as in the connector.
-    ...builtIn
-      .filter((f) => !extraIds.has(basename(f).replace(/\.(json|ya?ml)$/i, '')))
-      .map((file) => ({ file, extra: false })),
-    ...extra.map((file) => ({ file, extra: true })),
+    ...builtIn.filter((f) => !extraIds.has(idOf(f))).map((file) => ({ file, extra: false })),
+    ...[...fixtures, ...extra].map((file) => ({ file, extra: true })),
   ];
 }
 
