@@ -93,12 +93,14 @@ export interface ContractProfile {
 }
 
 /**
- * What every contract bank does besides the profile's own quirks: Links on another host (the
- * connector rewrites Links for every bank, so every profile must survive it).
+ * What every contract bank does besides the profile's own quirks, being deviations the
+ * connector handles for every bank (so every profile must survive them): Links on another host,
+ * and token_type in lower case.
  */
 export function contractQuirks(profileDocument: unknown): MockBankQuirks {
   const quirks = quirksFromProfile(profileDocument);
   quirks.responses.links = 'other-host';
+  quirks.tokenEndpoint.tokenType = 'bearer';
   return quirks;
 }
 

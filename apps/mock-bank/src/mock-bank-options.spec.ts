@@ -41,6 +41,21 @@ describe('mockBankOptionsFromEnv quirk modes', () => {
       clientIdIssuedAtUnit: 'milliseconds',
     });
     expect(quirks.tokenEndpoint.tokenType).toBe('bearer');
+    expect(options.financialId).toBeUndefined(); // the profile names none
+  });
+
+  it("MOCK_BANK_PROFILE: the bank answers to the profile's financial id unless MOCK_BANK_FINANCIAL_ID says otherwise", () => {
+    const profile = join(dir, 'with-id.json');
+    writeFileSync(profile, JSON.stringify({ financialId: '0015800001041PROF' }));
+    expect(
+      mockBankOptionsFromEnv({ ...base(), MOCK_BANK_PROFILE: profile }, REPO).financialId,
+    ).toBe('0015800001041PROF');
+    expect(
+      mockBankOptionsFromEnv(
+        { ...base(), MOCK_BANK_PROFILE: profile, MOCK_BANK_FINANCIAL_ID: 'X' },
+        REPO,
+      ).financialId,
+    ).toBe('X');
   });
 
   it.each([

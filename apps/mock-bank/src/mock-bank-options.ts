@@ -74,7 +74,7 @@ export function mockBankOptionsFromEnv(
     : undefined;
   if (directorySeedFile && !existsSync(directorySeedFile))
     problems.push(`MOCK_BANK_DIRECTORY_SEED: no file at ${directorySeedFile}`);
-  const quirks = quirksFromEnv(env, problems);
+  const { quirks, profileFinancialId } = quirksFromEnv(env, problems);
   if (problems.length)
     throw new MockBankConfigError(
       `mock-bank configuration is invalid:\n  - ${problems.join('\n  - ')}`,
@@ -85,7 +85,8 @@ export function mockBankOptionsFromEnv(
     port,
     issuer: env.MOCK_BANK_ISSUER || undefined,
     adminToken: env.MOCK_BANK_ADMIN_TOKEN || undefined,
-    financialId: env.MOCK_BANK_FINANCIAL_ID || undefined,
+    // With MOCK_BANK_PROFILE the bank answers to the profile's financial id unless told otherwise.
+    financialId: env.MOCK_BANK_FINANCIAL_ID || profileFinancialId || undefined,
     directorySeedFile,
     accessTokenTtlSeconds,
     pageSize: env.MOCK_BANK_PAGE_SIZE ? Number(env.MOCK_BANK_PAGE_SIZE) : undefined,
@@ -97,19 +98,24 @@ export function mockBankOptionsFromEnv(
  * MOCK_BANK_PROFILE=<bank profile file>: behave like that profile's quirks (quirksFromProfile);
  * MOCK_BANK_QUIRKS=<JSON>: quirks given directly, laid over the profile's when both are set.
  */
-function quirksFromEnv(env: NodeJS.ProcessEnv, problems: string[]): MockBankQuirks | undefined {
+function quirksFromEnv(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): { quirks?: MockBankQuirks; profileFinancialId?: string } {
   let quirks: MockBankQuirks | undefined;
+  let profileFinancialId: string | undefined;
   try {
     if (env.MOCK_BANK_PROFILE) {
       const file = resolve(env.MOCK_BANK_PROFILE);
       if (!existsSync(file)) {
         problems.push(`MOCK_BANK_PROFILE: no file at ${file}`);
-        return undefined;
+        return {};
       }
       const text = readFileSync(file, 'utf8');
-      quirks = quirksFromProfile(
-        (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as unknown,
-      );
+      const profile = (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as unknown;
+      quirks = quirksFromProfile(profile);
+      const financialId = (profile as { financialId?: unknown }).financialId;
+      if (typeof financialId === 'string') profileFinancialId = financialId;
     }
     if (env.MOCK_BANK_QUIRKS) {
       const given = JSON.parse(env.MOCK_BANK_QUIRKS) as unknown;
@@ -127,5 +133,5 @@ function quirksFromEnv(env: NodeJS.ProcessEnv, problems: string[]): MockBankQuir
         : `${what}: not valid JSON or YAML (${(err as Error).message})`,
     );
   }
-  return quirks;
+  return { quirks, profileFinancialId };
 }
