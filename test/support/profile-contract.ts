@@ -168,7 +168,7 @@ export function contractConnectorEnv(
     }
     overrides[profile.id] = {
       issuerUrl: url,
-      wellKnownUrl: `${url}/.well-known/openid-configuration`,
+      wellKnownUrl: `${url}${profile.quirks.discovery.wellKnownPath}`,
       financialId: options.financialId,
       apis,
       tls: { caBundleFile: options.caFile },

@@ -26,7 +26,7 @@ import { paymentsAdminRouter } from './payments/payments-admin.router';
 import type { PaymentsRouterDeps } from './payments/resource-pipeline';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
-import type { MockBankQuirks } from './quirks/mock-bank-quirks';
+import { STANDARD_WELL_KNOWN_PATH, type MockBankQuirks } from './quirks/mock-bank-quirks';
 import { quirkyResponseBody } from './quirks/quirk-rewriter';
 import { portalAdminRouter } from './dcr/registration.router';
 
@@ -118,6 +118,17 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     }),
   );
   app.use(registrationRouter(deps.registrations, deps.provider, deps.ledger));
+  // Quirk: discovery served at a non-standard path only (oidc-provider answers it from there).
+  const wellKnownPath = deps.quirks?.discovery.wellKnownPath ?? STANDARD_WELL_KNOWN_PATH;
+  if (wellKnownPath !== STANDARD_WELL_KNOWN_PATH) {
+    app.get(STANDARD_WELL_KNOWN_PATH, (_req, res) => {
+      res.status(404).json({ error: 'not_found', error_description: 'no such resource' });
+    });
+    app.get(wellKnownPath, (req, _res, next) => {
+      req.url = STANDARD_WELL_KNOWN_PATH;
+      next();
+    });
+  }
   app.use(interactionRouter(deps));
   // oidc-provider reads its own request bodies, so no body parser may run before it.
   app.use(deps.provider.callback());

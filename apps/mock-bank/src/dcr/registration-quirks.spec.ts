@@ -16,6 +16,7 @@ describe('mock bank DCR quirk modes', () => {
   beforeAll(async () => {
     t = await startTestBank({
       quirks: {
+        discovery: { wellKnownPath: '/config/openid.json' },
         registration: {
           requestContentType: 'application/jose',
           audience: 'issuer',
@@ -40,6 +41,17 @@ describe('mock bank DCR quirk modes', () => {
     });
   const registerWith = async (overrides: Record<string, unknown> = {}, type = 'application/jose') =>
     register(t, await signWithTppKey(t.pki, claims(overrides)), t.mtls, type);
+
+  it('serves discovery only at its non-standard well-known path (discovery.wellKnownPath)', async () => {
+    const moved = await httpsRequest(`${t.bank.issuer}/config/openid.json`, t.noCert);
+    expect(moved.status).toBe(200);
+    expect(moved.json()).toMatchObject({ issuer: t.bank.issuer });
+    const standard = await httpsRequest(
+      `${t.bank.issuer}/.well-known/openid-configuration`,
+      t.noCert,
+    );
+    expect(standard.status).toBe(404);
+  });
 
   it('takes a request shaped the way it wants: jose, issuer audience, scope array; answers in ms', async () => {
     const before = Date.now();

@@ -41,6 +41,19 @@ describe('mock bank quirk modes', () => {
       subjectDnFormat: 'oid',
       mode: 'dcr',
     });
+    expect(obie.discovery.wellKnownPath).toBe('/.well-known/openid-configuration');
+    expect(
+      quirksFromProfile({
+        issuerUrl: 'https://as.bank.example/oidc',
+        wellKnownUrl: 'https://as.bank.example/oidc/.well-known/openid-configuration',
+      }).discovery.wellKnownPath,
+    ).toBe('/.well-known/openid-configuration');
+    expect(
+      quirksFromProfile({
+        issuerUrl: 'https://as.bank.example',
+        wellKnownUrl: 'https://as.bank.example/config/openid.json',
+      }).discovery.wellKnownPath,
+    ).toBe('/config/openid.json');
     const quirky = quirksFromProfile({
       registration: { mode: 'manual', scopeFormat: 'array', getSupported: false },
       quirks: {

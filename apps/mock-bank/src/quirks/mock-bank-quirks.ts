@@ -8,6 +8,13 @@
  * standard leaves a choice, e.g. both DCR content types and both audiences accepted).
  */
 export interface MockBankQuirks {
+  discovery: {
+    /**
+     * Where the OpenID configuration is served; anything but the standard
+     * '/.well-known/openid-configuration' serves it only there (the standard path answers 404).
+     */
+    wellKnownPath: string;
+  };
   registration: {
     /** 'dcr' (default) or 'manual': POST /register refused; clients come from /__admin/clients. */
     mode: 'dcr' | 'manual';
@@ -58,7 +65,10 @@ export interface MockBankQuirks {
   postCreateConsentDelayMs: number;
 }
 
+export const STANDARD_WELL_KNOWN_PATH = '/.well-known/openid-configuration';
+
 export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
+  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH },
   registration: {
     mode: 'dcr',
     requestContentType: 'any',
@@ -142,7 +152,10 @@ function merge(base: unknown, patch: Json, path: string): unknown {
       out[key] = value;
     } else {
       const allowed = ENUMS[dotted];
-      if (typeof value !== 'string' || (allowed && !allowed.includes(value)))
+      if (dotted === 'discovery.wellKnownPath') {
+        if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~/-]+$/.test(value))
+          throw new MockBankQuirksError(`${at} must be a URL path starting with /`);
+      } else if (typeof value !== 'string' || (allowed && !allowed.includes(value)))
         throw new MockBankQuirksError(`${at} must be one of ${(allowed ?? []).join(', ')}`);
       out[key] = value;
     }
@@ -152,6 +165,8 @@ function merge(base: unknown, patch: Json, path: string): unknown {
 
 /** The few members of a bank profile file (libs/bank-profiles schema) the mock bank reads. */
 interface ProfileView {
+  issuerUrl?: string;
+  wellKnownUrl?: string;
   registration?: {
     mode?: string;
     requestContentType?: string;
@@ -195,6 +210,7 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
   const subject =
     id.subject === 'user-id' || id.subject === 'client-id' ? id.subject : 'consent-id';
   const patch = {
+    discovery: { wellKnownPath: wellKnownPathOf(p) },
     registration: {
       mode: r.mode === 'manual' ? 'manual' : 'dcr',
       requestContentType: r.requestContentType ?? 'application/jwt',
@@ -222,4 +238,22 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
     postCreateConsentDelayMs: q.postCreateConsentDelayMs ?? 0,
   };
   return parseMockBankQuirks(patch, 'profile');
+}
+
+/**
+ * The discovery path a profile's wellKnownUrl implies, relative to its issuer: the standard one
+ * unless the profile names a well-known URL elsewhere (e.g. '/oidc/.well-known/...' under an
+ * issuer without that prefix, or '/config/openid.json').
+ */
+function wellKnownPathOf(p: ProfileView): string {
+  if (!p.wellKnownUrl) return STANDARD_WELL_KNOWN_PATH;
+  let wellKnown: URL;
+  try {
+    wellKnown = new URL(p.wellKnownUrl);
+  } catch {
+    return STANDARD_WELL_KNOWN_PATH;
+  }
+  const issuerPath = p.issuerUrl ? new URL(p.issuerUrl).pathname.replace(/\/+$/, '') : '';
+  const standard = `${issuerPath}${STANDARD_WELL_KNOWN_PATH}`;
+  return wellKnown.pathname === standard ? STANDARD_WELL_KNOWN_PATH : wellKnown.pathname;
 }
