@@ -302,13 +302,18 @@ export async function runProfileContract(
 
   const mainRegistration = await register();
   ran.push(registration.mode === 'manual' ? 'import' : 'dcr');
-  // A bank with one client per API: the payment APIs get their own registration.
-  const paymentRegistration = registration.separateClientsPerApi
-    ? await register(['openid', 'payments'])
-    : mainRegistration;
+  // A bank with one client per API: the default registration holds the first API scope of
+  // defaultScopes; the other API gets a registration of its own.
+  const firstApiScope = registration.defaultScopes.find(
+    (s) => s === 'accounts' || s === 'payments' || s === 'fundsconfirmations',
+  );
+  const clientFor = async (scope: 'accounts' | 'payments'): Promise<string> =>
+    !registration.separateClientsPerApi || firstApiScope === scope
+      ? mainRegistration
+      : register(['openid', scope]);
 
   if (profile.consentTypes.includes('account-access')) {
-    const aisRegistration = mainRegistration;
+    const aisRegistration = await clientFor('accounts');
     const consent = await authoriseAccountAccess(api, bank, aisRegistration).catch(
       (error: unknown) =>
         fail(
@@ -333,6 +338,12 @@ export async function runProfileContract(
       fail('AIS date-times', `not ISO 8601 with an offset: ${bad.slice(0, 3).join(', ')}`);
     ran.push('ais');
   }
+
+  const paymentRegistration =
+    profile.consentTypes.includes('domestic-payment') ||
+    profile.consentTypes.includes('domestic-vrp')
+      ? await clientFor('payments')
+      : mainRegistration;
 
   if (profile.consentTypes.includes('domestic-payment')) {
     const consent = await api.post<{ id: string }>(
