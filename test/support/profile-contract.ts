@@ -167,7 +167,11 @@ export function contractConnectorEnv(
       if (paths) apis[kind] = { baseUrl: `${url}${paths[kind as BankApiKind]}` };
     }
     overrides[profile.id] = {
-      issuerUrl: url,
+      // A profile that accepts an issuer mismatch meets one: its configured issuer is not the
+      // one the bank publishes (the well-known URL is explicit, so discovery still works).
+      issuerUrl: profile.definition.discovery.acceptIssuerMismatch
+        ? `${url}/configured-issuer`
+        : url,
       wellKnownUrl: `${url}${profile.quirks.discovery.wellKnownPath}`,
       financialId: options.financialId,
       apis,
