@@ -16,6 +16,7 @@ import {
   pooled,
   PROFILE_CONCURRENCY,
   runProfileContract,
+  withMockMetadataOverrides,
 } from '../support/profile-contract';
 import {
   ConnectorHandle,
@@ -37,7 +38,7 @@ jest.setTimeout(600_000);
 
 const files = contractProfileFiles();
 const planned: ContractProfile[] = files.map(({ file, extra }) => planProfile(file, extra));
-const runnable = planned.filter((p) => !p.skip);
+let runnable = planned.filter((p) => !p.skip);
 const skipped = planned.filter((p) => p.skip);
 
 /** The SSA the mock bank's own directory issues (each bank verifies against its directory). */
@@ -65,6 +66,20 @@ function fetchSsa(pki: LoadedPki, bank: MockBankHandle): Promise<string> {
   });
 }
 
+function httpsGet(pki: LoadedPki, url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { ca: pki.pem.ca }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(text) : reject(new Error(`${url}: ${res.statusCode}`)),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
 describe('bank profile contract against the mock bank in each profile’s quirk mode', () => {
   let dir: string;
   let pki: LoadedPki;
@@ -87,6 +102,20 @@ describe('bank profile contract against the mock bank in each profile’s quirk 
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
 
+    // Profiles that supply discovery members get the mock bank's values of them.
+    runnable = await Promise.all(
+      runnable.map(async (profile) => {
+        if (Object.keys(profile.definition.discovery.metadataOverrides).length === 0)
+          return profile;
+        const bank = banks.get(profile.quirkKey) as MockBankHandle;
+        // Served once (with the members left out), the full document is on the admin route.
+        await httpsGet(pki, `${bank.url}${profile.quirks.discovery.wellKnownPath}`);
+        return withMockMetadataOverrides(
+          profile,
+          await bank.admin<Record<string, unknown>>('/openid-configuration'),
+        );
+      }),
+    );
     const bankOf = (p: ContractProfile) =>
       banks.get(p.quirkKey) as MockBankHandle & { ssaFile: string };
     const first = bankOf(runnable[0]);

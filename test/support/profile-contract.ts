@@ -68,11 +68,6 @@ export const CONTRACT_SKIP_RULES: {
   },
   {
     reason:
-      "discovery.metadataOverrides name the real bank's endpoints, which BANK_PROFILE_OVERRIDES cannot point at the mock bank",
-    applies: (d) => Object.keys(d.discovery.metadataOverrides).length > 0,
-  },
-  {
-    reason:
       'quirks.authorisation.requestObjectAudience names the real bank, which BANK_PROFILE_OVERRIDES cannot point at the mock bank',
     applies: (d) => d.quirks.authorisation.requestObjectAudience !== undefined,
   },
@@ -89,6 +84,13 @@ export interface ContractProfile {
   quirks: MockBankQuirks;
   /** Profiles with the same key share one mock bank process. */
   quirkKey: string;
+  /** The file's content as written (before schema defaults). */
+  document: Record<string, unknown>;
+  /**
+   * The content the connector gets instead of the file, when the contract must rewrite it:
+   * discovery.metadataOverrides re-pointed from the real bank to the mock bank.
+   */
+  rewritten?: Record<string, unknown>;
   skip?: string;
 }
 
@@ -148,6 +150,7 @@ export function planProfile(file: string, extra: boolean): ContractProfile {
     consentTypes,
     quirks,
     quirkKey: JSON.stringify(quirks),
+    document: raw as Record<string, unknown>,
     ...(skip ? { skip } : {}),
   };
 }
@@ -179,12 +182,39 @@ export function contractConnectorEnv(
     };
   }
   mkdirSync(options.extraDir, { recursive: true });
-  for (const profile of profiles.filter((p) => p.extra))
-    copyFileSync(profile.file, join(options.extraDir, basename(profile.file)));
+  for (const profile of profiles) {
+    if (profile.rewritten)
+      writeFileSync(
+        join(options.extraDir, `${profile.id}.json`),
+        JSON.stringify(profile.rewritten, null, 2),
+      );
+    else if (profile.extra)
+      copyFileSync(profile.file, join(options.extraDir, basename(profile.file)));
+  }
   return {
     BANK_PROFILE_OVERRIDES: JSON.stringify(overrides),
     BANK_PROFILES_EXTRA_DIR: options.extraDir,
   };
+}
+
+/**
+ * A profile whose discovery.metadataOverrides name the real bank's endpoints, re-pointed at the
+ * mock bank's own values of those members (the mock bank leaves them out of its discovery
+ * document, as the real bank does). Served from the extra directory, replacing the file.
+ */
+export function withMockMetadataOverrides(
+  profile: ContractProfile,
+  fullDiscovery: Record<string, unknown>,
+): ContractProfile {
+  const overrides = Object.keys(profile.definition.discovery.metadataOverrides);
+  if (overrides.length === 0) return profile;
+  const document = structuredClone(profile.document);
+  const discovery = (document.discovery ?? {}) as { metadataOverrides?: Record<string, unknown> };
+  discovery.metadataOverrides = Object.fromEntries(
+    overrides.map((member) => [member, fullDiscovery[member]]),
+  );
+  document.discovery = discovery;
+  return { ...profile, rewritten: document };
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping each outcome. */

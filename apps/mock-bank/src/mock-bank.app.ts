@@ -27,7 +27,7 @@ import type { PaymentsRouterDeps } from './payments/resource-pipeline';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
 import { STANDARD_WELL_KNOWN_PATH, type MockBankQuirks } from './quirks/mock-bank-quirks';
-import { quirkyResponseBody } from './quirks/quirk-rewriter';
+import { quirkyResponseBody, type QuirkRewriter } from './quirks/quirk-rewriter';
 import { portalAdminRouter } from './dcr/registration.router';
 
 export interface MockBankAppDeps {
@@ -52,6 +52,7 @@ export interface MockBankAppDeps {
   pageSize?: number;
   /** Quirk mode (standard when absent). */
   quirks?: MockBankQuirks;
+  quirkRewriter?: QuirkRewriter;
 }
 
 /** Routes: /__admin, /directory, /register, and oidc-provider for everything else. */
@@ -67,6 +68,18 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   const payments = new PaymentStore(accounts);
   app.use('/__admin', paymentsAdminRouter(payments));
   app.use('/__admin', portalAdminRouter(deps.registrations));
+  // Quirk discovery.omitMembers: the full document (as served before omission), for whoever
+  // writes the profile's metadataOverrides.
+  app.get('/__admin/openid-configuration', (_req, res) => {
+    const full = deps.quirkRewriter?.fullDiscovery;
+    if (full) res.json(full);
+    else
+      res.status(404).json({
+        error: 'not_found',
+        error_description:
+          'no discovery document omitted anything yet; GET the well-known URL first',
+      });
+  });
   // Quirk mode: Links and date-times of AIS, PIS and VRP bodies the way the configured bank
   // writes them (only the bytes sent change; what the bank stores stays standard).
   const responses = deps.quirks?.responses;

@@ -94,6 +94,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
   const signingJwk = generateBankSigningJwk();
   const storage = new MemoryStorage();
   const faults = new FaultInjector(signingJwk);
+  const rewriter = new QuirkRewriter(quirks, signingJwk, (id) => consents.get(id)?.psuId);
   const provider = createProvider({
     issuer,
     signingJwk,
@@ -101,7 +102,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     consents,
     storage,
     faults,
-    quirks: new QuirkRewriter(quirks, signingJwk, (id) => consents.get(id)?.psuId),
+    quirks: rewriter,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
   });
   const registrations = new RegistrationService({
@@ -135,6 +136,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     baseUrl: issuer,
     pageSize: options.pageSize,
     quirks,
+    quirkRewriter: rewriter,
   });
   server.on('request', app);
 

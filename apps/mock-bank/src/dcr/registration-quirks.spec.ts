@@ -16,7 +16,7 @@ describe('mock bank DCR quirk modes', () => {
   beforeAll(async () => {
     t = await startTestBank({
       quirks: {
-        discovery: { wellKnownPath: '/config/openid.json' },
+        discovery: { wellKnownPath: '/config/openid.json', omitMembers: ['registration_endpoint'] },
         registration: {
           requestContentType: 'application/jose',
           audience: 'issuer',
@@ -46,6 +46,10 @@ describe('mock bank DCR quirk modes', () => {
     const moved = await httpsRequest(`${t.bank.issuer}/config/openid.json`, t.noCert);
     expect(moved.status).toBe(200);
     expect(moved.json()).toMatchObject({ issuer: t.bank.issuer });
+    // discovery.omitMembers: left out, but on the admin route for whoever writes the profile.
+    expect(moved.json().registration_endpoint).toBeUndefined();
+    const full = await httpsRequest(`${t.bank.url}/__admin/openid-configuration`, t.noCert);
+    expect(full.json().registration_endpoint).toBe(`${t.bank.issuer}/register`);
     const standard = await httpsRequest(
       `${t.bank.issuer}/.well-known/openid-configuration`,
       t.noCert,

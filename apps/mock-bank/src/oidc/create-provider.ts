@@ -212,6 +212,18 @@ export function createProvider({
 
   // Registered before the faults, so it runs after them: a fault test sees the quirky bank's
   // tokens with the fault on top.
+  if (quirks?.omitsDiscoveryMembers) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (
+        ctx.path === '/.well-known/openid-configuration' &&
+        ctx.status === 200 &&
+        isRecord(ctx.body)
+      )
+        ctx.body = quirks.discoveryDocument(ctx.body);
+    });
+  }
+
   if (quirks?.active) {
     provider.use(async (ctx, next) => {
       await next();

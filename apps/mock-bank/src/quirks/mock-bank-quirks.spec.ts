@@ -41,7 +41,14 @@ describe('mock bank quirk modes', () => {
       subjectDnFormat: 'oid',
       mode: 'dcr',
     });
-    expect(obie.discovery.wellKnownPath).toBe('/.well-known/openid-configuration');
+    expect(obie.discovery).toEqual({
+      wellKnownPath: '/.well-known/openid-configuration',
+      omitMembers: [],
+    });
+    expect(
+      quirksFromProfile({ discovery: { metadataOverrides: { jwks_uri: 'https://x/jwks' } } })
+        .discovery.omitMembers,
+    ).toEqual(['jwks_uri']);
     expect(
       quirksFromProfile({
         issuerUrl: 'https://as.bank.example/oidc',

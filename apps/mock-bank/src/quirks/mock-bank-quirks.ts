@@ -14,6 +14,12 @@ export interface MockBankQuirks {
      * '/.well-known/openid-configuration' serves it only there (the standard path answers 404).
      */
     wellKnownPath: string;
+    /**
+     * Members left out of the discovery document (a bank that does not publish them; the
+     * profile supplies them through discovery.metadataOverrides). The full document stays
+     * readable at /__admin/openid-configuration.
+     */
+    omitMembers: string[];
   };
   registration: {
     /** 'dcr' (default) or 'manual': POST /register refused; clients come from /__admin/clients. */
@@ -68,7 +74,7 @@ export interface MockBankQuirks {
 export const STANDARD_WELL_KNOWN_PATH = '/.well-known/openid-configuration';
 
 export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
-  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH },
+  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH, omitMembers: [] },
   registration: {
     mode: 'dcr',
     requestContentType: 'any',
@@ -167,6 +173,7 @@ function merge(base: unknown, patch: Json, path: string): unknown {
 interface ProfileView {
   issuerUrl?: string;
   wellKnownUrl?: string;
+  discovery?: { metadataOverrides?: Record<string, unknown> };
   registration?: {
     mode?: string;
     requestContentType?: string;
@@ -210,7 +217,10 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
   const subject =
     id.subject === 'user-id' || id.subject === 'client-id' ? id.subject : 'consent-id';
   const patch = {
-    discovery: { wellKnownPath: wellKnownPathOf(p) },
+    discovery: {
+      wellKnownPath: wellKnownPathOf(p),
+      omitMembers: Object.keys(p.discovery?.metadataOverrides ?? {}),
+    },
     registration: {
       mode: r.mode === 'manual' ? 'manual' : 'dcr',
       requestContentType: r.requestContentType ?? 'application/jwt',

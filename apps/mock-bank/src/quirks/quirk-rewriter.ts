@@ -17,6 +17,22 @@ export class QuirkRewriter {
   ) {}
 
   /** Whether any ID-token or token quirk is on (the provider middleware is skipped otherwise). */
+  /** The discovery document as oidc-provider wrote it, before omissions (admin route). */
+  fullDiscovery: Claims | undefined;
+
+  /** Whether discovery members are left out. */
+  get omitsDiscoveryMembers(): boolean {
+    return this.quirks.discovery.omitMembers.length > 0;
+  }
+
+  /** The discovery document without the members this bank does not publish. */
+  discoveryDocument(body: Claims): Claims {
+    this.fullDiscovery = structuredClone(body);
+    const out = { ...body };
+    for (const member of this.quirks.discovery.omitMembers) delete out[member];
+    return out;
+  }
+
   get active(): boolean {
     const { idToken, tokenEndpoint } = this.quirks;
     return (
