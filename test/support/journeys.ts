@@ -51,16 +51,19 @@ export interface RegistrationJourneyOptions {
   ssaFile?: string;
 }
 
-/**
- * The foundation journey: certificates, a software statement (SSA from the mock directory),
- * DCR with the bank, and a read-back of the registration from the bank (which needs a
- * client-credentials token).
- */
-export async function registrationJourney(
+export interface SoftwareStatementJourneyResult {
+  steps: JourneyStep[];
+  obwacCertificateId: string;
+  obsealCertificateId: string;
+  softwareStatementId: string;
+}
+
+/** Certificates and a software statement (SSA from the mock directory, or from `ssaFile`). */
+export async function softwareStatementJourney(
   api: ConnectorApiClient,
   pki: LoadedPki,
-  options: RegistrationJourneyOptions,
-): Promise<RegistrationJourneyResult> {
+  options: Pick<RegistrationJourneyOptions, 'redirectUri' | 'ssaFile'>,
+): Promise<SoftwareStatementJourneyResult> {
   const steps: JourneyStep[] = [];
   const file = (name: string): { source: 'file'; name: string } => ({
     source: 'file',
@@ -113,6 +116,26 @@ export async function registrationJourney(
     api.post('/v1/manage/software-statements', statementBody),
     201,
   );
+  return {
+    steps,
+    obwacCertificateId: String(obwac.id),
+    obsealCertificateId: String(obseal.id),
+    softwareStatementId: String(statement.id),
+  };
+}
+
+/**
+ * The foundation journey: certificates, a software statement (SSA from the mock directory),
+ * DCR with the bank, and a read-back of the registration from the bank (which needs a
+ * client-credentials token).
+ */
+export async function registrationJourney(
+  api: ConnectorApiClient,
+  pki: LoadedPki,
+  options: RegistrationJourneyOptions,
+): Promise<RegistrationJourneyResult> {
+  const statement = await softwareStatementJourney(api, pki, options);
+  const steps = statement.steps;
 
   const registration = await expectStatus(
     steps,
@@ -121,7 +144,7 @@ export async function registrationJourney(
     '/v1/manage/bank-registrations',
     api.post('/v1/manage/bank-registrations', {
       bankProfile: options.bankProfile ?? 'mock-bank',
-      softwareStatementId: statement.id,
+      softwareStatementId: statement.softwareStatementId,
     }),
     201,
   );
@@ -136,10 +159,8 @@ export async function registrationJourney(
   );
 
   return {
+    ...statement,
     steps,
-    obwacCertificateId: String(obwac.id),
-    obsealCertificateId: String(obseal.id),
-    softwareStatementId: String(statement.id),
     bankRegistrationId: String(registration.id),
     externalApiId: String(registration.externalApiId),
   };

@@ -1,4 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import {
+  MockBankQuirksError,
+  parseMockBankQuirks,
+  quirksFromProfile,
+  type MockBankQuirks,
+} from './quirks/mock-bank-quirks';
 import { resolve } from 'node:path';
 
 export interface MockBankOptions {
@@ -20,6 +27,11 @@ export interface MockBankOptions {
   pageSize?: number;
   /** Access token lifetime in seconds (MOCK_BANK_ACCESS_TOKEN_TTL; default 300). */
   accessTokenTtlSeconds?: number;
+  /**
+   * Quirk mode: how this bank deviates from the standard (a partial MockBankQuirks, merged over
+   * the standard). From MOCK_BANK_PROFILE and/or MOCK_BANK_QUIRKS when started by main.ts.
+   */
+  quirks?: unknown;
 }
 
 export const DEFAULT_FINANCIAL_ID = '0015800001041RMOCK';
@@ -62,6 +74,7 @@ export function mockBankOptionsFromEnv(
     : undefined;
   if (directorySeedFile && !existsSync(directorySeedFile))
     problems.push(`MOCK_BANK_DIRECTORY_SEED: no file at ${directorySeedFile}`);
+  const { quirks, profileFinancialId } = quirksFromEnv(env, problems);
   if (problems.length)
     throw new MockBankConfigError(
       `mock-bank configuration is invalid:\n  - ${problems.join('\n  - ')}`,
@@ -72,9 +85,53 @@ export function mockBankOptionsFromEnv(
     port,
     issuer: env.MOCK_BANK_ISSUER || undefined,
     adminToken: env.MOCK_BANK_ADMIN_TOKEN || undefined,
-    financialId: env.MOCK_BANK_FINANCIAL_ID || undefined,
+    // With MOCK_BANK_PROFILE the bank answers to the profile's financial id unless told otherwise.
+    financialId: env.MOCK_BANK_FINANCIAL_ID || profileFinancialId || undefined,
     directorySeedFile,
     accessTokenTtlSeconds,
     pageSize: env.MOCK_BANK_PAGE_SIZE ? Number(env.MOCK_BANK_PAGE_SIZE) : undefined,
+    quirks,
   };
+}
+
+/**
+ * MOCK_BANK_PROFILE=<bank profile file>: behave like that profile's quirks (quirksFromProfile);
+ * MOCK_BANK_QUIRKS=<JSON>: quirks given directly, laid over the profile's when both are set.
+ */
+function quirksFromEnv(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): { quirks?: MockBankQuirks; profileFinancialId?: string } {
+  let quirks: MockBankQuirks | undefined;
+  let profileFinancialId: string | undefined;
+  try {
+    if (env.MOCK_BANK_PROFILE) {
+      const file = resolve(env.MOCK_BANK_PROFILE);
+      if (!existsSync(file)) {
+        problems.push(`MOCK_BANK_PROFILE: no file at ${file}`);
+        return {};
+      }
+      const text = readFileSync(file, 'utf8');
+      const profile = (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as unknown;
+      quirks = quirksFromProfile(profile);
+      const financialId = (profile as { financialId?: unknown }).financialId;
+      if (typeof financialId === 'string') profileFinancialId = financialId;
+    }
+    if (env.MOCK_BANK_QUIRKS) {
+      const given = JSON.parse(env.MOCK_BANK_QUIRKS) as unknown;
+      quirks = quirks
+        ? parseMockBankQuirks(given, 'MOCK_BANK_QUIRKS', quirks)
+        : parseMockBankQuirks(given, 'MOCK_BANK_QUIRKS');
+    }
+  } catch (err) {
+    const what = env.MOCK_BANK_QUIRKS
+      ? 'MOCK_BANK_PROFILE / MOCK_BANK_QUIRKS'
+      : 'MOCK_BANK_PROFILE';
+    problems.push(
+      err instanceof MockBankQuirksError
+        ? err.message
+        : `${what}: not valid JSON or YAML (${(err as Error).message})`,
+    );
+  }
+  return { quirks, profileFinancialId };
 }

@@ -30,6 +30,9 @@ import type { ResponseSigner } from './payments/response-signer';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
 import { mountV3, type V3Specs } from './v3-1-11/mount';
+import { STANDARD_WELL_KNOWN_PATH, type MockBankQuirks } from './quirks/mock-bank-quirks';
+import { quirkyResponseBody, type QuirkRewriter } from './quirks/quirk-rewriter';
+import { portalAdminRouter } from './dcr/registration.router';
 
 export interface MockBankAppDeps {
   provider: Provider;
@@ -55,6 +58,9 @@ export interface MockBankAppDeps {
   /** Signs PIS and VRP responses with the bank's key (x-jws-signature). */
   responseSigner?: ResponseSigner;
   pageSize?: number;
+  /** Quirk mode (standard when absent). */
+  quirks?: MockBankQuirks;
+  quirkRewriter?: QuirkRewriter;
 }
 
 /** Routes: /__admin, /directory, /register, and oidc-provider for everything else. */
@@ -72,6 +78,29 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   const accounts = sampleAccounts();
   const payments = new PaymentStore(accounts);
   app.use('/__admin', paymentsAdminRouter(payments));
+  app.use('/__admin', portalAdminRouter(deps.registrations));
+  // Quirk discovery.omitMembers: the full document (as served before omission), for whoever
+  // writes the profile's metadataOverrides.
+  app.get('/__admin/openid-configuration', (_req, res) => {
+    const full = deps.quirkRewriter?.fullDiscovery;
+    if (full) res.json(full);
+    else
+      res.status(404).json({
+        error: 'not_found',
+        error_description:
+          'no discovery document omitted anything yet; GET the well-known URL first',
+      });
+  });
+  // Quirk mode: Links and date-times of AIS, PIS and VRP bodies the way the configured bank
+  // writes them (only the bytes sent change; what the bank stores stays standard).
+  const responses = deps.quirks?.responses;
+  if (responses && (responses.links !== 'standard' || responses.brokenDateTimes)) {
+    app.use([PIS_BASE_PATH, VRP_BASE_PATH, AIS_BASE_PATH], (_req, res, next) => {
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => json(quirkyResponseBody(body, responses, deps.baseUrl));
+      next();
+    });
+  }
   const paymentDeps: Omit<PaymentsRouterDeps, 'spec'> = {
     verifier: deps.accessTokens,
     clients: {
@@ -103,6 +132,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     accounts,
     psuParty: sampleParty,
     pageSize: deps.pageSize,
+    unsupportedPermissions: deps.quirks?.accountAccess.unsupportedPermissions,
   });
   app.use(AIS_BASE_PATH, ais);
   if (deps.v3Specs)
@@ -112,7 +142,6 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
       ledger: deps.ledger,
       verifier: deps.accessTokens,
       clients: paymentDeps.clients,
-      responseSigner: deps.responseSigner,
     });
   app.use(
     '/directory',
@@ -124,6 +153,17 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     }),
   );
   app.use(registrationRouter(deps.registrations, deps.provider, deps.ledger));
+  // Quirk: discovery served at a non-standard path only (oidc-provider answers it from there).
+  const wellKnownPath = deps.quirks?.discovery.wellKnownPath ?? STANDARD_WELL_KNOWN_PATH;
+  if (wellKnownPath !== STANDARD_WELL_KNOWN_PATH) {
+    app.get(STANDARD_WELL_KNOWN_PATH, (_req, res) => {
+      res.status(404).json({ error: 'not_found', error_description: 'no such resource' });
+    });
+    app.get(wellKnownPath, (req, _res, next) => {
+      req.url = STANDARD_WELL_KNOWN_PATH;
+      next();
+    });
+  }
   app.use(interactionRouter(deps));
   // The token-delay fault reads a /token body only while armed, and passes it on raw.
   app.post('/token', tokenDelay.middleware());

@@ -24,6 +24,8 @@ import { AccessTokenVerifier } from './oidc/access-token-verifier';
 import { createProvider } from './oidc/create-provider';
 import { MemoryStorage } from './oidc/memory-adapter';
 import { loadTestPki } from './pki/load-test-pki';
+import { parseMockBankQuirks, type MockBankQuirks } from './quirks/mock-bank-quirks';
+import { QuirkRewriter } from './quirks/quirk-rewriter';
 
 export interface RunningMockBank {
   /** https://localhost:<port> */
@@ -32,6 +34,8 @@ export interface RunningMockBank {
   issuer: string;
   ledger: Ledger;
   consents: ConsentStore;
+  /** The quirk mode in force (the standard unless options.quirks said otherwise). */
+  quirks: MockBankQuirks;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export interface RunningMockBank {
  * decides (discovery and JWKS are public; token, DCR and the directory token need mTLS).
  */
 export async function startMockBank(options: MockBankOptions): Promise<RunningMockBank> {
+  const quirks = parseMockBankQuirks(options.quirks);
   const pki = await loadTestPki(options.pkiDir);
   const validateClaims = loadRegistrationSchema(options.specsDir);
   // Every AIS request is validated against the official v4.0 document; start-up fails when it
@@ -88,10 +93,11 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
   seed.forEach((e) => store.enrol(e));
   const urls = new DirectoryUrls(issuer);
   const signer = new DirectorySigner(pki.pem.directorySigningKey, pki.manifest.directoryKid, urls);
-  const consents = new ConsentStore();
+  const consents = new ConsentStore(undefined, quirks.postCreateConsentDelayMs);
   const signingJwk = generateBankSigningJwk();
   const storage = new MemoryStorage();
   const faults = new FaultInjector(signingJwk);
+  const rewriter = new QuirkRewriter(quirks, signingJwk, (id) => consents.get(id)?.psuId);
   const provider = createProvider({
     issuer,
     signingJwk,
@@ -99,6 +105,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     consents,
     storage,
     faults,
+    quirks: rewriter,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
   });
   const registrations = new RegistrationService({
@@ -110,6 +117,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     ledger,
     issuer,
     financialId: options.financialId ?? DEFAULT_FINANCIAL_ID,
+    quirks: quirks.registration,
   });
   const app = createMockBankApp({
     provider,
@@ -138,10 +146,12 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
       faults,
     ),
     pageSize: options.pageSize,
+    quirks,
+    quirkRewriter: rewriter,
   });
   server.on('request', app);
 
-  return { url, port, issuer, ledger, consents, close: () => closeServer(server) };
+  return { url, port, issuer, ledger, consents, quirks, close: () => closeServer(server) };
 }
 
 /** Stops accepting, lets in-flight requests finish, then drops keep-alive connections. */

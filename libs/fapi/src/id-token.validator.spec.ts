@@ -272,6 +272,16 @@ describe('IdTokenValidator', () => {
       await expect(validator.validate(token, exp)).resolves.toMatchObject({ exp: now() + 300 });
     });
 
+    it('iat in milliseconds too when the profile says so; refused as future-issued otherwise', async () => {
+      const ms = claims({ exp: (now() + 300) * 1000, iat: now() * 1000 });
+      const token = await signIdToken(ms, bank);
+      const exp = expectations({ quirks: { ...STANDARD_QUIRKS.idToken, expInMilliseconds: true } });
+      await expect(validator.validate(token, exp)).resolves.toMatchObject({ exp: now() + 300 });
+      expect(
+        await refusal(await signIdToken({ ...ms, exp: now() + 300 }, bank), expectations()),
+      ).toBe('id-token/not-yet-valid');
+    });
+
     it('an expired millisecond exp is still refused', async () => {
       const token = await signIdToken(claims({ exp: (now() - 300) * 1000 }), bank);
       const exp = expectations({ quirks: { ...STANDARD_QUIRKS.idToken, expInMilliseconds: true } });

@@ -150,19 +150,21 @@ function checkTimes(
   maxAge: number,
 ): number {
   const rawExp = claims.exp;
-  const iat = claims.iat;
+  const rawIat = claims.iat;
   if (typeof rawExp !== 'number' || !Number.isFinite(rawExp)) {
     throw new IdTokenError('id-token/malformed', 'The ID token has no numeric exp.');
   }
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+  if (typeof rawIat !== 'number' || !Number.isFinite(rawIat)) {
     throw new IdTokenError('id-token/malformed', 'The ID token has no numeric iat.');
   }
-  // Documented quirk: some banks put milliseconds in exp. Only an impossible-in-seconds value is
-  // read as milliseconds, so a bank that fixes its tokens keeps working.
-  const exp =
-    expected.quirks.expInMilliseconds && rawExp > EXP_MILLISECONDS_THRESHOLD
-      ? Math.floor(rawExp / 1000)
-      : rawExp;
+  // Documented quirk: some banks put milliseconds in exp and iat. Only an impossible-in-seconds
+  // value is read as milliseconds, so a bank that fixes its tokens keeps working.
+  const seconds = (value: number): number =>
+    expected.quirks.expInMilliseconds && value > EXP_MILLISECONDS_THRESHOLD
+      ? Math.floor(value / 1000)
+      : value;
+  const exp = seconds(rawExp);
+  const iat = seconds(rawIat);
   if (exp <= now - tolerance) {
     throw new IdTokenError('id-token/expired', 'The ID token has expired.');
   }

@@ -46,8 +46,8 @@ const fakeVerifier = {
   },
 };
 
-function setup() {
-  const consents = new ConsentStore();
+function setup(options: { unsupportedPermissions?: string[]; delayMs?: number } = {}) {
+  const consents = new ConsentStore(undefined, options.delayMs ?? 0);
   const events: AisLedgerEvent[] = [];
   const accounts = sampleAccounts(new Date('2025-06-15T00:00:00Z'));
   const app = express();
@@ -61,6 +61,7 @@ function setup() {
       baseUrl: BASE,
       accounts,
       psuParty: sampleParty,
+      unsupportedPermissions: options.unsupportedPermissions,
     }),
   );
   const authorised = (permissions: string[], accountIds = [accounts[0].accountId]) => {
@@ -79,6 +80,33 @@ function setup() {
 }
 
 describe('AIS resource server', () => {
+  const create = (app: express.Express, permissions: string[]) =>
+    request(app)
+      .post(`${AIS_BASE_PATH}/account-access-consents`)
+      .set('authorization', 'Bearer cc:tpp')
+      .send({ Data: { Permissions: permissions }, Risk: {} });
+
+  it('quirk accountAccess.unsupportedPermissions: refuses a consent naming one, 400 U002', async () => {
+    const { app } = setup({ unsupportedPermissions: ['ReadOffers', 'ReadParty'] });
+    const refused = await create(app, ['ReadAccountsDetail', 'ReadOffers']);
+    expect(refused.status).toBe(400);
+    expect(refused.body.Errors[0]).toMatchObject({ ErrorCode: 'U002', Path: 'Data.Permissions' });
+    expect(refused.body.Errors[0].Message).toContain('ReadOffers');
+    expect((await create(app, ['ReadAccountsDetail'])).status).toBe(201);
+    // The standard bank takes it.
+    expect((await create(setup().app, ['ReadAccountsDetail', 'ReadOffers'])).status).toBe(201);
+  });
+
+  it('quirk postCreateConsentDelayMs: a new consent is unknown until the delay has passed', async () => {
+    const { app } = setup({ delayMs: 60_000 });
+    const created = await create(app, ['ReadAccountsDetail']);
+    expect(created.status).toBe(201);
+    const got = await request(app)
+      .get(`${AIS_BASE_PATH}/account-access-consents/${created.body.Data.ConsentId as string}`)
+      .set('authorization', 'Bearer cc:tpp');
+    expect(got.status).toBe(404);
+  });
+
   it('creates, reads and deletes a consent with a client-credentials token', async () => {
     const { app, consents } = setup();
     const created = await request(app)

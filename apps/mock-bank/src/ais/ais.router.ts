@@ -44,6 +44,8 @@ export interface AisRouterDeps {
   spec: SpecValidator;
   /** Absolute origin for Links (the bank's issuer, e.g. https://localhost:8443). */
   baseUrl: string;
+  /** Quirk: permissions this bank refuses in account-access consents. */
+  unsupportedPermissions?: string[];
   accounts: SampleAccount[];
   /** The PSU as a party (GET /party). */
   psuParty: Record<string, unknown>;
@@ -151,6 +153,15 @@ export function aisRouter(deps: AisRouterDeps): Router {
     const consentId = ConsentStore.newId('aac');
     const at = now().toISOString();
     const permissions = data.Permissions as string[];
+    const refused = permissions.filter((p) => deps.unsupportedPermissions?.includes(p));
+    if (refused.length > 0)
+      return sendObError(res, 400, [
+        {
+          ErrorCode: OB_ERROR_CODE.fieldInvalid,
+          Message: `Permissions not supported by this bank: ${refused.join(', ')}`,
+          Path: 'Data.Permissions',
+        },
+      ]);
     const body: Record<string, unknown> = {
       ConsentId: consentId,
       CreationDateTime: at,

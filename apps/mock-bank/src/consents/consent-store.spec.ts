@@ -35,4 +35,21 @@ describe('ConsentStore', () => {
     expect(store.get('nope')).toBeUndefined();
     expect(() => store.reject('nope')).toThrow(ConsentNotFoundError);
   });
+
+  it('quirk postCreateConsentDelayMs: hides a consent until the delay after its creation', () => {
+    let now = Date.parse('2025-01-01T00:00:00Z');
+    const slow = new ConsentStore(() => new Date(now), 500);
+    slow.create({
+      consentId: 's1',
+      kind: 'domestic-payment',
+      clientId: 'c',
+      status: 'AWAU',
+      body: {},
+    });
+    expect(slow.get('s1')).toBeUndefined();
+    now += 499;
+    expect(slow.get('s1')).toBeUndefined();
+    now += 1;
+    expect(slow.get('s1')?.consentId).toBe('s1');
+  });
 });

@@ -38,7 +38,15 @@ export const CONSENT_STATUS = {
 export class ConsentStore {
   private readonly consents = new Map<string, StoredConsent>();
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  /**
+   * @param visibilityDelayMs quirk `postCreateConsentDelayMs`: an eventually consistent store,
+   *   where a new consent is unknown (to GET, to the authorisation endpoint, to everything) for
+   *   this long after its creation.
+   */
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    private readonly visibilityDelayMs = 0,
+  ) {}
 
   create(c: Omit<StoredConsent, 'createdAt'>): StoredConsent {
     const stored: StoredConsent = { ...c, createdAt: this.now().toISOString() };
@@ -48,7 +56,9 @@ export class ConsentStore {
 
   get(id: string): StoredConsent | undefined {
     const c = this.consents.get(id);
-    return c ? clone(c) : undefined;
+    if (!c) return undefined;
+    if (this.now().getTime() < Date.parse(c.createdAt) + this.visibilityDelayMs) return undefined;
+    return clone(c);
   }
 
   authorise(

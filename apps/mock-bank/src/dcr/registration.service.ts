@@ -8,6 +8,7 @@ import { SUPPORTED_AUTH_METHODS, SUPPORTED_SCOPES } from '../oidc/create-provide
 import { subjectDnMatches } from '../tls/subject-dn';
 import { RegistrationError } from './registration.error';
 import type { RegistrationClaimsValidator } from './registration-schema';
+import { STANDARD_MOCK_BANK_QUIRKS, type MockBankQuirks } from '../quirks/mock-bank-quirks';
 
 const CLOCK_SKEW_SECONDS = 60;
 const SUPPORTED_GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'];
@@ -22,6 +23,8 @@ export interface RegistrationDeps {
   ledger: Ledger;
   issuer: string;
   financialId: string;
+  /** Quirk mode (registration part); the standard when absent. */
+  quirks?: MockBankQuirks['registration'];
 }
 
 /** The JSON a registration answers with (OB registration response). */
@@ -32,7 +35,76 @@ const INTERNAL_METADATA = ['jwks', 'tls_client_certificate_bound_access_tokens',
 
 /** UK DCR (v3.3): validates a signed registration request and creates the client in oidc-provider. */
 export class RegistrationService {
-  constructor(private readonly deps: RegistrationDeps) {}
+  private readonly quirks: MockBankQuirks['registration'];
+
+  constructor(private readonly deps: RegistrationDeps) {
+    this.quirks = deps.quirks ?? STANDARD_MOCK_BANK_QUIRKS.registration;
+  }
+
+  /** The registration quirks in force (the router needs the content type and endpoint support). */
+  get registrationQuirks(): MockBankQuirks['registration'] {
+    return this.quirks;
+  }
+
+  /**
+   * A client created by hand in the bank's developer portal (registration.mode 'manual'): the
+   * TPP names its enrolled software statement, redirect URIs and auth method; no JWT, no DCR.
+   */
+  async registerInPortal(input: {
+    organisationId: string;
+    softwareId: string;
+    redirectUris: string[];
+    tokenEndpointAuthMethod: string;
+    tlsClientAuthSubjectDn?: string;
+    scope?: string;
+  }): Promise<RegistrationResponse> {
+    const enrolment = this.deps.store.get(input.organisationId, input.softwareId);
+    if (!enrolment)
+      throw new RegistrationError(
+        'unapproved_software_statement',
+        'no software statement enrolled for that organisationId and softwareId',
+      );
+    const authMethod = input.tokenEndpointAuthMethod;
+    if (!(SUPPORTED_AUTH_METHODS as readonly string[]).includes(authMethod))
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `token_endpoint_auth_method ${authMethod} is not supported`,
+      );
+    const clientId = randomUUID();
+    const secret = SECRET_AUTH_METHODS.includes(authMethod)
+      ? { client_secret: randomBytes(24).toString('base64url'), client_secret_expires_at: 0 }
+      : {};
+    const client: ClientMetadata = {
+      client_id: clientId,
+      client_id_issued_at: Math.floor(Date.now() / 1000),
+      redirect_uris: input.redirectUris,
+      token_endpoint_auth_method: authMethod,
+      ...(authMethod === 'private_key_jwt' ? { token_endpoint_auth_signing_alg: 'PS256' } : {}),
+      ...(input.tlsClientAuthSubjectDn
+        ? { tls_client_auth_subject_dn: input.tlsClientAuthSubjectDn }
+        : {}),
+      grant_types: SUPPORTED_GRANT_TYPES,
+      response_types: ['code id_token', 'code'],
+      scope: input.scope ?? 'openid accounts payments fundsconfirmations',
+      application_type: 'web',
+      id_token_signed_response_alg: 'PS256',
+      request_object_signing_alg: 'PS256',
+      tls_client_certificate_bound_access_tokens: true,
+      software_id: input.softwareId,
+      // What the TPP uploaded in the portal: its software statement, for the JWS checks.
+      software_statement: await this.deps.signer.issueSsa(enrolment),
+      jwks: { keys: enrolment.signingJwks.keys.map(publicMembers) },
+      ...secret,
+    };
+    await this.save(client);
+    this.deps.ledger.record({
+      type: 'registration.created',
+      clientId,
+      softwareId: input.softwareId,
+    });
+    this.deps.ledger.recordIssued('client_secret', client.client_secret);
+    return this.toResponse(client);
+  }
 
   async register(jwt: string, cert: X509Certificate): Promise<RegistrationResponse> {
     const metadata = await this.validatedMetadata(jwt, cert);
@@ -53,7 +125,7 @@ export class RegistrationService {
       softwareId: String(client.software_id),
     });
     this.deps.ledger.recordIssued('client_secret', client.client_secret);
-    return toResponse(client);
+    return this.toResponse(client);
   }
 
   async update(
@@ -82,19 +154,23 @@ export class RegistrationService {
     };
     await this.save(client);
     this.deps.ledger.record({ type: 'registration.updated', clientId });
-    return toResponse(client);
+    return this.toResponse(client);
   }
 
   async read(clientId: string): Promise<RegistrationResponse> {
     const client = await this.find(clientId);
     this.deps.ledger.record({ type: 'registration.read', clientId });
-    return toResponse(client);
+    return this.toResponse(client);
   }
 
   async delete(clientId: string): Promise<void> {
     await this.find(clientId);
     await this.deps.provider.Client.adapter.destroy(clientId);
     this.deps.ledger.record({ type: 'registration.deleted', clientId });
+  }
+
+  private toResponse(client: ClientMetadata): RegistrationResponse {
+    return toResponse(client, this.quirks.clientIdIssuedAtUnit);
   }
 
   private async find(clientId: string): Promise<ClientMetadata> {
@@ -124,6 +200,20 @@ export class RegistrationService {
       claims = decodeJwt(jwt);
     } catch {
       throw new RegistrationError('invalid_client_metadata', 'the request body is not a JWT');
+    }
+    // Quirk: the bank wants scope as a JSON array, and refuses the standard string.
+    if (this.quirks.scopeFormat === 'array') {
+      if (!Array.isArray(claims.scope) || !claims.scope.every((x) => typeof x === 'string'))
+        throw new RegistrationError(
+          'invalid_client_metadata',
+          'scope must be a JSON array of strings at this bank',
+        );
+      claims = { ...claims, scope: claims.scope.join(' ') };
+    } else if (Array.isArray(claims.scope)) {
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        'scope must be a space-separated string',
+      );
     }
     const problems = this.deps.validateClaims(claims);
     if (problems.length)
@@ -167,11 +257,18 @@ export class RegistrationService {
         'software_id does not match the software statement',
       );
     }
-    const audiences = [this.deps.financialId, this.deps.issuer];
+    const audiences =
+      this.quirks.audience === 'issuer'
+        ? [this.deps.issuer]
+        : this.quirks.audience === 'financial-id'
+          ? [this.deps.financialId]
+          : [this.deps.financialId, this.deps.issuer];
     if (!audiences.includes(String(c.aud))) {
       throw new RegistrationError(
         'invalid_client_metadata',
-        `aud must be this bank's financial id (${this.deps.financialId}) or issuer`,
+        this.quirks.audience === 'any'
+          ? `aud must be this bank's financial id (${this.deps.financialId}) or issuer`
+          : `aud must be this bank's ${this.quirks.audience === 'issuer' ? `issuer (${this.deps.issuer})` : `financial id (${this.deps.financialId})`}`,
       );
     }
 
@@ -197,6 +294,15 @@ export class RegistrationService {
         throw new RegistrationError(
           'invalid_client_metadata',
           'tls_client_auth_subject_dn is required with tls_client_auth',
+        );
+      }
+      const dnFormat = this.quirks.subjectDnFormat;
+      if (dnFormat !== 'any' && !hasOrganisationIdAs(c.tls_client_auth_subject_dn, dnFormat)) {
+        throw new RegistrationError(
+          'invalid_client_metadata',
+          dnFormat === 'oid'
+            ? 'tls_client_auth_subject_dn must write the organisation identifier as 2.5.4.97='
+            : 'tls_client_auth_subject_dn must write the organisation identifier as organizationIdentifier=',
         );
       }
       if (!subjectDnMatches(c.tls_client_auth_subject_dn, cert)) {
@@ -278,12 +384,25 @@ export class RegistrationService {
   }
 }
 
-function toResponse(client: ClientMetadata): RegistrationResponse {
+function toResponse(
+  client: ClientMetadata,
+  issuedAtUnit: 'seconds' | 'milliseconds',
+): RegistrationResponse {
   const out: RegistrationResponse = { client_id: client.client_id };
   for (const [key, value] of Object.entries(client)) {
     if (!INTERNAL_METADATA.includes(key) && value !== undefined) out[key] = value;
   }
+  // Quirk: some banks answer client_id_issued_at in milliseconds.
+  if (issuedAtUnit === 'milliseconds' && typeof out.client_id_issued_at === 'number')
+    out.client_id_issued_at *= 1000;
   return out;
+}
+
+/** Whether the DN writes organizationIdentifier in the given spelling (oid: 2.5.4.97=). */
+function hasOrganisationIdAs(dn: string, format: 'oid' | 'string'): boolean {
+  return format === 'oid'
+    ? /(^|,)\s*(oid\.)?2\.5\.4\.97=/i.test(dn)
+    : /(^|,)\s*organizationIdentifier=/i.test(dn);
 }
 
 function publicMembers({ kty, n, e, crv, x, y, kid, use, alg }: JWK): JWK {

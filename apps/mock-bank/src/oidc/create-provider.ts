@@ -3,6 +3,7 @@ import { errors, Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Ledger } from '../admin/ledger';
 import { CONSENT_STATUS, type ConsentStore } from '../consents/consent-store';
 import type { FaultInjector } from '../faults/fault-injector';
+import type { QuirkRewriter } from '../quirks/quirk-rewriter';
 import { peerCertificate } from '../tls/client-certificate';
 import { subjectDnMatches } from '../tls/subject-dn';
 import type { PrivateJwk } from './bank-signing-key';
@@ -31,6 +32,8 @@ export interface ProviderOptions {
   consents: ConsentStore;
   storage?: MemoryStorage;
   faults?: FaultInjector;
+  /** Quirk mode: ID-token and token-response deviations. */
+  quirks?: QuirkRewriter;
   /** Access token lifetime in seconds (MOCK_BANK_ACCESS_TOKEN_TTL, default 300). */
   accessTokenTtlSeconds?: number;
 }
@@ -57,6 +60,7 @@ export function createProvider({
   consents,
   storage,
   faults,
+  quirks,
   accessTokenTtlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
 }: ProviderOptions): Provider {
   /**
@@ -205,6 +209,31 @@ export function createProvider({
       Session: 3600,
     },
   });
+
+  // Registered before the faults, so it runs after them: a fault test sees the quirky bank's
+  // tokens with the fault on top.
+  if (quirks?.omitsDiscoveryMembers) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (
+        ctx.path === '/.well-known/openid-configuration' &&
+        ctx.status === 200 &&
+        isRecord(ctx.body)
+      )
+        ctx.body = quirks.discoveryDocument(ctx.body);
+    });
+  }
+
+  if (quirks?.active) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const location = ctx.response.get('location');
+      if (ctx.status >= 300 && ctx.status < 400 && location.includes('id_token='))
+        ctx.set('location', await quirks.authorisationRedirect(location));
+      if (ctx.path === '/token' && ctx.status === 200 && isRecord(ctx.body))
+        ctx.body = await quirks.tokenResponse(ctx.body);
+    });
+  }
 
   if (faults) {
     provider.use(async (ctx, next) => {

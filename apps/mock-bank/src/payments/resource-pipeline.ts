@@ -6,7 +6,7 @@ import type { SpecValidator } from '../spec-validation/spec-validator';
 import { JwsSignatureError, verifyDetachedJws, type SigningClient } from './jws-signature';
 import { PaymentStore } from './payment-store';
 import type { ResponseSigner } from './response-signer';
-import { JWS_VERIFIED_UPSTREAM, RESPONSE_SIGNED_UPSTREAM } from '../v3-1-11/jws-verified';
+import { JWS_VERIFIED_UPSTREAM } from '../v3-1-11/jws-verified';
 
 /** The shape of VerifiedAccessToken (oidc/access-token-verifier.ts), injected for testability. */
 export interface ResourceAccessToken {
@@ -71,8 +71,8 @@ export function resourcePipeline(deps: PaymentsRouterDeps, signedOperations: str
   const now = deps.now ?? (() => new Date());
   const router = Router();
   router.use((req, res, next) => {
-    // A v3.1.11 front translates the body first, so it signs the bytes it sends itself.
-    if (!res.locals[RESPONSE_SIGNED_UPSTREAM]) deps.responseSigner?.signJsonResponses(res);
+    // Signed at send time, over the final bytes (after a v3.1.11 front or a quirk mode rewrote them).
+    deps.responseSigner?.signJsonResponses(res);
     const given = req.header('x-fapi-interaction-id');
     res.setHeader('x-fapi-interaction-id', given && given.length > 0 ? given : randomUUID());
     next();

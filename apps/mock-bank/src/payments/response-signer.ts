@@ -57,15 +57,23 @@ export class ResponseSigner {
     return `${header}..${signature}`;
   }
 
-  /** Makes `res.json` send the body as serialised, with its signature. */
+  /**
+   * Signs what the response finally sends: `res.send` is wrapped, so a body that other layers
+   * rewrite through `res.json` (the v3.1.11 front, quirk modes) is signed as the bytes that leave.
+   */
   signJsonResponses(res: Response): void {
-    res.json = (body?: unknown) => {
-      const text = JSON.stringify(body) ?? '';
-      const bytes = Buffer.from(text, 'utf8');
-      const signature = this.signatureFor(bytes);
-      if (signature) res.setHeader('x-jws-signature', signature);
-      if (!res.getHeader('content-type')) res.type('application/json');
-      return res.send(bytes);
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      if (
+        (typeof body === 'string' || Buffer.isBuffer(body)) &&
+        res.getHeader('x-jws-signature') === undefined
+      ) {
+        const signature = this.signatureFor(
+          typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+        );
+        if (signature) res.setHeader('x-jws-signature', signature);
+      }
+      return send(body);
     };
   }
 }

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Express, Request, Router } from 'express';
 import { AIS_BASE_PATH, AIS_OPERATIONS } from '../ais/ais.router';
 import type { SigningClient } from '../payments/jws-signature';
-import type { ResponseSigner } from '../payments/response-signer';
 import { PIS_BASE_PATH, PIS_OPERATIONS } from '../pis/pis.router';
 import { SpecValidator } from '../spec-validation/spec-validator';
 import { VRP_BASE_PATH, VRP_OPERATIONS } from '../vrp/vrp.router';
@@ -42,8 +41,6 @@ export interface MountV3Deps {
   ledger: { record(event: V3LedgerEvent): void };
   verifier: { verify(req: Request): Promise<{ clientId: string }> };
   clients: { find(clientId: string): Promise<SigningClient | undefined> };
-  /** Signs PIS and VRP responses (over the v3.1.11 bytes sent), as the v4.0 routers do. */
-  responseSigner?: ResponseSigner;
 }
 
 /** Serves AIS, PIS and VRP in v3.1.11 in front of the v4.0 routers (same consents and ledger). */
@@ -66,7 +63,6 @@ export function mountV3(app: Express, deps: MountV3Deps): void {
     v4BasePath: PIS_BASE_PATH,
     ledger: deps.ledger,
     body: 'buffer',
-    responseSigner: deps.responseSigner,
     signed: signing(['CreateDomesticPaymentConsents', 'CreateDomesticPayments']),
   });
   const vrp = v3Router({
@@ -75,7 +71,6 @@ export function mountV3(app: Express, deps: MountV3Deps): void {
     v4BasePath: VRP_BASE_PATH,
     ledger: deps.ledger,
     body: 'buffer',
-    responseSigner: deps.responseSigner,
     signed: signing([
       'domesticVrpConsentsPost',
       'domesticVrpConsentsFundsConfirmation',

@@ -6,8 +6,7 @@ import {
   type SigningClient,
 } from '../payments/jws-signature';
 import type { SpecValidator } from '../spec-validation/spec-validator';
-import type { ResponseSigner } from '../payments/response-signer';
-import { JWS_VERIFIED_UPSTREAM, RESPONSE_SIGNED_UPSTREAM } from './jws-verified';
+import { JWS_VERIFIED_UPSTREAM } from './jws-verified';
 import { requestToV4, responseKindOf, responseToV3 } from './translate';
 
 export interface V3LedgerEvent {
@@ -18,8 +17,6 @@ export interface V3LedgerEvent {
 }
 
 export interface V3RouterDeps {
-  /** Signs successful and error JSON answers over the v3.1.11 bytes sent (PIS, VRP). */
-  responseSigner?: ResponseSigner;
   /** The v3.1.11 document of this API: every request, and every success response, is checked. */
   spec: SpecValidator;
   /** The v4.0 router serving the same API (its state, ledger and rules). */
@@ -95,11 +92,6 @@ export function v3Router(deps: V3RouterDeps): Router {
 
     // Answers go back in v3.1.11 words, checked against the v3.1.11 document.
     const kind = responseKindOf(operationId);
-    // Signed over the v3.1.11 bytes sent (the inner v4.0 pipeline is told not to sign).
-    if (deps.responseSigner) {
-      deps.responseSigner.signJsonResponses(res);
-      res.locals[RESPONSE_SIGNED_UPSTREAM] = true;
-    }
     const json = res.json.bind(res);
     res.json = (v4Body: unknown) => {
       const v3Body = responseToV3(kind, v4Body, { v4Base: deps.v4BasePath, v3Base: req.baseUrl });

@@ -63,4 +63,11 @@ describe('buildDcrClaims', () => {
     expect(claims.token_endpoint_auth_method).toBe('tls_client_auth');
     expect(claims).not.toHaveProperty('token_endpoint_auth_signing_alg');
   });
+
+  it('registers the response type the profile authorises with (quirks.authorisation.responseType)', () => {
+    expect(buildDcrClaims({ ...base, responseType: 'code' }).response_types).toEqual(['code']);
+    expect(buildDcrClaims({ ...base, responseType: 'code id_token' }).response_types).toEqual([
+      'code id_token',
+    ]);
+  });
 });

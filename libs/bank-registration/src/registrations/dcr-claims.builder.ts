@@ -7,6 +7,8 @@ export const DCR_JWT_LIFETIME_SECONDS = 300;
 export interface DcrClaimsInput {
   registration: Pick<RegistrationBehaviour, 'audience' | 'scopeFormat' | 'subjectDnFormat'>;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Profile `quirks.authorisation.responseType`: the response type the client will use. */
+  responseType?: 'code id_token' | 'code';
   financialId: string;
   issuer: string;
   softwareId: string;
@@ -34,7 +36,7 @@ export function buildDcrClaims(input: DcrClaimsInput): Record<string, unknown> {
     redirect_uris: input.redirectUris,
     token_endpoint_auth_method: input.tokenEndpointAuthMethod,
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-    response_types: ['code id_token'],
+    response_types: [input.responseType ?? 'code id_token'],
     software_id: input.softwareId,
     scope: input.registration.scopeFormat === 'array' ? [...input.scopes] : input.scopes.join(' '),
     software_statement: input.softwareStatement,

@@ -39,6 +39,7 @@ export class DcrRegistrar {
     const claims = buildDcrClaims({
       registration: session.profile.registration,
       tokenEndpointAuthMethod: session.profile.tokenEndpointAuthMethod,
+      responseType: session.profile.quirks.authorisation.responseType,
       financialId: session.profile.financialId,
       issuer: session.metadata.issuer,
       softwareId: statement.softwareId,

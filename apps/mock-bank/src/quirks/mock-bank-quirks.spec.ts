@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import {
+  MockBankQuirksError,
+  parseMockBankQuirks,
+  quirksFromProfile,
+  STANDARD_MOCK_BANK_QUIRKS,
+} from './mock-bank-quirks';
+import { QuirkRewriter, quirkyResponseBody } from './quirk-rewriter';
+
+const PROFILES = join(__dirname, '../../../../bank-profiles');
+
+describe('mock bank quirk modes', () => {
+  it('parses a partial quirk set over the standard and refuses unknown or wrong members', () => {
+    const q = parseMockBankQuirks({
+      registration: { audience: 'issuer' },
+      postCreateConsentDelayMs: 50,
+    });
+    expect(q.registration).toEqual({
+      ...STANDARD_MOCK_BANK_QUIRKS.registration,
+      audience: 'issuer',
+    });
+    expect(q.postCreateConsentDelayMs).toBe(50);
+    expect(parseMockBankQuirks(undefined)).toEqual(STANDARD_MOCK_BANK_QUIRKS);
+    expect(() => parseMockBankQuirks({ registration: { audiance: 'issuer' } })).toThrow(
+      /quirks\.registration\.audiance is not a known quirk/,
+    );
+    expect(() => parseMockBankQuirks({ idToken: { subject: 'psu' } })).toThrow(MockBankQuirksError);
+    expect(() => parseMockBankQuirks({ postCreateConsentDelayMs: -1 })).toThrow(/0 to 60000/);
+  });
+
+  it('derives the strict bank a profile describes', () => {
+    const obie = quirksFromProfile(
+      JSON.parse(readFileSync(join(PROFILES, 'obie-model-bank-sandbox.json'), 'utf8')),
+    );
+    expect(obie.registration).toMatchObject({
+      audience: 'financial-id',
+      requestContentType: 'application/jwt',
+      clientIdIssuedAtUnit: 'milliseconds',
+      subjectDnFormat: 'oid',
+      mode: 'dcr',
+    });
+    expect(obie.discovery).toEqual({
+      wellKnownPath: '/.well-known/openid-configuration',
+      omitMembers: [],
+    });
+    expect(
+      quirksFromProfile({ discovery: { metadataOverrides: { jwks_uri: 'https://x/jwks' } } })
+        .discovery.omitMembers,
+    ).toEqual(['jwks_uri']);
+    expect(
+      quirksFromProfile({
+        issuerUrl: 'https://as.bank.example/oidc',
+        wellKnownUrl: 'https://as.bank.example/oidc/.well-known/openid-configuration',
+      }).discovery.wellKnownPath,
+    ).toBe('/.well-known/openid-configuration');
+    expect(
+      quirksFromProfile({
+        issuerUrl: 'https://as.bank.example',
+        wellKnownUrl: 'https://as.bank.example/config/openid.json',
+      }).discovery.wellKnownPath,
+    ).toBe('/config/openid.json');
+    const quirky = quirksFromProfile({
+      registration: { mode: 'manual', scopeFormat: 'array', getSupported: false },
+      quirks: {
+        postCreateConsentDelayMs: 200,
+        idToken: { subject: 'user-id', nonceOptional: true, expInMilliseconds: true },
+        tokenEndpoint: { noRefreshTokenForPayments: true },
+        accountAccess: { unsupportedPermissions: ['ReadOffers'] },
+        responses: { repairDateTimes: true },
+      },
+    });
+    expect(quirky).toMatchObject({
+      registration: {
+        mode: 'manual',
+        scopeFormat: 'array',
+        getSupported: false,
+        audience: 'issuer',
+      },
+      idToken: {
+        subject: 'user-id',
+        omitNonceAtTokenEndpoint: true,
+        expInMilliseconds: true,
+        omitAcr: false,
+      },
+      tokenEndpoint: { noRefreshTokenForPayments: true, tokenType: 'Bearer' },
+      accountAccess: { unsupportedPermissions: ['ReadOffers'] },
+      responses: { brokenDateTimes: true, links: 'standard' },
+      postCreateConsentDelayMs: 200,
+    });
+  });
+
+  describe('QuirkRewriter', () => {
+    let jwk: JWK;
+    let idToken: string;
+    const now = Math.floor(Date.now() / 1000);
+
+    beforeAll(async () => {
+      const { privateKey } = await generateKeyPair('PS256', { extractable: true });
+      jwk = { ...(await exportJWK(privateKey)), kid: 'bank-1', alg: 'PS256' };
+      idToken = await new SignJWT({
+        sub: 'pdc-1',
+        openbanking_intent_id: 'pdc-1',
+        aud: 'client-9',
+        iss: 'https://bank',
+        nonce: 'n-1',
+        acr: 'urn:openbanking:psd2:sca',
+        auth_time: now,
+        iat: now,
+        exp: now + 300,
+      })
+        .setProtectedHeader({ alg: 'PS256', kid: 'bank-1' })
+        .sign(privateKey);
+    });
+
+    const rewriter = (patch: Record<string, unknown>) =>
+      new QuirkRewriter(parseMockBankQuirks(patch), jwk, (id) =>
+        id === 'pdc-1' ? 'psu-7' : undefined,
+      );
+
+    it('is inactive for the standard bank', () => {
+      expect(rewriter({}).active).toBe(false);
+      expect(rewriter({ tokenEndpoint: { tokenType: 'bearer' } }).active).toBe(true);
+    });
+
+    it('rewrites token responses: token_type case, no refresh token for payments, ID token claims', async () => {
+      const r = rewriter({
+        tokenEndpoint: { tokenType: 'bearer', noRefreshTokenForPayments: true },
+        idToken: {
+          subject: 'user-id',
+          omitAcr: true,
+          omitAuthTime: true,
+          omitNonceAtTokenEndpoint: true,
+          expInMilliseconds: true,
+        },
+      });
+      const body = {
+        access_token: 'a',
+        token_type: 'Bearer',
+        refresh_token: 'r',
+        id_token: idToken,
+      };
+      const payments = await r.tokenResponse({ ...body, scope: 'openid payments' });
+      expect(payments.token_type).toBe('bearer');
+      expect(payments.refresh_token).toBeUndefined();
+      const claims = decodeJwt(String(payments.id_token));
+      expect(claims).toMatchObject({ sub: 'psu-7', exp: (now + 300) * 1000, iat: now * 1000 });
+      expect(claims.acr).toBeUndefined();
+      expect(claims.auth_time).toBeUndefined();
+      expect(claims.nonce).toBeUndefined();
+      const accounts = await r.tokenResponse({ ...body, scope: 'openid accounts' });
+      expect(accounts.refresh_token).toBe('r');
+    });
+
+    it('keeps the nonce in the front channel and can set sub to the client id', async () => {
+      const r = rewriter({ idToken: { subject: 'client-id', omitNonceAtTokenEndpoint: true } });
+      const location = await r.authorisationRedirect(
+        `https://tpp.example/cb#code=c&state=s&id_token=${idToken}`,
+      );
+      const claims = decodeJwt(
+        new URLSearchParams(new URL(location).hash.slice(1)).get('id_token')!,
+      );
+      expect(claims).toMatchObject({ sub: 'client-9', nonce: 'n-1' });
+    });
+  });
+
+  it('writes Links on another host or over http and date-times without an offset', () => {
+    const body = {
+      Data: { ConsentId: 'c', CreationDateTime: '2026-12-06T10:15:30+01:00', Status: 'AWAU' },
+      Links: { Self: 'https://localhost:8443/open-banking/v4.0/aisp/accounts?page=2' },
+    };
+    const standard = { links: 'standard', brokenDateTimes: false } as const;
+    expect(quirkyResponseBody(body, standard, 'https://localhost:8443')).toBe(body);
+    expect(
+      quirkyResponseBody(body, { links: 'http', brokenDateTimes: true }, 'https://localhost:8443'),
+    ).toEqual({
+      Data: { ConsentId: 'c', CreationDateTime: '2026-12-06T09:15:30.000', Status: 'AWAU' },
+      Links: { Self: 'http://localhost:8443/open-banking/v4.0/aisp/accounts?page=2' },
+    });
+    expect(
+      quirkyResponseBody(
+        body,
+        { links: 'other-host', brokenDateTimes: false },
+        'https://localhost:8443',
+      ),
+    ).toMatchObject({
+      Links: { Self: 'https://api-gateway.bank.example/open-banking/v4.0/aisp/accounts?page=2' },
+    });
+  });
+});

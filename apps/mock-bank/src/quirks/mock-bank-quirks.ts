@@ -1,0 +1,269 @@
+/**
+ * Quirk modes: start-up options that make the mock bank deviate from the standard the way a
+ * real bank does, so every bank profile's quirks meet a bank that has them. The mock bank is the
+ * connector's peer and imports nothing from its libs: the few profile fields it reads are
+ * re-declared here (see quirksFromProfile).
+ *
+ * Every member defaults to the standard (or to the mock bank's lenient behaviour where the
+ * standard leaves a choice, e.g. both DCR content types and both audiences accepted).
+ */
+export interface MockBankQuirks {
+  discovery: {
+    /**
+     * Where the OpenID configuration is served; anything but the standard
+     * '/.well-known/openid-configuration' serves it only there (the standard path answers 404).
+     */
+    wellKnownPath: string;
+    /**
+     * Members left out of the discovery document (a bank that does not publish them; the
+     * profile supplies them through discovery.metadataOverrides). The full document stays
+     * readable at /__admin/openid-configuration.
+     */
+    omitMembers: string[];
+  };
+  registration: {
+    /** 'dcr' (default) or 'manual': POST /register refused; clients come from /__admin/clients. */
+    mode: 'dcr' | 'manual';
+    /** Accept the registration JWT only with this content type; 'any' (default) takes both. */
+    requestContentType: 'any' | 'application/jwt' | 'application/jose';
+    /** The only `aud` accepted; 'any' (default): the financial id or the issuer. */
+    audience: 'any' | 'financial-id' | 'issuer';
+    /** 'space-separated' (default): scope must be a string; 'array': a JSON array of strings. */
+    scopeFormat: 'space-separated' | 'array';
+    /** Unit of client_id_issued_at in registration responses. */
+    clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
+    /** How organizationIdentifier must be written in tls_client_auth_subject_dn; 'any' (default). */
+    subjectDnFormat: 'any' | 'oid' | 'string';
+    /** GET /register/{clientId}; false: 405. */
+    getSupported: boolean;
+    /** DELETE /register/{clientId}; false: 405. */
+    deleteSupported: boolean;
+  };
+  idToken: {
+    /** What `sub` holds: the consent (intent) id (default), the PSU's user id or the client id. */
+    subject: 'consent-id' | 'user-id' | 'client-id';
+    /** Leave acr out of ID tokens. */
+    omitAcr: boolean;
+    /** Leave auth_time out of ID tokens. */
+    omitAuthTime: boolean;
+    /** Leave nonce out of token-endpoint ID tokens (the front channel keeps it). */
+    omitNonceAtTokenEndpoint: boolean;
+    /** exp and iat in milliseconds. */
+    expInMilliseconds: boolean;
+  };
+  tokenEndpoint: {
+    /** token_type as written in token responses (RFC 6749 §7.1: case-insensitive). */
+    tokenType: 'Bearer' | 'bearer' | 'BEARER';
+    /** No refresh token for grants of the payments scope (payment and VRP consents). */
+    noRefreshTokenForPayments: boolean;
+  };
+  accountAccess: {
+    /** Permissions refused (400 UK.OBIE.Field.Invalid) in account-access consents. */
+    unsupportedPermissions: string[];
+  };
+  responses: {
+    /** Links: 'standard' (the bank's https origin), 'other-host' (an API gateway host) or 'http'. */
+    links: 'standard' | 'other-host' | 'http';
+    /** *DateTime members written without an offset and with milliseconds. */
+    brokenDateTimes: boolean;
+  };
+  /** A new consent is unknown to GET and to the authorisation endpoint for this long. */
+  postCreateConsentDelayMs: number;
+}
+
+export const STANDARD_WELL_KNOWN_PATH = '/.well-known/openid-configuration';
+
+export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
+  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH, omitMembers: [] },
+  registration: {
+    mode: 'dcr',
+    requestContentType: 'any',
+    audience: 'any',
+    scopeFormat: 'space-separated',
+    clientIdIssuedAtUnit: 'seconds',
+    subjectDnFormat: 'any',
+    getSupported: true,
+    deleteSupported: true,
+  },
+  idToken: {
+    subject: 'consent-id',
+    omitAcr: false,
+    omitAuthTime: false,
+    omitNonceAtTokenEndpoint: false,
+    expInMilliseconds: false,
+  },
+  tokenEndpoint: { tokenType: 'Bearer', noRefreshTokenForPayments: false },
+  accountAccess: { unsupportedPermissions: [] },
+  responses: { links: 'standard', brokenDateTimes: false },
+  postCreateConsentDelayMs: 0,
+};
+
+export class MockBankQuirksError extends Error {}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Parses MOCK_BANK_QUIRKS (or MockBankOptions.quirks): a partial MockBankQuirks, merged over
+ * the standard. Unknown members and wrong values are refused with their path, so a typo never
+ * silently tests the standard behaviour.
+ */
+export function parseMockBankQuirks(
+  input: unknown,
+  source = 'quirks',
+  base: MockBankQuirks = STANDARD_MOCK_BANK_QUIRKS,
+): MockBankQuirks {
+  if (input === undefined || input === null) return structuredClone(base);
+  if (!isObject(input)) throw new MockBankQuirksError(`${source} must be a JSON object`);
+  return merge(base, input, source) as unknown as MockBankQuirks;
+}
+
+const ENUMS: Record<string, readonly string[]> = {
+  'registration.mode': ['dcr', 'manual'],
+  'registration.requestContentType': ['any', 'application/jwt', 'application/jose'],
+  'registration.audience': ['any', 'financial-id', 'issuer'],
+  'registration.scopeFormat': ['space-separated', 'array'],
+  'registration.clientIdIssuedAtUnit': ['seconds', 'milliseconds'],
+  'registration.subjectDnFormat': ['any', 'oid', 'string'],
+  'idToken.subject': ['consent-id', 'user-id', 'client-id'],
+  'tokenEndpoint.tokenType': ['Bearer', 'bearer', 'BEARER'],
+  'responses.links': ['standard', 'other-host', 'http'],
+};
+
+function merge(base: unknown, patch: Json, path: string): unknown {
+  const out: Json = structuredClone(base) as Json;
+  for (const [key, value] of Object.entries(patch)) {
+    const at = `${path}.${key}`;
+    const dotted = at.split('.').slice(1).join('.');
+    if (!(key in out))
+      throw new MockBankQuirksError(
+        `${at} is not a known quirk (known here: ${Object.keys(out).join(', ')})`,
+      );
+    const current = out[key];
+    if (isObject(current)) {
+      if (!isObject(value)) throw new MockBankQuirksError(`${at} must be an object`);
+      out[key] = merge(current, value, at);
+    } else if (Array.isArray(current)) {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+        throw new MockBankQuirksError(`${at} must be an array of strings`);
+      out[key] = [...value];
+    } else if (typeof current === 'boolean') {
+      if (typeof value !== 'boolean') throw new MockBankQuirksError(`${at} must be true or false`);
+      out[key] = value;
+    } else if (typeof current === 'number') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 60_000)
+        throw new MockBankQuirksError(`${at} must be a whole number from 0 to 60000`);
+      out[key] = value;
+    } else {
+      const allowed = ENUMS[dotted];
+      if (dotted === 'discovery.wellKnownPath') {
+        if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~/-]+$/.test(value))
+          throw new MockBankQuirksError(`${at} must be a URL path starting with /`);
+      } else if (typeof value !== 'string' || (allowed && !allowed.includes(value)))
+        throw new MockBankQuirksError(`${at} must be one of ${(allowed ?? []).join(', ')}`);
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** The few members of a bank profile file (libs/bank-profiles schema) the mock bank reads. */
+interface ProfileView {
+  issuerUrl?: string;
+  wellKnownUrl?: string;
+  discovery?: { metadataOverrides?: Record<string, unknown> };
+  registration?: {
+    mode?: string;
+    requestContentType?: string;
+    audience?: string;
+    scopeFormat?: string;
+    clientIdIssuedAtUnit?: string;
+    subjectDnFormat?: string;
+    getSupported?: boolean;
+    deleteSupported?: boolean;
+  };
+  quirks?: {
+    postCreateConsentDelayMs?: number;
+    idToken?: {
+      subject?: string;
+      nonceOptional?: boolean;
+      acrOptional?: boolean;
+      authTimeOptional?: boolean;
+      expInMilliseconds?: boolean;
+    };
+    tokenEndpoint?: { noRefreshTokenForPayments?: boolean };
+    accountAccess?: { unsupportedPermissions?: string[] };
+    responses?: { repairDateTimes?: boolean };
+  };
+}
+
+/**
+ * The behaviour a bank profile describes, as mock-bank quirks: the strictest bank consistent
+ * with the profile. What the profile says the bank wants, the mock bank insists on (only that
+ * content type, only that audience, scope only in that shape, that DN spelling); what the
+ * profile says the bank omits or gets wrong, the mock bank omits or gets wrong (ID-token claims
+ * the profile makes optional are left out, exp in ms, no refresh token for payments, broken
+ * date-times where the profile repairs them). ID-token `sub` follows the profile when it names
+ * one. Profile defaults (a standard bank) give the standard mock bank.
+ */
+export function quirksFromProfile(profile: unknown): MockBankQuirks {
+  if (!isObject(profile)) throw new MockBankQuirksError('the bank profile must be a JSON object');
+  const p = profile as ProfileView;
+  const r = p.registration ?? {};
+  const q = p.quirks ?? {};
+  const id = q.idToken ?? {};
+  const subject =
+    id.subject === 'user-id' || id.subject === 'client-id' ? id.subject : 'consent-id';
+  const patch = {
+    discovery: {
+      wellKnownPath: wellKnownPathOf(p),
+      omitMembers: Object.keys(p.discovery?.metadataOverrides ?? {}),
+    },
+    registration: {
+      mode: r.mode === 'manual' ? 'manual' : 'dcr',
+      requestContentType: r.requestContentType ?? 'application/jwt',
+      audience: r.audience ?? 'issuer',
+      scopeFormat: r.scopeFormat ?? 'space-separated',
+      clientIdIssuedAtUnit: r.clientIdIssuedAtUnit ?? 'seconds',
+      subjectDnFormat: r.subjectDnFormat ?? 'oid',
+      getSupported: r.getSupported ?? true,
+      deleteSupported: r.deleteSupported ?? true,
+    },
+    idToken: {
+      subject,
+      // The connector's default accepts tokens without acr and auth_time (acrOptional and
+      // authTimeOptional default true): only an explicit `true` says the bank omits them.
+      omitAcr: id.acrOptional === true,
+      omitAuthTime: id.authTimeOptional === true,
+      omitNonceAtTokenEndpoint: id.nonceOptional === true,
+      expInMilliseconds: id.expInMilliseconds === true,
+    },
+    tokenEndpoint: {
+      noRefreshTokenForPayments: q.tokenEndpoint?.noRefreshTokenForPayments === true,
+    },
+    accountAccess: { unsupportedPermissions: q.accountAccess?.unsupportedPermissions ?? [] },
+    responses: { brokenDateTimes: q.responses?.repairDateTimes === true },
+    postCreateConsentDelayMs: q.postCreateConsentDelayMs ?? 0,
+  };
+  return parseMockBankQuirks(patch, 'profile');
+}
+
+/**
+ * The discovery path a profile's wellKnownUrl implies, relative to its issuer: the standard one
+ * unless the profile names a well-known URL elsewhere (e.g. '/oidc/.well-known/...' under an
+ * issuer without that prefix, or '/config/openid.json').
+ */
+function wellKnownPathOf(p: ProfileView): string {
+  if (!p.wellKnownUrl) return STANDARD_WELL_KNOWN_PATH;
+  let wellKnown: URL;
+  try {
+    wellKnown = new URL(p.wellKnownUrl);
+  } catch {
+    return STANDARD_WELL_KNOWN_PATH;
+  }
+  const issuerPath = p.issuerUrl ? new URL(p.issuerUrl).pathname.replace(/\/+$/, '') : '';
+  const standard = `${issuerPath}${STANDARD_WELL_KNOWN_PATH}`;
+  return wellKnown.pathname === standard ? STANDARD_WELL_KNOWN_PATH : wellKnown.pathname;
+}

@@ -1,0 +1,480 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, delimiter, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { LoadedPki } from '../../apps/mock-bank/src/pki';
+import {
+  quirksFromProfile,
+  type MockBankQuirks,
+} from '../../apps/mock-bank/src/quirks/mock-bank-quirks';
+import { listProfileFiles, readProfileFile } from '../../libs/bank-profiles/src/bank-profile-file';
+import type {
+  ApiVersion,
+  BankApiKind,
+  BankProfileDefinition,
+  ConsentType,
+} from '../../libs/bank-profiles/src/bank-profile.types';
+import { CONSENT_TYPE_BY_API } from '../../libs/bank-profiles/src/bank-profile.types';
+import type { ConnectorApiClient } from './api-client';
+import {
+  authoriseAccountAccess,
+  authoriseConsent,
+  JourneyError,
+  softwareStatementJourney,
+} from './journeys';
+import { REPO_ROOT } from './sandbox';
+
+/**
+ * The table-driven contract test's plan: every profile file, the mock bank quirk mode it
+ * implies, and why a profile is skipped when it cannot run yet. Used by
+ * test/e2e/profile-contract.e2e-spec.ts (and through it by `npm run profile:check`).
+ */
+
+export const BUILT_IN_PROFILES_DIR = join(REPO_ROOT, 'bank-profiles');
+/** Not real banks: profiles with the quirks no shipped profile has yet, run by default too. */
+export const FIXTURE_PROFILES_DIR = join(REPO_ROOT, 'test/fixtures/bank-profiles');
+/** Extra profile files (path-delimiter separated), e.g. from `npm run profile:check`. */
+export const PROFILE_FILES_ENV = 'PROFILE_CONTRACT_FILES';
+/** "1": run only the files named in PROFILE_CONTRACT_FILES, not the built-in and fixture ones. */
+export const PROFILE_ONLY_ENV = 'PROFILE_CONTRACT_ONLY';
+/** Profiles run at once (each: registration, AIS, PIS and VRP journeys). */
+export const PROFILE_CONCURRENCY = Number(process.env.PROFILE_CONTRACT_CONCURRENCY ?? 6);
+/** Mock bank processes started at once. */
+export const BANK_START_CONCURRENCY = 3;
+export const CONTRACT_REDIRECT = 'https://tpp.example/callback';
+
+/**
+ * The mock bank's path of each API per spec version: `null` while the mock bank does not serve
+ * that version. Adding v3.1.11 to the mock bank is filling in its row here.
+ */
+export const MOCK_BANK_API_PATHS: Record<ApiVersion, Record<BankApiKind, string> | null> = {
+  'v4.0': {
+    accountAndTransaction: '/open-banking/v4.0/aisp',
+    paymentInitiation: '/open-banking/v4.0/pisp',
+    variableRecurringPayments: '/open-banking/v4.0/vrp',
+  },
+  'v3.1.11': null,
+};
+
+/** Why a profile cannot run against the mock bank yet; the first that applies is reported. */
+export const CONTRACT_SKIP_RULES: {
+  reason: string;
+  applies(definition: BankProfileDefinition): boolean;
+}[] = [
+  {
+    reason: 'an API of the profile is v3.1.11, which the mock bank does not serve yet',
+    applies: (d) =>
+      Object.values(d.apis).some((api) => api !== undefined && !MOCK_BANK_API_PATHS[api.version]),
+  },
+  {
+    reason:
+      'quirks.authorisation.requestObjectAudience names the real bank, which BANK_PROFILE_OVERRIDES cannot point at the mock bank',
+    applies: (d) => d.quirks.authorisation.requestObjectAudience !== undefined,
+  },
+];
+
+export interface ContractProfile {
+  id: string;
+  file: string;
+  /** True for files given through PROFILE_CONTRACT_FILES (served from an extra directory). */
+  extra: boolean;
+  definition: BankProfileDefinition;
+  consentTypes: ConsentType[];
+  /** The mock bank behaviour this profile implies (plus the contract's own, see contractQuirks). */
+  quirks: MockBankQuirks;
+  /** Profiles with the same key share one mock bank process. */
+  quirkKey: string;
+  /** The file's content as written (before schema defaults). */
+  document: Record<string, unknown>;
+  /**
+   * The content the connector gets instead of the file, when the contract must rewrite it:
+   * discovery.metadataOverrides re-pointed from the real bank to the mock bank.
+   */
+  rewritten?: Record<string, unknown>;
+  skip?: string;
+}
+
+/**
+ * What every contract bank does besides the profile's own quirks, being deviations the
+ * connector handles for every bank (so every profile must survive them): Links on another host,
+ * and token_type in lower case.
+ */
+export function contractQuirks(profileDocument: unknown): MockBankQuirks {
+  const quirks = quirksFromProfile(profileDocument);
+  quirks.responses.links = 'other-host';
+  quirks.tokenEndpoint.tokenType = 'bearer';
+  return quirks;
+}
+
+/** The profile files to run: built-in ones and/or those named in the environment. */
+export function contractProfileFiles(env: NodeJS.ProcessEnv = process.env): {
+  file: string;
+  extra: boolean;
+}[] {
+  const extra = (env[PROFILE_FILES_ENV] ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((f) => resolve(f));
+  const only = env[PROFILE_ONLY_ENV] === '1';
+  const builtIn = only ? [] : listProfileFiles(BUILT_IN_PROFILES_DIR);
+  const idOf = (f: string) => basename(f).replace(/\.(json|ya?ml)$/i, '');
+  const extraIds = new Set(extra.map(idOf));
+  const fixtures = only
+    ? []
+    : listProfileFiles(FIXTURE_PROFILES_DIR).filter((f) => !extraIds.has(idOf(f)));
+  return [
+    // An extra file with a built-in profile's id replaces it, as in the connector.
+    ...builtIn.filter((f) => !extraIds.has(idOf(f))).map((file) => ({ file, extra: false })),
+    ...[...fixtures, ...extra].map((file) => ({ file, extra: true })),
+  ];
+}
+
+/** Reads and plans one profile; a file that does not load is an error, never a skip. */
+export function planProfile(file: string, extra: boolean): ContractProfile {
+  const read = readProfileFile(file);
+  if (!read.ok) throw new Error(`${file} is not a valid profile:\n  ${read.problems.join('\n  ')}`);
+  const definition = read.definition;
+  const text = readFileSync(file, 'utf8');
+  const raw: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  const quirks = contractQuirks(raw);
+  const offered = (Object.keys(definition.apis) as BankApiKind[]).map(
+    (a) => CONSENT_TYPE_BY_API[a],
+  );
+  const consentTypes = definition.consentTypes ?? offered;
+  const skip = CONTRACT_SKIP_RULES.find((rule) => rule.applies(definition))?.reason;
+  return {
+    id: definition.id,
+    file,
+    extra,
+    definition,
+    consentTypes,
+    quirks,
+    quirkKey: JSON.stringify(quirks),
+    document: raw as Record<string, unknown>,
+    ...(skip ? { skip } : {}),
+  };
+}
+
+/** The environment of one connector serving every runnable profile from its quirk bank. */
+export function contractConnectorEnv(
+  profiles: ContractProfile[],
+  bankUrlOf: (profile: ContractProfile) => string,
+  options: { caFile: string; financialId: string; extraDir: string },
+): Record<string, string> {
+  const overrides: Record<string, unknown> = {};
+  for (const profile of profiles) {
+    const url = bankUrlOf(profile);
+    const apis: Record<string, { baseUrl: string }> = {};
+    for (const [kind, api] of Object.entries(profile.definition.apis)) {
+      const paths = api ? MOCK_BANK_API_PATHS[api.version] : null;
+      if (paths) apis[kind] = { baseUrl: `${url}${paths[kind as BankApiKind]}` };
+    }
+    overrides[profile.id] = {
+      // A profile that accepts an issuer mismatch meets one: its configured issuer is not the
+      // one the bank publishes (the well-known URL is explicit, so discovery still works).
+      issuerUrl: profile.definition.discovery.acceptIssuerMismatch
+        ? `${url}/configured-issuer`
+        : url,
+      wellKnownUrl: `${url}${profile.quirks.discovery.wellKnownPath}`,
+      financialId: options.financialId,
+      apis,
+      tls: { caBundleFile: options.caFile },
+    };
+  }
+  mkdirSync(options.extraDir, { recursive: true });
+  for (const profile of profiles) {
+    if (profile.rewritten)
+      writeFileSync(
+        join(options.extraDir, `${profile.id}.json`),
+        JSON.stringify(profile.rewritten, null, 2),
+      );
+    else if (profile.extra)
+      copyFileSync(profile.file, join(options.extraDir, basename(profile.file)));
+  }
+  return {
+    BANK_PROFILE_OVERRIDES: JSON.stringify(overrides),
+    BANK_PROFILES_EXTRA_DIR: options.extraDir,
+  };
+}
+
+/**
+ * A profile whose discovery.metadataOverrides name the real bank's endpoints, re-pointed at the
+ * mock bank's own values of those members (the mock bank leaves them out of its discovery
+ * document, as the real bank does). Served from the extra directory, replacing the file.
+ */
+export function withMockMetadataOverrides(
+  profile: ContractProfile,
+  fullDiscovery: Record<string, unknown>,
+): ContractProfile {
+  const overrides = Object.keys(profile.definition.discovery.metadataOverrides);
+  if (overrides.length === 0) return profile;
+  const document = structuredClone(profile.document);
+  const discovery = (document.discovery ?? {}) as { metadataOverrides?: Record<string, unknown> };
+  discovery.metadataOverrides = Object.fromEntries(
+    overrides.map((member) => [member, fullDiscovery[member]]),
+  );
+  document.discovery = discovery;
+  return { ...profile, rewritten: document };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping each outcome. */
+export async function pooled<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await work(items[i]) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
+}
+
+/** The bank side a journey needs: admin calls and the SSA its directory issued. */
+export interface ContractBank {
+  url: string;
+  admin<T>(path: string, body?: unknown): Promise<T>;
+  ssaFile: string;
+}
+
+export interface ContractOutcome {
+  /** What ran, in order, e.g. ['dcr', 'ais', 'pis', 'vrp']. */
+  ran: string[];
+}
+
+const CREDITOR = {
+  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+  Identification: '08080021325698',
+  Name: 'ACME Inc',
+};
+const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function fail(step: string, detail: string): never {
+  throw new Error(`${step}: ${detail}`);
+}
+
+function expectOk(step: string, status: number, expected: number, body: unknown): void {
+  if (status !== expected)
+    fail(step, `HTTP ${status} (expected ${expected}): ${JSON.stringify(body).slice(0, 600)}`);
+}
+
+/** Every *DateTime member of a body, at any depth. */
+function dateTimes(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => dateTimes(n, out));
+  else if (node !== null && typeof node === 'object')
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      if (key.endsWith('DateTime') && typeof value === 'string') out.push(value);
+      else dateTimes(value, out);
+    }
+  return out;
+}
+
+/**
+ * The contract for one profile: registration (DCR, or import of a client made in the bank's
+ * portal for manual-registration profiles), then per consent type the profile offers: AIS
+ * consent, authorisation and account reads; PIS consent, authorisation and a payment; VRP
+ * consent, authorisation and a VRP.
+ */
+export async function runProfileContract(
+  api: ConnectorApiClient,
+  pki: LoadedPki,
+  bank: ContractBank,
+  profile: ContractProfile,
+  connectorUrl: string,
+): Promise<ContractOutcome> {
+  const ran: string[] = [];
+  const registration = profile.definition.registration;
+  const statement = await softwareStatementJourney(api, pki, {
+    redirectUri: CONTRACT_REDIRECT,
+    ssaFile: bank.ssaFile,
+  });
+
+  const register = async (scopes?: string[]): Promise<string> => {
+    if (registration.mode === 'manual') {
+      const client = await bank.admin<{ client_id: string; client_secret?: string }>('/clients', {
+        organisationId: pki.manifest.organisationId,
+        softwareId: pki.manifest.softwareId,
+        redirectUris: [CONTRACT_REDIRECT],
+        tokenEndpointAuthMethod: profile.definition.tokenEndpointAuthMethod,
+        tlsClientAuthSubjectDn: pki.manifest.transportSubjectDn,
+        ...(scopes ? { scope: scopes.join(' ') } : {}),
+      });
+      const body: Record<string, unknown> = {
+        bankProfile: profile.id,
+        softwareStatementId: statement.softwareStatementId,
+        externalApiId: client.client_id,
+        ...(scopes ? { scopes } : {}),
+      };
+      if (client.client_secret) {
+        const secretFile = join(pki.dir, '..', `secret-${randomUUID()}`);
+        writeFileSync(secretFile, client.client_secret, { mode: 0o600 });
+        body.externalApiSecret = { source: 'file', name: secretFile };
+      }
+      const imported = await api.post<{ id: string }>('/v1/manage/bank-registrations', body);
+      expectOk('import the portal client', imported.status, 201, imported.body);
+      return imported.body.id;
+    }
+    const created = await api.post<{ id: string }>('/v1/manage/bank-registrations', {
+      bankProfile: profile.id,
+      softwareStatementId: statement.softwareStatementId,
+      ...(scopes ? { scopes } : {}),
+    });
+    expectOk('register by DCR', created.status, 201, created.body);
+    const read = await api.get(`/v1/manage/bank-registrations/${created.body.id}`);
+    expectOk('read the registration back', read.status, 200, read.body);
+    return created.body.id;
+  };
+
+  const mainRegistration = await register();
+  ran.push(registration.mode === 'manual' ? 'import' : 'dcr');
+  // A bank with one client per API: the default registration holds the first API scope of
+  // defaultScopes; the other API gets a registration of its own.
+  const firstApiScope = registration.defaultScopes.find(
+    (s) => s === 'accounts' || s === 'payments' || s === 'fundsconfirmations',
+  );
+  const clientFor = async (scope: 'accounts' | 'payments'): Promise<string> =>
+    !registration.separateClientsPerApi || firstApiScope === scope
+      ? mainRegistration
+      : register(['openid', scope]);
+
+  if (profile.consentTypes.includes('account-access')) {
+    const aisRegistration = await clientFor('accounts');
+    const consent = await authoriseAccountAccess(api, bank, aisRegistration).catch(
+      (error: unknown) =>
+        fail(
+          'AIS consent and authorisation',
+          error instanceof JourneyError ? error.message : String(error),
+        ),
+    );
+    const headers = { 'x-account-access-consent-id': consent.consentId };
+    const accounts = await api.get<{
+      Data: { Account: { AccountId: string }[] };
+      Links: { Self: string };
+    }>('/v1/aisp/accounts', headers);
+    expectOk('AIS read of accounts', accounts.status, 200, accounts.body);
+    if (!accounts.body.Links.Self.startsWith(connectorUrl))
+      fail('AIS Links', `Self is ${accounts.body.Links.Self}, not a connector URL`);
+    const accountId = accounts.body.Data.Account[0]?.AccountId;
+    if (!accountId) fail('AIS read of accounts', 'no account');
+    const transactions = await api.get(`/v1/aisp/accounts/${accountId}/transactions`, headers);
+    expectOk('AIS read of transactions', transactions.status, 200, transactions.body);
+    const bad = dateTimes(transactions.body).filter((d) => !OFFSET_DATE_TIME.test(d));
+    if (bad.length)
+      fail('AIS date-times', `not ISO 8601 with an offset: ${bad.slice(0, 3).join(', ')}`);
+    ran.push('ais');
+  }
+
+  const paymentRegistration =
+    profile.consentTypes.includes('domestic-payment') ||
+    profile.consentTypes.includes('domestic-vrp')
+      ? await clientFor('payments')
+      : mainRegistration;
+
+  if (profile.consentTypes.includes('domestic-payment')) {
+    const consent = await api.post<{ id: string }>(
+      '/v1/pisp/domestic-payment-consents',
+      {
+        bankRegistrationId: paymentRegistration,
+        externalApiRequest: {
+          Data: {
+            Initiation: {
+              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
+              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
+              InstructedAmount: { Amount: '10.50', Currency: 'GBP' },
+              CreditorAccount: CREDITOR,
+            },
+          },
+          Risk: {},
+        },
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expectOk('PIS consent', consent.status, 201, consent.body);
+    await authoriseConsent(
+      api,
+      bank,
+      `/v1/pisp/domestic-payment-consents/${consent.body.id}/auth-contexts`,
+    ).catch((error: unknown) => fail('PIS authorisation', String(error)));
+    const payment = await api.post(
+      '/v1/pisp/domestic-payments',
+      { domesticPaymentConsentId: consent.body.id },
+      { 'idempotency-key': randomUUID() },
+    );
+    expectOk('PIS payment', payment.status, 201, payment.body);
+    ran.push('pis');
+  }
+
+  if (profile.consentTypes.includes('domestic-vrp')) {
+    const initiation = { CreditorAccount: CREDITOR };
+    const consent = await api.post<{ id: string }>(
+      '/v1/vrp/domestic-vrp-consents',
+      {
+        bankRegistrationId: paymentRegistration,
+        externalApiRequest: {
+          Data: {
+            ControlParameters: {
+              VRPType: ['UK.OBIE.VRPType.Sweeping'],
+              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
+              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
+              PeriodicLimits: [
+                {
+                  PeriodType: 'Month',
+                  PeriodAlignment: 'Calendar',
+                  Amount: '100.00',
+                  Currency: 'GBP',
+                },
+              ],
+            },
+            Initiation: initiation,
+          },
+          Risk: {},
+        },
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expectOk('VRP consent', consent.status, 201, consent.body);
+    await authoriseConsent(
+      api,
+      bank,
+      `/v1/vrp/domestic-vrp-consents/${consent.body.id}/auth-contexts`,
+    ).catch((error: unknown) => fail('VRP authorisation', String(error)));
+    const vrp = await api.post(
+      '/v1/vrp/domestic-vrps',
+      {
+        domesticVrpConsentId: consent.body.id,
+        externalApiRequest: {
+          Data: {
+            PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+            VRPType: 'UK.OBIE.VRPType.Sweeping',
+            Initiation: initiation,
+            Instruction: {
+              InstructionIdentification: `vrp-${randomUUID().slice(0, 8)}`,
+              EndToEndIdentification: `vrp-${randomUUID().slice(0, 8)}`,
+              InstructedAmount: { Amount: '25.00', Currency: 'GBP' },
+              CreditorAccount: CREDITOR,
+            },
+          },
+          Risk: {},
+        },
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expectOk('VRP payment', vrp.status, 201, vrp.body);
+    ran.push('vrp');
+  }
+  return { ran };
+}
+
+/** Whether a path names a profile file that exists (for messages before anything starts). */
+export function missingFiles(files: string[]): string[] {
+  return files.filter((f) => !existsSync(f));
+}
