@@ -382,7 +382,7 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         statuses: [400],
         title: 'No matching key in the bank JWKS',
         meaning:
-          "A token from the bank names a `kid` that the bank's JWKS does not hold (even after a refetch), or names none while the JWKS has several keys.",
+          "A token or signature from the bank names a `kid` that the bank's JWKS does not hold (even after a refetch), or names none while the JWKS has several keys.",
         action: `${NEW_AUTHORISATION} If it persists, the bank's JWKS (or the profile's jwksUrl) is wrong.`,
       },
     ],
@@ -471,8 +471,9 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         code: 'idempotency/invalid-key',
         statuses: [400],
         title: 'The Idempotency-Key is not valid',
-        meaning: 'The Idempotency-Key header is empty, too long or not printable ASCII.',
-        action: 'Send 1 to 255 printable ASCII characters, for example a UUID.',
+        meaning:
+          'The Idempotency-Key header is empty, too long (payments and VRPs take up to 128 characters, consents and registrations up to 255; `detail` says which) or not printable ASCII. Nothing was done.',
+        action: 'Send a short printable ASCII key, for example a UUID.',
       },
     ],
   },
@@ -497,7 +498,7 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         title: 'The bank is rate limiting calls',
         meaning: "The bank answered 429 (after the connector's own retries, if any).",
         action:
-          'Retry after `Retry-After` (passed on from the bank), with the same Idempotency-Key.',
+          'Retry later (after `Retry-After` when the bank gave one), with the same Idempotency-Key.',
       },
       {
         code: 'bank/server-error',
@@ -894,7 +895,7 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         statuses: [400],
         title: 'The encryption key is not valid',
         meaning:
-          'The key material referenced is not base64 of exactly 32 bytes. Nothing was stored.',
+          'The referenced key material cannot be resolved, or is not base64 of exactly 32 bytes. Nothing was stored.',
         action: 'Reference base64 of 32 random bytes (`openssl rand -base64 32`).',
       },
       {
