@@ -80,7 +80,7 @@ describe('error catalogue (docs/errors.md)', () => {
     it('reduces every problem code in libs/ and apps/connector to string literals', () => {
       if (scan.unresolved.length > 0) {
         throw new Error(
-          'These problem codes cannot be read from the source (pass a string literal, a const, or a parameter typed as a union of literals):\n' +
+          'These problem codes cannot be read from the source (pass a string literal, a const, or a parameter typed as a union of literals; a site that re-raises a stored code goes in FORWARDING_SITES of scripts/error-code-scan.ts):\n' +
             scan.unresolved.join('\n'),
         );
       }
