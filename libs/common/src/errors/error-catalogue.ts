@@ -399,7 +399,8 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         title: 'The consent is not authorised',
         meaning:
           'The consent cannot be used: the connector has not seen it authorised (403 for account access and VRP, 409 for a domestic payment consent not in AUTH), or the bank no longer honours the authorisation (403: `invalid_grant`, or the bank refused the consent; `bank` holds its answer). Nothing was paid.',
-        action: `${NEW_AUTHORISATION} For a revoked consent, create a new consent.`,
+        action:
+          'If the consent is still awaiting authorisation, create an auth context and let the customer authorise it. If the bank no longer honours it (revoked, `invalid_grant`), create a new consent and have it authorised: auth contexts are made only for consents awaiting authorisation.',
       },
       {
         code: 'consent/expired',
@@ -407,7 +408,8 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         title: 'The consent authorisation has expired',
         meaning:
           "The consent's access token expired and the bank gave no refresh token to renew it (for example payment consents of banks without refresh tokens). Nothing was sent to the bank.",
-        action: 'Let the customer authorise the consent again (new auth context), then retry.',
+        action:
+          'The customer must authorise again. Auth contexts are made only for consents awaiting authorisation, so create a new consent, have it authorised, then retry with it.',
       },
       {
         code: 'consent/consumed',
