@@ -93,6 +93,14 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         action: 'Remove the NUL character from the field named in `errors`.',
       },
       {
+        code: 'request/invalid-unicode',
+        statuses: [400],
+        title: 'The request is not valid',
+        meaning:
+          'A value or key in the input holds a lone UTF-16 surrogate (for example a JSON "\\ud800"), which is not text the connector can store or send to a bank; `errors` names where.',
+        action: 'Send well-formed Unicode text in the field named in `errors`.',
+      },
+      {
         code: 'request/too-deeply-nested',
         statuses: [400],
         title: 'The request is not valid',
@@ -181,6 +189,15 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         meaning:
           "Node's HTTP parser refused the request: the request line and headers together exceed the size the server accepts. The connection is closed.",
         action: 'Send fewer or smaller headers (large cookies, tokens or proxies adding headers).',
+      },
+      {
+        code: 'request/timeout',
+        statuses: [408],
+        title: 'Request timeout',
+        meaning:
+          "Node's HTTP server did not receive the whole request (headers and body) in time; the connection is closed and nothing was processed.",
+        action:
+          'Send the request again, in full; check for a slow or stalled client or proxy. For a payment, retry with the same Idempotency-Key.',
       },
       {
         code: 'request/too-many-requests',
