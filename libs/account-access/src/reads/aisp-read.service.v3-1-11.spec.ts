@@ -41,7 +41,7 @@ describe('account access on a v3.1.11 bank', () => {
     });
     const service = new AispReadService(
       strictMock<AccountAccessConsentRepository>({
-        findActive: jest.fn(async () => consentRow({ status: 'AUTH' })),
+        findForRead: jest.fn(async () => consentRow({ status: 'AUTH' })),
       }),
       strictMock<ClientContextFactory>({ forRegistration: jest.fn(async () => clientContext()) }),
       strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) }),
