@@ -260,7 +260,33 @@ describeWithPostgres('domestic payment: one local row per bank payment across ta
       `SELECT indexdef FROM pg_indexes WHERE indexname = 'UQ_domestic_payment_consent_bank_payment'`,
     )) as { indexdef: string }[];
     expect(index.indexdef).toMatch(
-      /CREATE UNIQUE INDEX .* ON public\.domestic_payment USING btree \("domesticPaymentConsentId", "externalApiId"\)/,
+      /CREATE UNIQUE INDEX .* ON public\.domestic_payment USING btree \("domesticPaymentConsentId", "externalApiId"\) WHERE \(deleted IS NULL\)/,
     );
+  });
+
+  it('on a database holding duplicates, the migration keeps the row the caller was answered with', async () => {
+    const ds = sources[0];
+    await ds.undoLastMigration();
+    const consentId = await newConsent();
+    const [crashed, answered, other] = [randomUUID(), randomUUID(), randomUUID()];
+    const insert = (id: string, externalApiId: string, created: string) =>
+      ds.query(
+        `INSERT INTO domestic_payment (id, created, "domesticPaymentConsentId", "externalApiId", status, "externalApiResponse") VALUES ($1, $2, $3, $4, 'ACSP', '{}')`,
+        [id, created, consentId, externalApiId],
+      );
+    await insert(crashed, 'bank-pay-4', '2026-01-01T10:00:00Z');
+    await insert(answered, 'bank-pay-4', '2026-01-01T10:01:00Z');
+    await insert(other, 'bank-pay-5', '2026-01-01T10:02:00Z');
+    await ds.query(
+      `INSERT INTO idempotency_record (id, scope, "callerId", "key", "requestHash", "bankIdempotencyKey", status, "resourceId") VALUES ($1, 'domestic-payment', 'c', $2, 'h', 'b', 'completed', $3)`,
+      [randomUUID(), randomUUID(), answered],
+    );
+    await runMigrations(ds);
+    const live = (await ds.query(
+      `SELECT id FROM domestic_payment WHERE "domesticPaymentConsentId" = $1 AND deleted IS NULL`,
+      [consentId],
+    )) as { id: string }[];
+    expect(live.map((r) => r.id).sort()).toEqual([answered, other].sort());
+    expect(await paymentRows(consentId)).toHaveLength(3);
   });
 });

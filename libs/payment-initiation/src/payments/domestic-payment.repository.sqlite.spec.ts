@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bankRegistrationMigrations } from '@obc/bank-registration';
-import { createDataSourceOptions, persistenceMigrations, runMigrations } from '@obc/persistence';
+import {
+  createDataSourceOptions,
+  idempotencyMigrations,
+  persistenceMigrations,
+  runMigrations,
+} from '@obc/persistence';
 import { DataSource } from 'typeorm';
 import { DomesticPaymentConsentEntity } from '../consents/domestic-payment-consent.entity';
 import { paymentInitiationMigrations } from '../migrations';
@@ -32,7 +37,12 @@ describe('domestic payments on SQLite (unique per bank payment, stored with the 
     ds = await new DataSource(
       createDataSourceOptions(
         { sqlitePath: join(dir, 'c.sqlite'), migrateOnStart: false, poolSize: 1, logging: false },
-        [...persistenceMigrations, ...bankRegistrationMigrations, ...paymentInitiationMigrations],
+        [
+          ...persistenceMigrations,
+          ...idempotencyMigrations,
+          ...bankRegistrationMigrations,
+          ...paymentInitiationMigrations,
+        ],
         { entities: [DomesticPaymentConsentEntity, DomesticPaymentEntity] },
       ),
     ).initialize();
@@ -89,5 +99,33 @@ describe('domestic payments on SQLite (unique per bank payment, stored with the 
     ).toEqual([]);
     await insert('b');
     expect(await rows()).toHaveLength(2);
+  });
+
+  it('on a database holding duplicates, the migration keeps the row the caller was answered with', async () => {
+    await ds.undoLastMigration();
+    const insert = (id: string, externalApiId: string, created: string) =>
+      ds.query(
+        `INSERT INTO domestic_payment (id, created, "domesticPaymentConsentId", "externalApiId", status, "externalApiResponse") VALUES (?, ?, ?, ?, 'ACSP', '{}')`,
+        [id, created, CONSENT_ID, externalApiId],
+      );
+    // The crashed holder's row first, then the take-over's (which completed the record).
+    await insert('crashed', 'dp-1', '2026-01-01 10:00:00');
+    await insert('answered', 'dp-1', '2026-01-01 10:01:00');
+    await insert('late', 'dp-1', '2026-01-01 10:02:00');
+    await insert('single', 'dp-2', '2026-01-01 10:03:00');
+    await insert('first', 'dp-3', '2026-01-01 10:04:00');
+    await insert('second', 'dp-3', '2026-01-01 10:05:00');
+    await ds.query(
+      `INSERT INTO idempotency_record (id, scope, "callerId", "key", "requestHash", "bankIdempotencyKey", status, "resourceId") VALUES ('r', 'domestic-payment', 'c', 'k', 'h', 'b', 'completed', 'answered')`,
+    );
+    await runMigrations(ds);
+    const live = (await ds.query(
+      'SELECT id FROM domestic_payment WHERE deleted IS NULL ORDER BY id',
+    )) as { id: string }[];
+    expect(live.map((r) => r.id)).toEqual(['answered', 'first', 'single']);
+    // Soft-deleted, not removed; the index covers live rows only.
+    expect(await rows()).toHaveLength(6);
+    const payments = new DomesticPaymentRepository(ds.getRepository(DomesticPaymentEntity));
+    expect((await payments.storeMade(made(1, 'dp-1'))).id).toBe('answered');
   });
 });

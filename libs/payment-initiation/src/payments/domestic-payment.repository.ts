@@ -49,7 +49,6 @@ async function storeMadeIn(
       domesticPaymentConsentId: made.domesticPaymentConsentId,
       externalApiId: made.externalApiId,
     },
-    withDeleted: true,
   });
   let stored: DomesticPaymentEntity;
   if (existing) {

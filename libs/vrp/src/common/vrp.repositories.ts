@@ -65,7 +65,6 @@ export class DomesticVrpRepository {
   private findMade(made: DomesticVrpEntity): Promise<DomesticVrpEntity | null> {
     return this.rows.findOne({
       where: { domesticVrpConsentId: made.domesticVrpConsentId, externalApiId: made.externalApiId },
-      withDeleted: true,
     });
   }
 

@@ -6,9 +6,10 @@ export const DOMESTIC_VRP_TABLE = 'domestic_vrp';
 
 /** One payment made at the bank under a domestic VRP consent. */
 @Entity(DOMESTIC_VRP_TABLE)
-/** One row per bank payment (migration UniqueDomesticVrpPerBankPayment1764001010000). */
+/** One live row per bank payment (migration UniqueDomesticVrpPerBankPayment1764001010000). */
 @Index('UQ_domestic_vrp_consent_bank_payment', ['domesticVrpConsentId', 'externalApiId'], {
   unique: true,
+  where: '"deleted" IS NULL',
 })
 export class DomesticVrpEntity extends ConnectorBaseEntity {
   @Column({ type: 'varchar', length: 36 })
