@@ -97,9 +97,7 @@ export class AispReadService {
     const data = profile.quirks.responses.repairDateTimes
       ? repairDateTimes(response.data)
       : response.data;
-    const body = accountAccessMapper(profile.apis.accountAndTransaction?.version).readResponse(
-      data,
-    );
+    const body = accountAccessMapper(profile.apis.accountAndTransaction?.version).readResponse(data);
     return {
       body: rewriteLinks(body, base, this.config.server.publicBaseUrl),
       interactionId: response.interactionId,
