@@ -26,7 +26,8 @@ export class DomesticPaymentRepository {
    * Stores the payment the bank made and marks its consent consumed, in one transaction. The row
    * is unique per (consent, bank payment id): when one exists (a retry with the same
    * x-idempotency-key, to which the bank replays its first payment, or a late holder whose
-   * record was taken over) it is refreshed and kept, id included. A concurrent writer's insert
+   * record was taken over) it is kept as stored, id included (the replay may be older than what a
+   * GET has read since). A concurrent writer's insert
    * (unique violation) is settled by running the transaction again, which then finds its row.
    */
   async storeMade(row: DomesticPaymentEntity): Promise<DomesticPaymentEntity> {
@@ -50,14 +51,7 @@ async function storeMadeIn(
       externalApiId: made.externalApiId,
     },
   });
-  let stored: DomesticPaymentEntity;
-  if (existing) {
-    existing.status = made.status;
-    existing.externalApiResponse = made.externalApiResponse;
-    stored = await payments.save(existing);
-  } else {
-    stored = await payments.save(made);
-  }
+  const stored = existing ?? (await payments.save(made));
   await tx
     .getRepository(DomesticPaymentConsentEntity)
     .update({ id: made.domesticPaymentConsentId }, { status: CONSENT_STATUS.consumed });

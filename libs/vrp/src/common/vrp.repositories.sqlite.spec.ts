@@ -84,14 +84,14 @@ describe('VRP tables on SQLite (migrations and entities agree)', () => {
     // A take-over (or a late holder) stores the same bank payment under a fresh id.
     const again = await payments.storeMade(vrp(2, 'bank-vrp-1', 'ACSC'));
     expect(again.id).toBe(first.id);
-    expect(again.status).toBe('ACSC');
+    expect(again.status).toBe('PDNG');
     const other = await payments.storeMade(vrp(3, 'bank-vrp-2'));
     expect(other.id).toBe('44444444-4444-4444-8444-444444444443');
     const rows = (await ds.query(
       'SELECT id, "externalApiId", status FROM domestic_vrp ORDER BY "externalApiId"',
     )) as unknown[];
     expect(rows).toEqual([
-      { id: first.id, externalApiId: 'bank-vrp-1', status: 'ACSC' },
+      { id: first.id, externalApiId: 'bank-vrp-1', status: 'PDNG' },
       { id: other.id, externalApiId: 'bank-vrp-2', status: 'PDNG' },
     ]);
     // The unique index itself refuses a second row for the same bank payment.

@@ -46,19 +46,20 @@ export class DomesticVrpRepository {
   /**
    * Stores the payment the bank made, unique per (consent, bank payment id): when a row exists
    * (a retry with the same x-idempotency-key, to which the bank replays its first payment, or a
-   * late holder whose record was taken over) it is refreshed and kept, id included. A concurrent
+   * late holder whose record was taken over) it is kept as stored, id included (the replay may be
+   * older than what a GET has read since). A concurrent
    * writer's insert (unique violation) is settled by re-reading its row.
    */
   async storeMade(made: DomesticVrpEntity): Promise<DomesticVrpEntity> {
     const existing = await this.findMade(made);
-    if (existing) return this.refresh(existing, made);
+    if (existing) return existing;
     try {
       return await this.rows.save(made);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const raced = await this.findMade(made);
       if (!raced) throw error;
-      return this.refresh(raced, made);
+      return raced;
     }
   }
 
@@ -66,14 +67,5 @@ export class DomesticVrpRepository {
     return this.rows.findOne({
       where: { domesticVrpConsentId: made.domesticVrpConsentId, externalApiId: made.externalApiId },
     });
-  }
-
-  private refresh(
-    existing: DomesticVrpEntity,
-    made: DomesticVrpEntity,
-  ): Promise<DomesticVrpEntity> {
-    existing.status = made.status;
-    existing.externalApiResponse = made.externalApiResponse;
-    return this.rows.save(existing);
   }
 }

@@ -153,12 +153,7 @@ describe('DomesticVrpService.create', () => {
       status: 'PDNG',
       externalApiResponse: {},
     });
-    t.repo.storeMade.mockImplementationOnce(async (made: DomesticVrpEntity) =>
-      Object.assign(earlier, {
-        status: made.status,
-        externalApiResponse: made.externalApiResponse,
-      }),
-    );
+    t.repo.storeMade.mockResolvedValueOnce(earlier);
     const outcome = await t.service.create(create(), { callerId: 'key-1', idempotencyKey: 'a' });
     expect(t.repo.storeMade).toHaveBeenCalledWith(
       expect.objectContaining({ domesticVrpConsentId: CONSENT_ID, externalApiId: 'bank-vrp-1' }),
