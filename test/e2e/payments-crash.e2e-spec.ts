@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { LoadedPki } from '../../apps/mock-bank/src/pki';
 import { ApiResponse } from '../support/api-client';
 import {
@@ -121,6 +122,26 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     ((await bank.ledger()).events as PaymentEvent[]).filter(
       (e) => e.consentId === consentId && /^(payment|vrp)\./.test(e.type),
     );
+
+  /** The connector's own rows for a consent, straight from its database. */
+  async function localRows(
+    table: 'domestic_payment' | 'domestic_vrp',
+    consentId: string,
+  ): Promise<{ id: string; externalApiId: string }[]> {
+    const column =
+      table === 'domestic_payment' ? 'domesticPaymentConsentId' : 'domesticVrpConsentId';
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const result = await client.query<{ id: string; externalApiId: string }>(
+        `SELECT id, "externalApiId" FROM ${table} WHERE "${column}" = $1`,
+        [consentId],
+      );
+      return result.rows;
+    } finally {
+      await client.end();
+    }
+  }
 
   /** Polls until the bank has committed a payment under the consent. */
   async function committedAtBank(consentId: string): Promise<BankPayment> {
@@ -249,6 +270,15 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     expect(read.status).toBe(200);
     expect(read.body.status).toBe('COND');
     expect((await paymentEvents(consent.body.externalApiId)).length).toBe(2);
+    // One local payment for the one bank payment, read back by the id the caller got.
+    const local = await restarted.api.get<Created>(`/v1/pisp/domestic-payments/${result.body.id}`, {
+      'x-exclude-external-api-operation': 'true',
+    });
+    expect(local.status).toBe(200);
+    expect(local.body.externalApiId).toBe(held[0].paymentId);
+    expect(await localRows('domestic_payment', consent.body.id)).toEqual([
+      { id: result.body.id, externalApiId: held[0].paymentId },
+    ]);
   });
 
   it('a VRP: the connector restarted on the same database makes it once', async () => {
@@ -314,5 +344,8 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     expect(result.status).toBe(201);
     const held = await bankPayments(consent.body.externalApiId);
     expect(result.body.externalApiId).toBe(held[0].paymentId);
+    expect(await localRows('domestic_vrp', consent.body.id)).toEqual([
+      { id: result.body.id, externalApiId: held[0].paymentId },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ export * from './data-source/migration-status';
 export * from './data-source/database-unavailable';
 export * from './migration/column-types';
 export * from './migration/base-columns';
+export * from './migration/retire-duplicate-rows';
 export * from './entity/connector-base.entity';
 export * from './encryption/encryption.types';
 export * from './encryption/encryption.errors';

@@ -177,11 +177,6 @@ export class DomesticPaymentConsentService {
   }
 
   /** Its one payment was made: the consent cannot pay again. */
-  async markConsumed(row: DomesticPaymentConsentEntity): Promise<void> {
-    row.status = CONSENT_STATUS.consumed;
-    await this.consents.save(row);
-  }
-
   async find(id: string): Promise<DomesticPaymentConsentEntity> {
     const row = await this.consents.findActive(id);
     if (!row) throw new NotFoundError(PAYMENT_CONSENT_RESOURCE, id);

@@ -1,4 +1,4 @@
-import { Column, Entity } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { ConnectorBaseEntity } from '@obc/persistence';
 import { jsonColumn } from '../json-column';
 
@@ -6,6 +6,11 @@ export const DOMESTIC_PAYMENT_TABLE = 'domestic_payment';
 
 /** A domestic payment made at a bank under a domestic payment consent. */
 @Entity(DOMESTIC_PAYMENT_TABLE)
+/** One live row per bank payment (migration UniqueDomesticPaymentPerBankPayment1764001000000). */
+@Index('UQ_domestic_payment_consent_bank_payment', ['domesticPaymentConsentId', 'externalApiId'], {
+  unique: true,
+  where: '"deleted" IS NULL',
+})
 export class DomesticPaymentEntity extends ConnectorBaseEntity {
   @Column({ type: 'varchar', length: 36 })
   domesticPaymentConsentId!: string;

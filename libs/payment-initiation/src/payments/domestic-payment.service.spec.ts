@@ -25,13 +25,13 @@ function setup(consent: DomesticPaymentConsentEntity = consentRow()) {
     save: jest.fn(async (row: DomesticPaymentEntity) =>
       Object.assign(row, { created: new Date('2026-02-01T10:00:00Z') }),
     ),
+    storeMade: jest.fn(async (row: DomesticPaymentEntity) =>
+      Object.assign(row, { created: new Date('2026-02-01T10:00:00Z') }),
+    ),
     findActive: jest.fn(),
   });
   const consents = strictMock<DomesticPaymentConsentService>({
     find: jest.fn(async () => consent),
-    markConsumed: jest.fn(async (row: DomesticPaymentConsentEntity) => {
-      row.status = 'COND';
-    }),
   });
   const bank = strictMock<PispBankClient>({
     createPayment: jest.fn(async () => ({
@@ -75,7 +75,7 @@ const pay = (
 
 describe('DomesticPaymentService.create', () => {
   it('builds the payment from the consent, pays with its token and marks it consumed', async () => {
-    const { service, bank, tokens, consent, consents } = setup();
+    const { service, bank, tokens, consent, payments } = setup();
     const outcome = await service.create(pay(), 'key-1', 'idem-p');
 
     expect(tokens.getAccessToken).toHaveBeenCalledWith(
@@ -99,7 +99,17 @@ describe('DomesticPaymentService.create', () => {
       status: 'ACSC',
     });
     expect(outcome.idempotencyKey).toBe('idem-p');
-    expect(consents.markConsumed).toHaveBeenCalledWith(consent);
+    // The row and the consent's Consumed status are one write (one transaction).
+    expect(payments.storeMade).toHaveBeenCalledTimes(1);
+    expect(payments.storeMade).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: PAYMENT_ID,
+        domesticPaymentConsentId: CONSENT_ID,
+        externalApiId: 'dp-1',
+        status: 'ACSC',
+      }),
+    );
+    expect(payments.save).not.toHaveBeenCalled();
     expect(consent.status).toBe('COND');
   });
 
@@ -118,7 +128,7 @@ describe('DomesticPaymentService.create', () => {
   });
 
   it('no refresh token for a payment consent: an expired token means consent/expired, no second call', async () => {
-    const { service, bank, tokens, consents } = setup();
+    const { service, bank, tokens, payments } = setup();
     bank.createPayment.mockRejectedValueOnce(unauthorised());
     tokens.getAccessToken
       .mockResolvedValueOnce('at-old')
@@ -128,7 +138,7 @@ describe('DomesticPaymentService.create', () => {
       kind: 'forbidden',
     });
     expect(bank.createPayment).toHaveBeenCalledTimes(1);
-    expect(consents.markConsumed).not.toHaveBeenCalled();
+    expect(payments.storeMade).not.toHaveBeenCalled();
   });
 
   it('other bank refusals are not retried', async () => {
@@ -194,6 +204,37 @@ describe('DomesticPaymentService.create', () => {
     expect(again.idempotencyKey).toBe('same');
     expect(idem.runs).toBe(1);
     expect(bank.createPayment).toHaveBeenCalledTimes(1);
+  });
+
+  it('a take-over finding the consent consumed by its crashed holder lets the bank replay, and keeps the stored row', async () => {
+    // The crashed holder committed the payment row and the Consumed status, not the record.
+    const { service, bank, idem, payments } = setup(consentRow({ status: 'COND' }));
+    const storedEarlier = '55555555-5555-4555-8555-555555555555';
+    payments.storeMade.mockImplementationOnce(async (row: DomesticPaymentEntity) =>
+      Object.assign(row, { id: storedEarlier, created: new Date('2026-02-01T10:00:00Z') }),
+    );
+    idem.attempt = 2;
+    const outcome = await service.create(pay(), 'key-1', 'idem-p');
+    expect(bank.createPayment.mock.calls.map((c) => c[2])).toEqual(['bank-idem-p']);
+    expect(outcome.view).toMatchObject({ id: storedEarlier, externalApiId: 'dp-1' });
+  });
+
+  it('a first attempt on a consumed consent is still refused before any bank call', async () => {
+    const { service, bank, payments } = setup(consentRow({ status: 'COND' }));
+    await expect(service.create(pay(), 'key-1', 'idem-p')).rejects.toMatchObject({
+      code: 'consent/consumed',
+    });
+    expect(bank.createPayment).not.toHaveBeenCalled();
+    expect(payments.storeMade).not.toHaveBeenCalled();
+  });
+
+  it('a take-over finding the consent not authorised is refused before any bank call', async () => {
+    const { service, bank, idem } = setup(consentRow({ status: 'REJC' }));
+    idem.attempt = 2;
+    await expect(service.create(pay(), 'key-1', 'idem-p')).rejects.toMatchObject({
+      code: 'consent/not-authorised',
+    });
+    expect(bank.createPayment).not.toHaveBeenCalled();
   });
 });
 

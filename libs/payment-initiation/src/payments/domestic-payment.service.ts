@@ -72,9 +72,12 @@ export class DomesticPaymentService {
         request,
       },
       async (ctx) => {
-        // Re-read: another request may have used the consent meanwhile.
+        // Re-read: another request may have used the consent meanwhile. A take-over may find
+        // it consumed by the payment its crashed holder made with this very key: the bank,
+        // sent the same x-idempotency-key, replays that payment (or refuses another).
         const current = await this.consents.find(consent.id);
-        assertPayable(current);
+        if (!(ctx.attempt > 1 && current.status === CONSENT_STATUS.consumed))
+          assertPayable(current);
         const details = await this.clients.details(current.bankRegistrationId);
         const client = await this.clients.forRegistration(current.bankRegistrationId);
         const created = await withPaymentConsentToken(this.tokens, current.id, client, (token) =>
@@ -95,8 +98,10 @@ export class DomesticPaymentService {
         row.externalApiId = created.id;
         row.status = created.status;
         row.externalApiResponse = created.body;
-        const stored = await this.payments.save(row);
-        await this.consents.markConsumed(current);
+        // One transaction: the payment row (reused when the bank replayed a payment stored
+        // already) and the consent's Consumed status.
+        const stored = await this.payments.storeMade(row);
+        current.status = CONSENT_STATUS.consumed;
         this.logger.log(`domestic payment ${stored.id} made under consent ${current.id}`);
         return { status: 201, body: paymentView(stored), resourceId: stored.id };
       },

@@ -72,7 +72,7 @@ export class IdempotencyRecordRepository {
 }
 
 /** PostgreSQL 23505, or SQLite's SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: unknown } | undefined;
   const code = typeof driverError?.code === 'string' ? driverError.code : '';

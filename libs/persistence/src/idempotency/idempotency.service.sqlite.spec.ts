@@ -104,6 +104,7 @@ describe('IdempotencyService on SQLite', () => {
     });
     expect(contexts).toHaveLength(1);
     expect(contexts[0].bankIdempotencyKey).toMatch(/^[0-9a-f]{40}$/);
+    expect(contexts[0].attempt).toBe(1);
 
     const reordered = { reference: 'INV-1', amount: { currency: 'GBP', value: '10.00' } };
     const again = await service.run({ scope, callerId, key: 'k-1', request: reordered }, work);
@@ -187,9 +188,11 @@ describe('IdempotencyService on SQLite', () => {
 
   it('takes over a crashed holder (lock expired) with the same bank key; the late holder cannot overwrite', async () => {
     const keys: string[] = [];
+    const attempts: number[] = [];
     const gate = deferred<{ status: number; body: string }>();
     const crashed = service.run({ scope, callerId, key: 'k-crash', request: body }, (ctx) => {
       keys.push(ctx.bankIdempotencyKey);
+      attempts.push(ctx.attempt);
       return gate.promise;
     });
     await new Promise((r) => setTimeout(r, 20));
@@ -198,12 +201,15 @@ describe('IdempotencyService on SQLite', () => {
       { scope, callerId, key: 'k-crash', request: body },
       async (ctx) => {
         keys.push(ctx.bankIdempotencyKey);
+        attempts.push(ctx.attempt);
         return { status: 201, body: 'from-retry' };
       },
     );
     expect(retry).toMatchObject({ body: 'from-retry', replayed: false });
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
+    // The work knows it is a take-over (its holder may have stored the resource already).
+    expect(attempts).toEqual([1, 2]);
     gate.resolve({ status: 201, body: 'from-zombie' });
     await crashed;
     expect(await rows()).toMatchObject([{ status: 'completed', attempt: 2, outcome: 'result' }]);

@@ -52,6 +52,11 @@ export interface IdempotentWorkContext {
   /** Send as `x-idempotency-key`: the same value on every attempt with this key. */
   bankIdempotencyKey: string;
   recordId: string;
+  /**
+   * 1 on the first run; more when the record was taken over from a holder that crashed, timed
+   * out or failed retryably, which may have made (and stored) the resource before it stopped.
+   */
+  attempt: number;
 }
 
 export interface IdempotentWorkResult<T> {
@@ -192,7 +197,11 @@ export class IdempotencyService {
   ): Promise<IdempotentResult<T>> {
     let result: IdempotentWorkResult<T>;
     try {
-      result = await work({ bankIdempotencyKey: record.bankIdempotencyKey, recordId: record.id });
+      result = await work({
+        bankIdempotencyKey: record.bankIdempotencyKey,
+        recordId: record.id,
+        attempt: record.attempt,
+      });
     } catch (error) {
       if (isDefinitiveFailure(error)) {
         const problem = toStoredProblem(error);

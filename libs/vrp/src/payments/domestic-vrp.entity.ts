@@ -1,4 +1,4 @@
-import { Column, Entity } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { ConnectorBaseEntity } from '@obc/persistence';
 import { jsonColumn } from '../common/json-column';
 
@@ -6,6 +6,11 @@ export const DOMESTIC_VRP_TABLE = 'domestic_vrp';
 
 /** One payment made at the bank under a domestic VRP consent. */
 @Entity(DOMESTIC_VRP_TABLE)
+/** One live row per bank payment (migration UniqueDomesticVrpPerBankPayment1764001010000). */
+@Index('UQ_domestic_vrp_consent_bank_payment', ['domesticVrpConsentId', 'externalApiId'], {
+  unique: true,
+  where: '"deleted" IS NULL',
+})
 export class DomesticVrpEntity extends ConnectorBaseEntity {
   @Column({ type: 'varchar', length: 36 })
   domesticVrpConsentId!: string;

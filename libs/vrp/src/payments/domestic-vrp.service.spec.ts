@@ -14,7 +14,7 @@ import {
   vrpRequest,
 } from '../testing/fixtures';
 import { idempotencyRunningWork } from '../testing/idempotency.mock';
-import type { DomesticVrpEntity } from './domestic-vrp.entity';
+import { DomesticVrpEntity } from './domestic-vrp.entity';
 import { DomesticVrpService } from './domestic-vrp.service';
 
 const LIMIT_REFUSAL = {
@@ -33,6 +33,7 @@ const LIMIT_REFUSAL = {
 function setup(consentStatus = 'AUTH') {
   const repo = strictMock<DomesticVrpRepository>({
     save: jest.fn(async (r: DomesticVrpEntity) => r),
+    storeMade: jest.fn(async (r: DomesticVrpEntity) => r),
     findActive: jest.fn(),
   });
   const consent = vrpConsentRow({ status: consentStatus });
@@ -140,6 +141,27 @@ describe('DomesticVrpService.create', () => {
     expect(first.body.id).not.toBe(second.body.id);
   });
 
+  it('stores the payment through storeMade, so a bank replay maps to the row stored for it', async () => {
+    const t = setup();
+    const earlier = Object.assign(new DomesticVrpEntity(), {
+      id: '55555555-5555-4555-8555-555555555555',
+      created: new Date('2026-02-01T10:00:00Z'),
+      createdBy: null,
+      reference: null,
+      domesticVrpConsentId: CONSENT_ID,
+      externalApiId: 'bank-vrp-1',
+      status: 'PDNG',
+      externalApiResponse: {},
+    });
+    t.repo.storeMade.mockResolvedValueOnce(earlier);
+    const outcome = await t.service.create(create(), { callerId: 'key-1', idempotencyKey: 'a' });
+    expect(t.repo.storeMade).toHaveBeenCalledWith(
+      expect.objectContaining({ domesticVrpConsentId: CONSENT_ID, externalApiId: 'bank-vrp-1' }),
+    );
+    expect(outcome.body.id).toBe(earlier.id);
+    expect(outcome.body.externalApiId).toBe('bank-vrp-1');
+  });
+
   it('a token the bank refuses (401) is refreshed and the same payment retried with the same bank key', async () => {
     const t = setup();
     t.bank.createVrp.mockRejectedValueOnce(
@@ -206,6 +228,6 @@ describe('DomesticVrpService.create', () => {
     expect(error).toBe(refusal);
     expect(error.code).toBe('bank/request-rejected');
     expect(error.bank?.body).toEqual(LIMIT_REFUSAL);
-    expect(t.repo.save).not.toHaveBeenCalled();
+    expect(t.repo.storeMade).not.toHaveBeenCalled();
   });
 });

@@ -70,7 +70,8 @@ export class DomesticVrpService {
         row.externalApiId = created.id;
         row.status = created.status ?? 'PDNG';
         row.externalApiResponse = created.body;
-        const stored = await this.payments.save(row);
+        // Reused when the bank replayed a payment stored already (one row per bank payment).
+        const stored = await this.payments.storeMade(row);
         return { status: 201, body: DomesticVrpResponseDto.from(stored), resourceId: stored.id };
       },
     );
