@@ -1,3 +1,4 @@
+import { AUTHORISED_CONSENT_TTL_MS } from '../../libs/account-access/src/consents/account-access-consent.repository';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,13 @@ describeWithPrivatePostgres('PostgreSQL restarted mid-run (private server)', () 
     try {
       // Database-backed routes: the consent read, an account read (consent lookup), a write.
       expectUnavailable(await consentRead());
+      // An account read may still be served from this replica's memory (the authorised consent
+      // is cached for AUTHORISED_CONSENT_TTL_MS, the registration and token longer); once the
+      // consent cache has expired it needs the database.
+      const warm = await accounts();
+      expect([200, 503]).toContain(warm.status);
+      if (warm.status === 503) expectUnavailable(warm);
+      await new Promise((r) => setTimeout(r, AUTHORISED_CONSENT_TTL_MS + 500));
       expectUnavailable(await accounts());
       expectUnavailable(
         await connector.api.post('/v1/aisp/account-access-consents', {

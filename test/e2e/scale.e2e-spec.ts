@@ -1,3 +1,4 @@
+import { AUTHORISED_CONSENT_TTL_MS } from '../../libs/account-access/src/consents/account-access-consent.repository';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -223,6 +224,17 @@ describeWithPostgres('three replicas behind a round-robin client (PostgreSQL, mT
       `/v1/aisp/account-access-consents/${consent.consentId}`,
     );
     expectStatus(deleted, 204);
+    // Within the authorised-consent cache's lifetime another replica may still look the consent
+    // up from memory: the bank (which revoked it) refuses, so no data is served either way.
+    for (const r of replicas.slice(1)) {
+      const res = await r.api.get<{ code?: string }>('/v1/aisp/accounts', headers);
+      expect([
+        [404, 'account-access-consent/not-found'],
+        [403, 'consent/not-authorised'],
+      ]).toContainEqual([res.status, res.body.code]);
+    }
+    // Once that cache has expired, every replica answers from the database: not found.
+    await new Promise((r) => setTimeout(r, AUTHORISED_CONSENT_TTL_MS + 500));
     for (const r of replicas.slice(1)) {
       const res = await r.api.get<{ code?: string }>('/v1/aisp/accounts', headers);
       expect([res.status, res.body.code]).toEqual([404, 'account-access-consent/not-found']);

@@ -36,6 +36,10 @@ describe('databaseUnavailableTranslator', () => {
     ],
     ['as a cause', new Error('outer', { cause: socketError('ECONNREFUSED', 6543) })],
     ['in an AggregateError', new AggregateError([socketError('ECONNREFUSED', 6543)])],
+    [
+      'a pooled connection reset by a restarting server (read ECONNRESET, no port)',
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' }),
+    ],
   ])('%s → 503 database/unavailable', (_name, error) => {
     const translated = translate(error);
     expect(translated).toBeInstanceOf(DatabaseUnavailableError);

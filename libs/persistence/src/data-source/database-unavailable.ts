@@ -23,6 +23,13 @@ const SOCKET_ERROR_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/** Errors of an established connection's socket (reported with the syscall, without a port). */
+const ESTABLISHED_SOCKET_ERROR = new Set(['ECONNRESET', 'EPIPE']);
+
+function isReadOrWrite(error: { syscall?: unknown }): boolean {
+  return error.syscall === 'read' || error.syscall === 'write';
+}
+
 /**
  * PostgreSQL SQLSTATEs meaning "not now": class 08 (connection exception), 57P01 admin
  * shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up, shutting down),
@@ -40,6 +47,7 @@ const PG_CONNECTION_MESSAGES = [
 
 interface ErrorShape {
   code?: unknown;
+  syscall?: unknown;
   message?: unknown;
   severity?: unknown;
   port?: unknown;
@@ -68,6 +76,11 @@ export function databaseUnavailableTranslator(databaseUrl: string | undefined): 
     const e = error as ErrorShape;
     if (typeof e.code === 'string') {
       if (SOCKET_ERROR_CODES.has(e.code) && e.port !== undefined && Number(e.port) === port)
+        return true;
+      // A pooled connection whose server went away fails its next read or write with a bare
+      // socket error (no port). Bank calls never reach here raw (bank-http maps them to
+      // BankCallError), so such an error is the database's.
+      if (ESTABLISHED_SOCKET_ERROR.has(e.code) && e.port === undefined && isReadOrWrite(e))
         return true;
       if (typeof e.severity === 'string' && UNAVAILABLE_SQLSTATE.test(e.code)) return true;
     }
