@@ -43,35 +43,31 @@ export const PROFILE_CONCURRENCY = Number(process.env.PROFILE_CONTRACT_CONCURREN
 export const BANK_START_CONCURRENCY = 3;
 export const CONTRACT_REDIRECT = 'https://tpp.example/callback';
 
-/**
- * The mock bank's path of each API per spec version: `null` while the mock bank does not serve
- * that version. Adding v3.1.11 to the mock bank is filling in its row here.
- */
-export const MOCK_BANK_API_PATHS: Record<ApiVersion, Record<BankApiKind, string> | null> = {
+/** The mock bank's path of each API per spec version (the connector translates v3.1.11). */
+export const MOCK_BANK_API_PATHS: Record<ApiVersion, Record<BankApiKind, string>> = {
   'v4.0': {
     accountAndTransaction: '/open-banking/v4.0/aisp',
     paymentInitiation: '/open-banking/v4.0/pisp',
     variableRecurringPayments: '/open-banking/v4.0/vrp',
   },
-  'v3.1.11': null,
+  // The v3.1.11 front (apps/mock-bank/src/v3-1-11). The v3.1.11 VRP document's server is
+  // /open-banking/v3.1/pisp (the mock bank serves VRP at /open-banking/v3.1/vrp too).
+  'v3.1.11': {
+    accountAndTransaction: '/open-banking/v3.1/aisp',
+    paymentInitiation: '/open-banking/v3.1/pisp',
+    variableRecurringPayments: '/open-banking/v3.1/pisp',
+  },
 };
 
-/** Why a profile cannot run against the mock bank yet; the first that applies is reported. */
+/**
+ * Why a profile cannot run against the mock bank; the first that applies is reported. None today:
+ * every profile runs. A rule added here must name a real reason, and its profiles still appear
+ * (as skipped, with the reason) in the test report.
+ */
 export const CONTRACT_SKIP_RULES: {
   reason: string;
   applies(definition: BankProfileDefinition): boolean;
-}[] = [
-  {
-    reason: 'an API of the profile is v3.1.11, which the mock bank does not serve yet',
-    applies: (d) =>
-      Object.values(d.apis).some((api) => api !== undefined && !MOCK_BANK_API_PATHS[api.version]),
-  },
-  {
-    reason:
-      'quirks.authorisation.requestObjectAudience names the real bank, which BANK_PROFILE_OVERRIDES cannot point at the mock bank',
-    applies: (d) => d.quirks.authorisation.requestObjectAudience !== undefined,
-  },
-];
+}[] = [];
 
 export interface ContractProfile {
   id: string;
@@ -166,8 +162,8 @@ export function contractConnectorEnv(
     const url = bankUrlOf(profile);
     const apis: Record<string, { baseUrl: string }> = {};
     for (const [kind, api] of Object.entries(profile.definition.apis)) {
-      const paths = api ? MOCK_BANK_API_PATHS[api.version] : null;
-      if (paths) apis[kind] = { baseUrl: `${url}${paths[kind as BankApiKind]}` };
+      if (api)
+        apis[kind] = { baseUrl: `${url}${MOCK_BANK_API_PATHS[api.version][kind as BankApiKind]}` };
     }
     overrides[profile.id] = {
       // A profile that accepts an issuer mismatch meets one: its configured issuer is not the

@@ -29,7 +29,7 @@ import type { PaymentsRouterDeps } from './payments/resource-pipeline';
 import type { ResponseSigner } from './payments/response-signer';
 import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
-import { mountV3, type V3Specs } from './v3-1-11/mount';
+import { mountV3, V3_BASE_PATHS, type V3Specs } from './v3-1-11/mount';
 import { STANDARD_WELL_KNOWN_PATH, type MockBankQuirks } from './quirks/mock-bank-quirks';
 import { quirkyResponseBody, type QuirkRewriter } from './quirks/quirk-rewriter';
 import { portalAdminRouter } from './dcr/registration.router';
@@ -92,10 +92,13 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
       });
   });
   // Quirk mode: Links and date-times of AIS, PIS and VRP bodies the way the configured bank
-  // writes them (only the bytes sent change; what the bank stores stays standard).
+  // writes them (only the bytes sent change; what the bank stores stays standard). On the
+  // v3.1.11 paths too: the v3.1.11 front translates first, so the quirk applies to what it sends.
   const responses = deps.quirks?.responses;
   if (responses && (responses.links !== 'standard' || responses.brokenDateTimes)) {
-    app.use([PIS_BASE_PATH, VRP_BASE_PATH, AIS_BASE_PATH], (_req, res, next) => {
+    const paths = [PIS_BASE_PATH, VRP_BASE_PATH, AIS_BASE_PATH];
+    if (deps.v3Specs) paths.push(...Object.values(V3_BASE_PATHS));
+    app.use(paths, (_req, res, next) => {
       const json = res.json.bind(res);
       res.json = (body: unknown) => json(quirkyResponseBody(body, responses, deps.baseUrl));
       next();
@@ -161,6 +164,9 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     });
     app.get(wellKnownPath, (req, _res, next) => {
       req.url = STANDARD_WELL_KNOWN_PATH;
+      // oidc-provider takes what originalUrl has before url as a mount path and would put it in
+      // front of every endpoint it publishes (e.g. /openbanking/token).
+      req.originalUrl = STANDARD_WELL_KNOWN_PATH;
       next();
     });
   }

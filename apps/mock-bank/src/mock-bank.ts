@@ -107,6 +107,10 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     faults,
     quirks: rewriter,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    ...(quirks.authorisation.requestObjectAudience !== 'issuer'
+      ? { requestObjectAudience: quirks.authorisation.requestObjectAudience }
+      : {}),
+    hybridResponseInQuery: quirks.authorisation.hybridResponseInQuery,
   });
   const registrations = new RegistrationService({
     provider,

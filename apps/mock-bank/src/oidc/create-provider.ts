@@ -36,6 +36,13 @@ export interface ProviderOptions {
   quirks?: QuirkRewriter;
   /** Access token lifetime in seconds (MOCK_BANK_ACCESS_TOKEN_TTL, default 300). */
   accessTokenTtlSeconds?: number;
+  /**
+   * Quirk authorisation.requestObjectAudience: the only `aud` request objects may carry, in
+   * place of the issuer (absent: the issuer, the standard).
+   */
+  requestObjectAudience?: string;
+  /** Quirk authorisation.hybridResponseInQuery: code id_token answered in the query on request. */
+  hybridResponseInQuery?: boolean;
 }
 
 export const SCA_ACR = 'urn:openbanking:psd2:sca';
@@ -62,7 +69,11 @@ export function createProvider({
   faults,
   quirks,
   accessTokenTtlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  requestObjectAudience,
+  hybridResponseInQuery = false,
 }: ProviderOptions): Provider {
+  /** Authorisation requests whose request object's claims were checked (see below). */
+  const requestObjectChecked = new WeakSet<object>();
   /**
    * FAPI 1.0 Advanced requires an ID token (or JARM) in the front channel; the plain `code` +
    * PKCE + query flow some banks also offer is served outside the FAPI profile.
@@ -77,11 +88,12 @@ export function createProvider({
    * this client's consent, waiting for the PSU.
    */
   const assertRequestObject = (
-    _ctx: KoaContextWithOIDC,
+    ctx: KoaContextWithOIDC,
     claims: Record<string, unknown>,
     _header: unknown,
     client: { clientId: string },
   ): void => {
+    if (ctx.oidc) requestObjectChecked.add(ctx.oidc);
     for (const claim of ['exp', 'aud', 'nbf'])
       if (claims[claim] === undefined)
         throw new errors.InvalidRequestObject(`Request Object is missing the '${claim}' claim`);
@@ -259,7 +271,82 @@ export function createProvider({
     for (const kind of ['access_token', 'refresh_token', 'id_token'])
       ledger.recordIssued(kind, body[kind]);
   });
+  if (requestObjectAudience !== undefined || hybridResponseInQuery)
+    useQuirkyContext(
+      provider,
+      { requestObjectAudience, hybridResponseInQuery },
+      requestObjectChecked,
+    );
   return provider;
+}
+
+/** Quirk authorisation.hybridResponseInQuery: the response mode that serves it. */
+const HYBRID_QUERY_MODE = 'query.hybrid';
+
+/**
+ * The authorisation quirks oidc-provider has no setting for, through its per-request context.
+ *
+ * requestObjectAudience: oidc-provider checks a request object's `aud` against
+ * `ctx.oidc.issuer`, read once, just before it calls assertJwtClaimsAndHeader (which marks the
+ * request as checked). So, on the authorisation endpoint and only until then, the request's
+ * issuer reads as the bank's request-object audience: a request object must carry exactly that
+ * `aud` (the issuer is refused); everything after (interaction cookies, ID tokens, discovery,
+ * other endpoints) sees the real issuer.
+ *
+ * hybridResponseInQuery: oidc-provider refuses response_mode=query for a response type with an
+ * ID token (OIDC says fragment), which some banks answer in the query all the same. Such a request
+ * gets a response mode of its own that writes the query like oidc-provider's 'query' mode.
+ */
+function useQuirkyContext(
+  provider: Provider,
+  quirks: { requestObjectAudience?: string; hybridResponseInQuery?: boolean },
+  checked: WeakSet<object>,
+): void {
+  type Context = new (ctx: unknown) => {
+    route?: string;
+    params?: Record<string, unknown>;
+    get issuer(): string;
+    get responseMode(): string | undefined;
+  };
+  const Base = (provider as unknown as { OIDCContext: Context }).OIDCContext;
+  const { requestObjectAudience: audience, hybridResponseInQuery } = quirks;
+  class QuirkyContext extends Base {
+    override get issuer(): string {
+      return audience !== undefined && this.route === 'authorization' && !checked.has(this)
+        ? audience
+        : super.issuer;
+    }
+
+    override get responseMode(): string | undefined {
+      const mode = super.responseMode;
+      const responseType = this.params?.response_type;
+      return hybridResponseInQuery &&
+        mode === 'query' &&
+        typeof responseType === 'string' &&
+        responseType.split(' ').includes('id_token')
+        ? HYBRID_QUERY_MODE
+        : mode;
+    }
+  }
+  Object.defineProperty(provider, 'OIDCContext', { value: QuirkyContext });
+  if (hybridResponseInQuery)
+    (
+      provider as unknown as {
+        registerResponseMode(
+          name: string,
+          handler: (ctx: KoaContextWithOIDC, uri: string, payload: Record<string, unknown>) => void,
+        ): void;
+      }
+    ).registerResponseMode(
+      HYBRID_QUERY_MODE,
+      (ctx: KoaContextWithOIDC, redirectUri: string, payload: Record<string, unknown>) => {
+        const url = new URL(redirectUri);
+        for (const [key, value] of Object.entries(payload))
+          if (value !== undefined) url.searchParams.set(key, String(value));
+        ctx.status = 303;
+        (ctx as unknown as { redirect(url: string): void }).redirect(url.href);
+      },
+    );
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

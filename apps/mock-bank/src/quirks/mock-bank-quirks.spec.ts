@@ -89,6 +89,26 @@ describe('mock bank quirk modes', () => {
       responses: { brokenDateTimes: true, links: 'standard' },
       postCreateConsentDelayMs: 200,
     });
+    expect(quirky.authorisation).toEqual({
+      requestObjectAudience: 'issuer',
+      hybridResponseInQuery: false,
+    });
+    // The audience the profile names; code id_token (the default) answered in the query.
+    expect(
+      quirksFromProfile(JSON.parse(readFileSync(join(PROFILES, 'natwest.json'), 'utf8')))
+        .authorisation.requestObjectAudience,
+    ).toBe('https://secure1.natwest.com');
+    expect(
+      quirksFromProfile({ quirks: { authorisation: { responseMode: 'query' } } }).authorisation,
+    ).toEqual({ requestObjectAudience: 'issuer', hybridResponseInQuery: true });
+    expect(
+      quirksFromProfile({
+        quirks: { authorisation: { responseType: 'code', responseMode: 'query', pkce: true } },
+      }).authorisation.hybridResponseInQuery,
+    ).toBe(false);
+    expect(() =>
+      parseMockBankQuirks({ authorisation: { requestObjectAudience: 'two words' } }),
+    ).toThrow(/requestObjectAudience/);
   });
 
   describe('QuirkRewriter', () => {

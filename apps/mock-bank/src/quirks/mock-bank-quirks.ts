@@ -39,6 +39,19 @@ export interface MockBankQuirks {
     /** DELETE /register/{clientId}; false: 405. */
     deleteSupported: boolean;
   };
+  authorisation: {
+    /**
+     * The only `aud` accepted in request objects: 'issuer' (default, the standard: the bank's
+     * issuer) or the value a bank names instead (profile quirks.authorisation
+     * requestObjectAudience); then the issuer is refused.
+     */
+    requestObjectAudience: string;
+    /**
+     * Answer `code id_token` in the query when the request asks for response_mode=query (OIDC
+     * says fragment; oidc-provider refuses it otherwise).
+     */
+    hybridResponseInQuery: boolean;
+  };
   idToken: {
     /** What `sub` holds: the consent (intent) id (default), the PSU's user id or the client id. */
     subject: 'consent-id' | 'user-id' | 'client-id';
@@ -85,6 +98,7 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     getSupported: true,
     deleteSupported: true,
   },
+  authorisation: { requestObjectAudience: 'issuer', hybridResponseInQuery: false },
   idToken: {
     subject: 'consent-id',
     omitAcr: false,
@@ -161,6 +175,9 @@ function merge(base: unknown, patch: Json, path: string): unknown {
       if (dotted === 'discovery.wellKnownPath') {
         if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~/-]+$/.test(value))
           throw new MockBankQuirksError(`${at} must be a URL path starting with /`);
+      } else if (dotted === 'authorisation.requestObjectAudience') {
+        if (typeof value !== 'string' || !/^\S+$/.test(value))
+          throw new MockBankQuirksError(`${at} must be 'issuer' or an audience without spaces`);
       } else if (typeof value !== 'string' || (allowed && !allowed.includes(value)))
         throw new MockBankQuirksError(`${at} must be one of ${(allowed ?? []).join(', ')}`);
       out[key] = value;
@@ -186,6 +203,11 @@ interface ProfileView {
   };
   quirks?: {
     postCreateConsentDelayMs?: number;
+    authorisation?: {
+      responseType?: string;
+      responseMode?: string;
+      requestObjectAudience?: string;
+    };
     idToken?: {
       subject?: string;
       nonceOptional?: boolean;
@@ -205,7 +227,8 @@ interface ProfileView {
  * content type, only that audience, scope only in that shape, that DN spelling); what the
  * profile says the bank omits or gets wrong, the mock bank omits or gets wrong (ID-token claims
  * the profile makes optional are left out, exp in ms, no refresh token for payments, broken
- * date-times where the profile repairs them). ID-token `sub` follows the profile when it names
+ * date-times where the profile repairs them; only the request-object audience the profile
+ * names). ID-token `sub` follows the profile when it names
  * one. Profile defaults (a standard bank) give the standard mock bank.
  */
 export function quirksFromProfile(profile: unknown): MockBankQuirks {
@@ -230,6 +253,12 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       subjectDnFormat: r.subjectDnFormat ?? 'oid',
       getSupported: r.getSupported ?? true,
       deleteSupported: r.deleteSupported ?? true,
+    },
+    authorisation: {
+      requestObjectAudience: q.authorisation?.requestObjectAudience ?? 'issuer',
+      hybridResponseInQuery:
+        (q.authorisation?.responseType ?? 'code id_token') === 'code id_token' &&
+        q.authorisation?.responseMode === 'query',
     },
     idToken: {
       subject,
