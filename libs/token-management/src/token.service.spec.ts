@@ -386,6 +386,24 @@ describe('TokenService (client credentials over mTLS)', () => {
       expect(body.client_assertion_type).toBe(CLIENT_ASSERTION_TYPE);
     });
 
+    it('refresh_token grant answered without an ID token and with a wider scope: used as given', async () => {
+      // Documented deviations (Barclays, Lloyds, HSBC, NatWest, Monzo, Wise...): a refresh
+      // answer with no id_token, token_type in another case and extra scope values.
+      server.setHandler((_req, res) =>
+        tokenAnswer(res, {
+          access_token: 'at-r',
+          token_type: 'BEARER',
+          scope: 'openid accounts payments extra:value',
+        }),
+      );
+      const set = await service.refreshGrant(client(), 'rt-0');
+      expect(set).toMatchObject({
+        accessToken: 'at-r',
+        scope: 'openid accounts payments extra:value',
+      });
+      expect(set.idToken).toBeUndefined();
+    });
+
     it('refresh_token grant with the stored refresh token; never cached', async () => {
       server.setHandler((_req, res) =>
         tokenAnswer(res, {

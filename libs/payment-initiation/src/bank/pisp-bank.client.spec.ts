@@ -113,6 +113,46 @@ describe('PispBankClient', () => {
     );
   });
 
+  it('reads responses whose Links, Debtor, Refund and Risk deviate (documented profile deviations)', async () => {
+    // Lloyds brands' Links on the Lloyds host, Tide's http Links, Links.Self without the id,
+    // no Debtor/Refund/Risk.ContractPresentIndicator: the id comes from Data, never from Links.
+    const consent = {
+      Data: { ConsentId: 'pdc-1', Status: 'AWAU', Initiation: { InstructedAmount: {} } },
+      Risk: {},
+      Links: {
+        Self: 'http://rs1.other-host.example/open-banking/v3.1/pisp/domestic-payment-consents',
+      },
+    };
+    const { client, http } = setup(consent);
+    const created = await client.createConsent(clientContext(), signer, 'k', {
+      Data: {},
+      Risk: {},
+    });
+    expect(created).toMatchObject({ id: 'pdc-1', status: 'AWAU', body: consent });
+    await client.getConsent(clientContext(), created.id);
+    expect(http.request.mock.calls[1][0].url).toBe(
+      'https://rs.bank.example/pisp/domestic-payment-consents/pdc-1',
+    );
+
+    const payment = {
+      Data: {
+        DomesticPaymentId: 'dp-1',
+        Status: 'AcceptedSettlementCompleted',
+        Debtor: { Name: 'x' },
+      },
+      Links: {},
+    };
+    const paid = setup(payment);
+    const out = await paid.client.createPayment(clientContext(), signer, 'k', 'consent-at', {
+      Data: {},
+    });
+    expect(out).toMatchObject({ id: 'dp-1', body: payment });
+    await paid.client.getPayment(clientContext(), out.id);
+    expect(paid.http.request.mock.calls[1][0].url).toBe(
+      'https://rs.bank.example/pisp/domestic-payments/dp-1',
+    );
+  });
+
   it('refuses a response without Data.Status as bank/invalid-response', async () => {
     const { client } = setup({ Data: { ConsentId: 'x' } });
     await expect(client.getConsent(clientContext(), 'x')).rejects.toMatchObject({
