@@ -89,6 +89,7 @@ describe('bank profile schema', () => {
       clientIdIssuedAtUnit: 'seconds',
       defaultScopes: ['openid', 'accounts', 'payments'],
       separateClientsPerApi: false,
+      grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
     });
     expect(result.definition.registration).toEqual(STANDARD_REGISTRATION);
     expect(result.definition.discovery).toEqual(STANDARD_DISCOVERY);

@@ -63,7 +63,11 @@ export interface RegistrationBehaviour {
   defaultScopes: string[];
   /** One client per API: a registration's scopes name AIS or PIS scopes, never both. */
   separateClientsPerApi: boolean;
+  /** The DCR request's grant_types, in order. */
+  grantTypes: DcrGrantType[];
 }
+
+export type DcrGrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 
 /** The registration behaviour of a bank that follows the standard (the schema's defaults). */
 export const STANDARD_REGISTRATION: RegistrationBehaviour = {
@@ -79,6 +83,7 @@ export const STANDARD_REGISTRATION: RegistrationBehaviour = {
   clientIdIssuedAtUnit: 'seconds',
   defaultScopes: ['openid', 'accounts', 'payments'],
   separateClientsPerApi: false,
+  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
 };
 
 /** Deviations of the bank's OpenID Connect discovery document (see the schema). */

@@ -64,6 +64,22 @@ describe('buildDcrClaims', () => {
     expect(claims).not.toHaveProperty('token_endpoint_auth_signing_alg');
   });
 
+  it('lists the grant types the profile names (registration.grantTypes), the standard three by default', () => {
+    expect(buildDcrClaims(base).grant_types).toEqual([
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+    ]);
+    const claims = buildDcrClaims({
+      ...base,
+      registration: {
+        ...base.registration,
+        grantTypes: ['client_credentials', 'authorization_code'],
+      },
+    });
+    expect(claims.grant_types).toEqual(['client_credentials', 'authorization_code']);
+  });
+
   it('registers the response type the profile authorises with (quirks.authorisation.responseType)', () => {
     expect(buildDcrClaims({ ...base, responseType: 'code' }).response_types).toEqual(['code']);
     expect(buildDcrClaims({ ...base, responseType: 'code id_token' }).response_types).toEqual([

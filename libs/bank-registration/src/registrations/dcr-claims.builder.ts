@@ -1,11 +1,16 @@
-import type { RegistrationBehaviour, TokenEndpointAuthMethod } from '@obc/bank-profiles';
+import {
+  STANDARD_REGISTRATION,
+  type RegistrationBehaviour,
+  type TokenEndpointAuthMethod,
+} from '@obc/bank-profiles';
 import { formatSubjectDn } from '../certificates/certificate-inspector';
 
 /** Lifetime of the registration request JWT. */
 export const DCR_JWT_LIFETIME_SECONDS = 300;
 
 export interface DcrClaimsInput {
-  registration: Pick<RegistrationBehaviour, 'audience' | 'scopeFormat' | 'subjectDnFormat'>;
+  registration: Pick<RegistrationBehaviour, 'audience' | 'scopeFormat' | 'subjectDnFormat'> &
+    Partial<Pick<RegistrationBehaviour, 'grantTypes'>>;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** Profile `quirks.authorisation.responseType`: the response type the client will use. */
   responseType?: 'code id_token' | 'code';
@@ -35,7 +40,7 @@ export function buildDcrClaims(input: DcrClaimsInput): Record<string, unknown> {
     jti: input.jti,
     redirect_uris: input.redirectUris,
     token_endpoint_auth_method: input.tokenEndpointAuthMethod,
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types: [...(input.registration.grantTypes ?? STANDARD_REGISTRATION.grantTypes)],
     response_types: [input.responseType ?? 'code id_token'],
     software_id: input.softwareId,
     scope: input.registration.scopeFormat === 'array' ? [...input.scopes] : input.scopes.join(' '),

@@ -32,6 +32,7 @@ export function testProfile(
       clientIdIssuedAtUnit: 'seconds',
       defaultScopes: ['openid', 'accounts', 'payments'],
       separateClientsPerApi: false,
+      grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       ...registration,
     },
     tokenEndpointAuthMethod: 'private_key_jwt',
