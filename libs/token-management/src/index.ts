@@ -11,5 +11,6 @@ export * from './token.service';
 export * from './consent-tokens/consent-ref';
 export * from './consent-tokens/consent-token.entity';
 export * from './consent-tokens/consent-token.service';
+export * from './consent-tokens/with-consent-token';
 export * from './migrations';
 export * from './token-management.module';

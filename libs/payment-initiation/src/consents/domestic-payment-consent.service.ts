@@ -20,6 +20,7 @@ import {
   PaymentConsentTokens,
   paymentConsentRef,
 } from '../payment-initiation.ports';
+import { withConsentToken } from '@obc/token-management';
 import { DomesticPaymentConsentEntity } from './domestic-payment-consent.entity';
 import { DomesticPaymentConsentRepository } from './domestic-payment-consent.repository';
 import {
@@ -29,7 +30,6 @@ import {
 } from './domestic-payment-consent.types';
 import { assertValidInstructedAmount } from './instructed-amount';
 import { consentNotAuthorisedError } from './payment-consent-errors';
-import { withPaymentConsentToken } from './with-payment-consent-token';
 
 export const PAYMENT_CONSENT_RESOURCE = 'domestic-payment-consent';
 export const PAYMENT_CONSENT_IDEMPOTENCY_SCOPE = 'domestic-payment-consent';
@@ -148,7 +148,7 @@ export class DomesticPaymentConsentService {
     const row = await this.find(id);
     if (row.status !== CONSENT_STATUS.authorised) throw consentNotAuthorisedError(id, row.status);
     const client = await this.clients.forRegistration(row.bankRegistrationId);
-    return withPaymentConsentToken(this.tokens, row.id, client, (token) =>
+    return withConsentToken(this.tokens, paymentConsentRef(row.id), client, (token) =>
       this.bank.fundsConfirmation(client, row.externalApiId, token),
     );
   }

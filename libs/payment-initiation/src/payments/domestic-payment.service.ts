@@ -5,13 +5,17 @@ import { canonicalJson, IdempotencyService } from '@obc/persistence';
 import { PispBankClient } from '../bank/pisp-bank.client';
 import type { DomesticPaymentConsentEntity } from '../consents/domestic-payment-consent.entity';
 import { DomesticPaymentConsentService } from '../consents/domestic-payment-consent.service';
-import { withPaymentConsentToken } from '../consents/with-payment-consent-token';
 import {
   consentConsumedError,
   consentMismatchError,
   consentNotAuthorisedError,
 } from '../consents/payment-consent-errors';
-import { PAYMENT_CONSENT_TOKENS, PaymentConsentTokens } from '../payment-initiation.ports';
+import { withConsentToken } from '@obc/token-management';
+import {
+  PAYMENT_CONSENT_TOKENS,
+  PaymentConsentTokens,
+  paymentConsentRef,
+} from '../payment-initiation.ports';
 import { DomesticPaymentEntity } from './domestic-payment.entity';
 import { DomesticPaymentRepository } from './domestic-payment.repository';
 import {
@@ -80,14 +84,18 @@ export class DomesticPaymentService {
           assertPayable(current);
         const details = await this.clients.details(current.bankRegistrationId);
         const client = await this.clients.forRegistration(current.bankRegistrationId);
-        const created = await withPaymentConsentToken(this.tokens, current.id, client, (token) =>
-          this.bank.createPayment(
-            client,
-            { organisationId: details.organisationId, softwareStatementId: details.softwareId },
-            ctx.bankIdempotencyKey,
-            token,
-            { ...payload },
-          ),
+        const created = await withConsentToken(
+          this.tokens,
+          paymentConsentRef(current.id),
+          client,
+          (token) =>
+            this.bank.createPayment(
+              client,
+              { organisationId: details.organisationId, softwareStatementId: details.softwareId },
+              ctx.bankIdempotencyKey,
+              token,
+              { ...payload },
+            ),
         );
         interactionId = created.interactionId;
         const row = new DomesticPaymentEntity();

@@ -12,7 +12,7 @@ import {
 } from '@obc/common';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { IdempotencyService } from '@obc/persistence';
-import { ConsentTokenService } from '@obc/token-management';
+import { ConsentTokenService, withConsentToken } from '@obc/token-management';
 import { SignerIdentity, VrpBankClient } from '../common/vrp-bank.client';
 import { DomesticVrpConsentRepository } from '../common/vrp.repositories';
 import {
@@ -20,7 +20,6 @@ import {
   assertVrpConsentRequest,
   withConsentId,
 } from '../common/vrp-validation';
-import { withConsentToken } from '../common/with-consent-token';
 import { DOMESTIC_VRP_CONSENT_TYPE, vrpConsentRef } from '../vrp.ports';
 import { DomesticVrpConsentResponseDto } from './dto/domestic-vrp-consent.dto';
 import { DomesticVrpConsentEntity } from './domestic-vrp-consent.entity';
@@ -161,12 +160,16 @@ export class DomesticVrpConsentService {
     const details = await this.clients.details(row.bankRegistrationId);
     const client = await this.clients.forRegistration(row.bankRegistrationId);
     const body = withConsentId(request, row.externalApiId);
-    const confirmed = await withConsentToken(this.tokens, row.id, client, (accessToken) =>
-      this.bank.fundsConfirmation(client, row.externalApiId, {
-        identity: identityOf(details),
-        auth: { kind: 'consent', accessToken },
-        body,
-      }),
+    const confirmed = await withConsentToken(
+      this.tokens,
+      vrpConsentRef(row.id),
+      client,
+      (accessToken) =>
+        this.bank.fundsConfirmation(client, row.externalApiId, {
+          identity: identityOf(details),
+          auth: { kind: 'consent', accessToken },
+          body,
+        }),
     );
     return { body: confirmed.body, interactionId: confirmed.interactionId };
   }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ClientContextFactory } from '@obc/bank-registration';
 import { NotFoundError, RandomSource } from '@obc/common';
 import { IdempotencyService } from '@obc/persistence';
-import { ConsentTokenService } from '@obc/token-management';
+import { ConsentTokenService, withConsentToken } from '@obc/token-management';
+import { vrpConsentRef } from '../vrp.ports';
 import { VrpBankClient } from '../common/vrp-bank.client';
 import { DomesticVrpRepository } from '../common/vrp.repositories';
 import { assertVrpRequest, withConsentId } from '../common/vrp-validation';
-import { withConsentToken } from '../common/with-consent-token';
 import {
   CreatedOutcome,
   DomesticVrpConsentService,
@@ -54,13 +54,17 @@ export class DomesticVrpService {
         const details = await this.clients.details(consent.bankRegistrationId);
         const client = await this.clients.forRegistration(consent.bankRegistrationId);
         const body = withConsentId(request.externalApiRequest, consent.externalApiId);
-        const created = await withConsentToken(this.tokens, consent.id, client, (accessToken) =>
-          this.bank.createVrp(client, {
-            identity: identityOf(details),
-            auth: { kind: 'consent', accessToken },
-            body,
-            idempotencyKey: ctx.bankIdempotencyKey,
-          }),
+        const created = await withConsentToken(
+          this.tokens,
+          vrpConsentRef(consent.id),
+          client,
+          (accessToken) =>
+            this.bank.createVrp(client, {
+              identity: identityOf(details),
+              auth: { kind: 'consent', accessToken },
+              body,
+              idempotencyKey: ctx.bankIdempotencyKey,
+            }),
         );
         const row = new DomesticVrpEntity();
         row.id = this.random.uuid();

@@ -1,10 +1,28 @@
 import { BankCallError } from '@obc/common';
-import type { ConsentTokenService } from '@obc/token-management';
 import { strictMock } from '@obc/test-support/strict-mock';
-import { clientContext, CONSENT_ID } from '../testing/fixtures';
+import type { ClientContext } from '../client-context';
+import type { ConsentRef } from './consent-ref';
+import type { ConsentTokenService } from './consent-token.service';
 import { withConsentToken } from './with-consent-token';
 
-const ref = { consentType: 'domestic-vrp', consentId: CONSENT_ID };
+const ref: ConsentRef = {
+  consentType: 'domestic-vrp',
+  consentId: '33333333-3333-4333-8333-333333333333',
+};
+
+function clientContext(): ClientContext {
+  return {
+    registrationId: '11111111-1111-4111-8111-111111111111',
+    profileId: 'test-bank',
+    clientId: 'client-1',
+    authMethod: 'tls_client_auth',
+    tokenEndpoint: 'https://auth.test-bank.example/token',
+    issuer: 'https://auth.test-bank.example',
+    transport: { id: 'wac-1', certificatePem: 'CERT', privateKeyPem: 'KEY' },
+    signingKey: { kid: 'kid-1', privateKeyPem: 'SEAL' },
+    financialId: '0015800001041TEST',
+  };
+}
 
 function bankError(status: number): BankCallError {
   return new BankCallError('bank/request-rejected', 'unprocessable', 'refused', {
@@ -28,7 +46,7 @@ describe('withConsentToken', () => {
   it("calls with the consent's token", async () => {
     const t = tokens();
     const call = jest.fn(async (token: string) => `paid with ${token}`);
-    expect(await withConsentToken(t, CONSENT_ID, clientContext(), call)).toBe('paid with token-1');
+    expect(await withConsentToken(t, ref, clientContext(), call)).toBe('paid with token-1');
     expect(t.getAccessToken).toHaveBeenCalledWith(ref, clientContext());
     expect(t.invalidate).not.toHaveBeenCalled();
   });
@@ -39,7 +57,7 @@ describe('withConsentToken', () => {
       .fn<Promise<string>, [string]>()
       .mockRejectedValueOnce(bankError(401))
       .mockResolvedValueOnce('ok');
-    expect(await withConsentToken(t, CONSENT_ID, clientContext(), call)).toBe('ok');
+    expect(await withConsentToken(t, ref, clientContext(), call)).toBe('ok');
     expect(t.invalidate).toHaveBeenCalledWith(ref, 'token-1');
     expect(call.mock.calls).toEqual([['token-1'], ['token-2']]);
   });
@@ -48,7 +66,7 @@ describe('withConsentToken', () => {
     const t = tokens();
     const refusal = bankError(400);
     const call = jest.fn<Promise<string>, [string]>().mockRejectedValue(refusal);
-    await expect(withConsentToken(t, CONSENT_ID, clientContext(), call)).rejects.toBe(refusal);
+    await expect(withConsentToken(t, ref, clientContext(), call)).rejects.toBe(refusal);
     expect(call).toHaveBeenCalledTimes(1);
     expect(t.invalidate).not.toHaveBeenCalled();
   });
@@ -56,7 +74,7 @@ describe('withConsentToken', () => {
   it('a second 401 is surfaced', async () => {
     const t = tokens();
     const call = jest.fn<Promise<string>, [string]>().mockRejectedValue(bankError(401));
-    await expect(withConsentToken(t, CONSENT_ID, clientContext(), call)).rejects.toBeInstanceOf(
+    await expect(withConsentToken(t, ref, clientContext(), call)).rejects.toBeInstanceOf(
       BankCallError,
     );
     expect(call).toHaveBeenCalledTimes(2);
