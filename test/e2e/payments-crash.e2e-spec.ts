@@ -9,6 +9,7 @@ import {
   authoriseConsent,
   registrationJourney,
   RegistrationJourneyResult,
+  sweepingVrpConsent,
 } from '../support/journeys';
 import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
 import {
@@ -287,28 +288,7 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     const witness = connectors[1];
     const consent = await victim.api.post<Created>(
       '/v1/vrp/domestic-vrp-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            ControlParameters: {
-              VRPType: ['UK.OBIE.VRPType.Sweeping'],
-              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
-              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
-              PeriodicLimits: [
-                {
-                  PeriodType: 'Month',
-                  PeriodAlignment: 'Calendar',
-                  Amount: '100.00',
-                  Currency: 'GBP',
-                },
-              ],
-            },
-            Initiation: { CreditorAccount: CREDITOR },
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpConsent(registration.bankRegistrationId, { CreditorAccount: CREDITOR }),
       { 'idempotency-key': randomUUID() },
     );
     expect(consent.status).toBe(201);

@@ -7,6 +7,7 @@ import {
   authoriseConsent,
   registrationJourney,
   RegistrationJourneyResult,
+  sweepingVrpConsent,
 } from '../support/journeys';
 import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
 import {
@@ -216,28 +217,7 @@ describeWithPostgres('payments: bank response signatures (PostgreSQL, mTLS)', ()
 
   it('VRP: a consent answered with a bad signature is refused and recovered the same way', async () => {
     const key = randomUUID();
-    const body = {
-      bankRegistrationId: registration.bankRegistrationId,
-      externalApiRequest: {
-        Data: {
-          ControlParameters: {
-            VRPType: ['UK.OBIE.VRPType.Sweeping'],
-            PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
-            MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
-            PeriodicLimits: [
-              {
-                PeriodType: 'Month',
-                PeriodAlignment: 'Calendar',
-                Amount: '100.00',
-                Currency: 'GBP',
-              },
-            ],
-          },
-          Initiation: { CreditorAccount: CREDITOR },
-        },
-        Risk: {},
-      },
-    };
+    const body = sweepingVrpConsent(registration.bankRegistrationId, { CreditorAccount: CREDITOR });
     await bank.admin('/faults', { responseSignature: 'bad-signature', once: true });
     const refused = await connector.api.post<Problem>('/v1/vrp/domestic-vrp-consents', body, {
       'idempotency-key': key,

@@ -10,6 +10,7 @@ import {
   authoriseConsent,
   registrationJourney,
   RegistrationJourneyResult,
+  sweepingVrpConsent,
 } from '../support/journeys';
 import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
 import { RoundRobinApiClient, RoutedRequest } from '../support/round-robin';
@@ -328,28 +329,7 @@ describeWithPostgres('three replicas behind a round-robin client (PostgreSQL, mT
     const initiation = { CreditorAccount: CREDITOR };
     const consent = await api.post<Created>(
       '/v1/vrp/domestic-vrp-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            ControlParameters: {
-              VRPType: ['UK.OBIE.VRPType.Sweeping'],
-              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
-              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
-              PeriodicLimits: [
-                {
-                  PeriodType: 'Month',
-                  PeriodAlignment: 'Calendar',
-                  Amount: '100.00',
-                  Currency: 'GBP',
-                },
-              ],
-            },
-            Initiation: initiation,
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpConsent(registration.bankRegistrationId, initiation),
       { 'idempotency-key': randomUUID() },
     );
     expectStatus(consent, 201);

@@ -8,6 +8,7 @@ import {
   authoriseConsent,
   registrationJourney,
   RegistrationJourneyResult,
+  sweepingVrpConsent,
 } from '../support/journeys';
 import {
   ConnectorHandle,
@@ -221,28 +222,7 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
     const initiation = { CreditorAccount: CREDITOR };
     const consent = await connector.api.post<Created>(
       '/v1/vrp/domestic-vrp-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            ControlParameters: {
-              VRPType: ['UK.OBIE.VRPType.Sweeping'],
-              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
-              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
-              PeriodicLimits: [
-                {
-                  PeriodType: 'Month',
-                  PeriodAlignment: 'Calendar',
-                  Amount: '100.00',
-                  Currency: 'GBP',
-                },
-              ],
-            },
-            Initiation: initiation,
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpConsent(registration.bankRegistrationId, initiation),
       { 'idempotency-key': randomUUID() },
     );
     expect(consent.status).toBe(201);

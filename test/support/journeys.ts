@@ -243,3 +243,30 @@ export async function authoriseConsent(
   const done = await api.post('/v1/auth/redirect-delegate', redirectParameters(redirectUrl));
   if (done.status !== 200) throw new JourneyError('POST /v1/auth/redirect-delegate', done);
 }
+
+/**
+ * The body of POST /v1/vrp/domestic-vrp-consents for a sweeping VRP consent: at most GBP 50.00 a
+ * payment and GBP 100.00 a calendar month, no SCA per payment.
+ */
+export function sweepingVrpConsent(
+  bankRegistrationId: string,
+  initiation: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    bankRegistrationId,
+    externalApiRequest: {
+      Data: {
+        ControlParameters: {
+          VRPType: ['UK.OBIE.VRPType.Sweeping'],
+          PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
+          MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
+          PeriodicLimits: [
+            { PeriodType: 'Month', PeriodAlignment: 'Calendar', Amount: '100.00', Currency: 'GBP' },
+          ],
+        },
+        Initiation: initiation,
+      },
+      Risk: {},
+    },
+  };
+}

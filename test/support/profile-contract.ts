@@ -21,6 +21,7 @@ import {
   authoriseConsent,
   JourneyError,
   softwareStatementJourney,
+  sweepingVrpConsent,
 } from './journeys';
 import { REPO_ROOT } from './sandbox';
 
@@ -413,28 +414,7 @@ export async function runProfileContract(
     const initiation = { CreditorAccount: CREDITOR };
     const consent = await api.post<{ id: string }>(
       '/v1/vrp/domestic-vrp-consents',
-      {
-        bankRegistrationId: paymentRegistration,
-        externalApiRequest: {
-          Data: {
-            ControlParameters: {
-              VRPType: ['UK.OBIE.VRPType.Sweeping'],
-              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
-              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
-              PeriodicLimits: [
-                {
-                  PeriodType: 'Month',
-                  PeriodAlignment: 'Calendar',
-                  Amount: '100.00',
-                  Currency: 'GBP',
-                },
-              ],
-            },
-            Initiation: initiation,
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpConsent(paymentRegistration, initiation),
       { 'idempotency-key': randomUUID() },
     );
     expectOk('VRP consent', consent.status, 201, consent.body);
