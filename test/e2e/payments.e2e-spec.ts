@@ -148,11 +148,15 @@ describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
     );
     expect(other.status).toBe(422);
     // A consumed consent is refused before any bank call.
-    const second = await connector.api.post('/v1/pisp/domestic-payments', {
+    const ledgerBefore = (await bank.ledger()).events.length;
+    const second = await connector.api.post<{ code: string }>('/v1/pisp/domestic-payments', {
       domesticPaymentConsentId: consent.id,
     });
-    expect(second.status).toBeGreaterThanOrEqual(400);
-    expect(second.status).toBeLessThan(500);
+    expect([second.status, second.body.code]).toEqual([409, 'consent/consumed']);
+    expect((await bank.ledger()).events.length).toBe(ledgerBefore);
+    expect(
+      (await bankPayments()).filter((p) => p.consentId === consent.externalApiId),
+    ).toHaveLength(1);
   });
 
   it('a response lost after the bank committed: the retry with the same key yields one payment', async () => {
