@@ -450,7 +450,15 @@ describeWithPostgres('bad input never yields a 500 nor stores partial rows (Post
         response_mode: 'fragment',
       })),
       delegate(() => ({ error: 'access_denied', error_description: 'no', iss: bankUrl })),
-      rawBodyRoute(ctx(), 'POST', '/v1/auth/redirect-delegate', { state: states[0], code: 'c' }),
+      // A redirect carrying a live state redeems it whatever else is wrong (single use, like the
+      // bank's code), so the raw route may consume auth contexts too.
+      {
+        ...rawBodyRoute(ctx(), 'POST', '/v1/auth/redirect-delegate', {
+          state: states[0],
+          code: 'c',
+        }),
+        mayUpdate: ['auth_context'],
+      },
       {
         name: 'GET /v1/auth/redirect',
         errors: 'html',
