@@ -273,6 +273,32 @@ describe('BankHttpClient', () => {
     expect(e.bank?.body).toBe('{not json');
   });
 
+  it('asks for no compression and names itself, whatever the HTTP library', async () => {
+    await call({ method: 'POST', body: { a: 1 } });
+    const seen = server.requests[0].headers;
+    expect(seen['accept-encoding']).toBeUndefined();
+    expect(seen['user-agent']).toBe('uk-open-banking-connector');
+    expect(seen['content-length']).toBe(String(Buffer.byteLength('{"a":1}')));
+  });
+
+  it('maps a body cut off after the status to bank/incomplete-response with that status', async () => {
+    server.setHandler((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"Data":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const e = await failure(call());
+    expect(e.code).toBe('bank/incomplete-response');
+    expect(e.bank?.status).toBe(201);
+  });
+
+  it('maps a connection closed before any answer to bank/connection-reset', async () => {
+    server.setHandler((_req, res) => res.socket?.destroy());
+    const e = await failure(call());
+    expect(e.code).toBe('bank/connection-reset');
+    expect(e.bank?.status).toBeNull();
+  });
+
   it('maps a slow bank to bank/timeout', async () => {
     server.setHandler((_req, res) => {
       setTimeout(() => res.writeHead(200).end('late'), 1_000);

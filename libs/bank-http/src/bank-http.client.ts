@@ -32,6 +32,7 @@ import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settin
 import { BankHttpMetrics, NoopBankHttpMetrics, statusClassOf } from './bank-http.metrics';
 import { serializeBankBody } from './body-serializer';
 import { TlsAgentCache } from './tls-agent.cache';
+import { bankHttpsAdapter } from './https-adapter';
 
 export const INTERACTION_ID_HEADER = 'x-fapi-interaction-id';
 export const FINANCIAL_ID_HEADER = 'x-fapi-financial-id';
@@ -73,10 +74,10 @@ export class BankHttpClient implements OnModuleDestroy {
     this.settings = settings ?? DEFAULT_BANK_HTTP_SETTINGS;
     this.agents = agents ?? new TlsAgentCache();
     this.http = axios.create({
+      adapter: bankHttpsAdapter,
       maxRedirects: 0,
       // Proxies from the environment would break mTLS (the agent's client cert never reaches the bank).
       proxy: false,
-      responseType: 'arraybuffer',
       validateStatus: () => true,
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
@@ -258,9 +259,9 @@ export class BankHttpClient implements OnModuleDestroy {
       deadline.abort();
     }, timeoutMs);
 
-    let res: AxiosResponse<ArrayBuffer>;
+    let res: AxiosResponse<Buffer>;
     try {
-      res = await this.http.request<ArrayBuffer>({
+      res = await this.http.request<Buffer>({
         url: req.url,
         method: req.method,
         headers: { ...headers },
@@ -283,7 +284,7 @@ export class BankHttpClient implements OnModuleDestroy {
       clearTimeout(timer);
     }
 
-    const rawBody = Buffer.from(res.data ?? new ArrayBuffer(0)).toString('utf8');
+    const rawBody = res.data.toString('utf8');
     const responseHeaders = flattenHeaders(res.headers as Record<string, unknown>);
     const json = isJsonContentType(responseHeaders['content-type']);
     let parsed: unknown = undefined;
