@@ -52,4 +52,23 @@ describe('TlsAgentCache', () => {
       cache.close();
     }
   });
+
+  it('hashes a transport once, and tells its trust bundles apart', () => {
+    const cache = new TlsAgentCache();
+    const hash = jest.spyOn(cache as unknown as { keyOf(): string }, 'keyOf');
+    try {
+      const t = transport('held');
+      const ca = '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----';
+      const plain = cache.agentFor(t, ['']);
+      for (let i = 0; i < 5; i++) expect(cache.agentFor(t, [''])).toBe(plain);
+      expect(hash).toHaveBeenCalledTimes(1);
+      const withCa = cache.agentFor(t, [ca]);
+      expect(withCa).not.toBe(plain);
+      expect(cache.agentFor(t, [ca])).toBe(withCa);
+      // Another object with the same content: the same agent (the key is by value).
+      expect(cache.agentFor(transport('held'), [ca])).toBe(withCa);
+    } finally {
+      cache.close();
+    }
+  });
 });

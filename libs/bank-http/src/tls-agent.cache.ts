@@ -59,6 +59,9 @@ export class TlsAgentCache {
   private readonly maxAgents: number;
   private readonly idleSocketMs: number;
   private readonly retireGraceMs: number;
+  /** Agent keys by transport object (weakly: a transport dropped by its cache is forgotten). */
+  private readonly keys = new WeakMap<object, { extraCaPems: readonly string[]; key: string }>();
+  private readonly noTransport = {};
 
   constructor(options: AgentCacheOptions = {}) {
     this.maxAgents = options.maxAgents ?? 64;
@@ -71,8 +74,8 @@ export class TlsAgentCache {
   }
 
   agentFor(transport: BankTransport | undefined, extraCaPems: readonly string[]): Agent {
+    const key = this.keyFor(transport, extraCaPems);
     const cas = extraCaPems.map((p) => p.trim()).filter((p) => p.length > 0);
-    const key = this.keyOf(transport, cas);
     const existing = this.agents.get(key);
     if (existing) {
       // Re-insert to mark as most recently used.
@@ -120,6 +123,22 @@ export class TlsAgentCache {
     this.retiring.add(timer);
   }
 
+  /**
+   * The agent key of a transport and trust bundle, hashed once per transport object: callers
+   * hold their transport for many calls (ClientContextCache), and hashing the certificate and the
+   * CA bundle on every call was a measurable part of a read. The bundle is compared by value
+   * (usually the same string objects, so the comparison is immediate).
+   */
+  private keyFor(transport: BankTransport | undefined, extraCaPems: readonly string[]): string {
+    const holder = transport ?? this.noTransport;
+    const memo = this.keys.get(holder);
+    if (memo && sameStrings(memo.extraCaPems, extraCaPems)) return memo.key;
+    const cas = extraCaPems.map((p) => p.trim()).filter((p) => p.length > 0);
+    const key = this.keyOf(transport, cas);
+    this.keys.set(holder, { extraCaPems: [...extraCaPems], key });
+    return key;
+  }
+
   private keyOf(transport: BankTransport | undefined, cas: readonly string[]): string {
     const h = createHash('sha256');
     for (const part of [transport?.id ?? '', transport?.certificatePem ?? '', ...cas]) {
@@ -127,4 +146,8 @@ export class TlsAgentCache {
     }
     return h.digest('hex');
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
