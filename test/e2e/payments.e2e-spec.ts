@@ -321,7 +321,7 @@ describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
     const notAuthorised = await connector.api.post<{ code: string }>('/v1/pisp/domestic-payments', {
       domesticPaymentConsentId: pending.body.id,
     });
-    expect(notAuthorised.status).toBe(409);
+    expect(notAuthorised.status).toBe(403);
     expect(notAuthorised.body.code).toBe('consent/not-authorised');
 
     const consentData = authorised.externalApiResponse.Data as {

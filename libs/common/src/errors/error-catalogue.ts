@@ -412,10 +412,10 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
     entries: [
       {
         code: 'consent/not-authorised',
-        statuses: [403, 409],
+        statuses: [403],
         title: 'The consent is not authorised',
         meaning:
-          'The consent cannot be used: the connector has not seen it authorised (403 for account access and VRP, 409 for a domestic payment consent not in AUTH), or the bank no longer honours the authorisation (403: `invalid_grant`, or the bank refused the consent; `bank` holds its answer). Nothing was paid.',
+          'The consent cannot be used: the connector has not seen it authorised (account access, domestic payment or VRP consent not in AUTH), or the bank no longer honours the authorisation (`invalid_grant`, or the bank refused the consent; `bank` holds its answer). Nothing was paid.',
         action:
           'If the consent is still awaiting authorisation, create an auth context and let the customer authorise it. If the bank no longer honours it (revoked, `invalid_grant`), create a new consent and have it authorised: auth contexts are made only for consents awaiting authorisation.',
       },

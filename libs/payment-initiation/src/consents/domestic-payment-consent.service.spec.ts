@@ -201,12 +201,12 @@ describe('DomesticPaymentConsentService funds confirmation and auth contexts', (
     expect(bank.fundsConfirmation).toHaveBeenLastCalledWith(clientContext(), 'pdc-1', 'at-new');
   });
 
-  it('refuses a consent that is not AUTH with consent/not-authorised (409)', async () => {
+  it('refuses a consent that is not AUTH with consent/not-authorised (403, as everywhere)', async () => {
     const { service, repo, bank } = setup();
     repo.findActive.mockResolvedValue(consentRow({ status: 'AWAU' }));
     await expect(service.fundsConfirmation(CONSENT_ID)).rejects.toMatchObject({
       code: 'consent/not-authorised',
-      kind: 'conflict',
+      kind: 'forbidden',
     });
     expect(bank.fundsConfirmation).not.toHaveBeenCalled();
   });

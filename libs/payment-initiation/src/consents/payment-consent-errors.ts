@@ -1,7 +1,7 @@
 import { DomainError } from '@obc/common';
 
 export function consentNotAuthorisedError(id: string, status: string): DomainError {
-  return new DomainError('consent/not-authorised', 'conflict', 'The consent is not authorised', {
+  return new DomainError('consent/not-authorised', 'forbidden', 'The consent is not authorised', {
     detail: `Domestic payment consent '${id}' has status ${status}, not AUTH: create an auth context and let the customer authorise it.`,
   });
 }
