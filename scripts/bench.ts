@@ -208,6 +208,38 @@ async function startConnectorProcess(
   }
 }
 
+/**
+ * The floor proxy (scripts/bench/floor-proxy.ts): the same read with no framework, no database
+ * and no logging, an upper bound for any Node.js connector on this machine.
+ */
+async function startFloorProcess(
+  environment: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(DIST, 'scripts/bench/floor-proxy.js')], {
+    env: { PATH: process.env.PATH ?? '', ...environment },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      text += c.toString('utf8');
+      const match = text.match(/floor listening on (\d+)/);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`floor proxy exited at start-up (${code})`)));
+  });
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** A GET over mTLS with the TPP's transport certificate, as a TPP calls the bank itself. */
 function bankGet(
   url: string,
@@ -347,6 +379,7 @@ async function main(): Promise<number> {
   await enrolTpp(pki, bank, [REDIRECT]);
   let db: TestDatabase | undefined;
   let connector: Awaited<ReturnType<typeof startConnectorProcess>> | undefined;
+  let floor: Awaited<ReturnType<typeof startFloorProcess>> | undefined;
   try {
     db = await createTestDatabase();
     const apiKey = randomBytes(24).toString('base64url');
@@ -406,6 +439,17 @@ async function main(): Promise<number> {
         'x-account-access-consent-id': consent.consentId,
       },
     };
+    floor = await startFloorProcess({
+      FLOOR_BANK_URL: bankAccounts,
+      FLOOR_BANK_TOKEN: token,
+      FLOOR_FINANCIAL_ID: profile.financialId,
+      FLOOR_API_KEY: apiKey,
+      FLOOR_CERT_FILE: join(pki.dir, pki.manifest.files.tppTransport),
+      FLOOR_KEY_FILE: join(pki.dir, pki.manifest.files.tppTransportKey),
+      FLOOR_CA_FILE: join(pki.dir, pki.manifest.files.ca),
+    });
+    const floorPid = floor.child.pid as number;
+    const bare: Target = { url: `${floor.url}/v1/aisp/accounts`, headers: through.headers };
     // Same answer both ways (the connector only rewrites Links), so the comparison is fair.
     const viaBank = await bankGet(bankAccounts, tls, direct.headers);
     const viaConnector = await api.get('/v1/aisp/accounts', {
@@ -421,6 +465,7 @@ async function main(): Promise<number> {
     step(`warm-up: ${OPTIONS.warmupS} s each at ${c} connections`);
     await load(direct, { connections: c, durationS: OPTIONS.warmupS });
     await load(through, { connections: c, durationS: OPTIONS.warmupS });
+    await load(bare, { connections: c, durationS: OPTIONS.warmupS });
 
     const grantsBefore = await tokenGrants(bank);
     let steadyRequests = 0;
@@ -429,12 +474,14 @@ async function main(): Promise<number> {
       connectorT: [] as PhaseMeasurement[],
       directL: [] as PhaseMeasurement[],
       connectorL: [] as PhaseMeasurement[],
+      floorT: [] as PhaseMeasurement[],
     };
     const bankPid = bank.process.child.pid as number;
     const cpu = {
       bankDirect: [] as number[],
       bankViaConnector: [] as number[],
       connector: [] as number[],
+      floor: [] as number[],
     };
     for (let r = 1; r <= OPTIONS.rounds; r++) {
       const d = OPTIONS.durationS;
@@ -449,6 +496,11 @@ async function main(): Promise<number> {
       rounds.connectorT.push(ct.phase);
       cpu.bankViaConnector.push(ct.cpuMs.bank);
       cpu.connector.push(ct.cpuMs.connector);
+      const ft = await withCpu({ floor: floorPid }, () =>
+        load(bare, { connections: c, durationS: d }),
+      );
+      rounds.floorT.push(ft.phase);
+      cpu.floor.push(ft.cpuMs.floor);
       rounds.directL.push(await load(direct, { connections: 1, durationS: d }));
       rounds.connectorL.push(await load(through, { connections: 1, durationS: d }));
       steadyRequests +=
@@ -458,7 +510,8 @@ async function main(): Promise<number> {
       step(
         `round ${r}: c=${c} direct ${f(rounds.directT[r - 1])}/s, connector ${f(rounds.connectorT[r - 1])}/s; ` +
           `c=1 p50 direct ${l(rounds.directL[r - 1])} ms, connector ${l(rounds.connectorL[r - 1])} ms; ` +
-          `CPU/request: connector ${ct.cpuMs.connector.toFixed(3)} ms, bank ${dt.cpuMs.bank.toFixed(3)} ms`,
+          `CPU/request: connector ${ct.cpuMs.connector.toFixed(3)} ms, bank ${dt.cpuMs.bank.toFixed(3)} ms; ` +
+          `floor ${f(rounds.floorT[r - 1])}/s at ${ft.cpuMs.floor.toFixed(3)} ms CPU/request`,
       );
     }
 
@@ -535,6 +588,7 @@ async function main(): Promise<number> {
         bankViaConnector: median(cpu.bankViaConnector),
         connector: median(cpu.connector),
       },
+      floor: { throughput: medianPhase(rounds.floorT), cpuMsPerRequest: median(cpu.floor) },
       steadyStateTokenRequests,
       steadyStateRequests: steadyRequests,
       coldReads: OPTIONS.coldReads,
@@ -583,6 +637,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await connector?.stop();
+    await floor?.stop();
     await bank.stop();
     await db?.drop();
   }

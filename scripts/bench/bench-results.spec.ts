@@ -36,6 +36,7 @@ function measurements(over: Partial<BenchMeasurements> = {}): BenchMeasurements 
     direct: { throughput: phase(1000, 8, 20), latency: phase(2000, 0.4, 1.2) },
     connector: { throughput: phase(700, 12, 30), latency: phase(1200, 1.1, 2.5) },
     cpuMsPerRequest: { bankDirect: 0.4, bankViaConnector: 0.5, connector: 0.9 },
+    floor: { throughput: phase(1500, 6, 15), cpuMsPerRequest: 0.2 },
     steadyStateTokenRequests: 0,
     steadyStateRequests: 150_000,
     coldReads: 100,
@@ -92,6 +93,9 @@ describe('bench results', () => {
     expect(r.rssAfter100kMb).toBe(192);
     expect(r.rssGrowthMb).toBe(2); // second block (190) → last (192)
     expect(r.payments.rps).toBe(40);
+    // The floor is reported beside the targets, never as one.
+    expect(r.floor).toEqual({ rps: 1500, ratio: 1.5, cpuMsPerRequest: 0.2 });
+    expect(r.targets.map((t) => t.name).join()).not.toMatch(/floor/);
     expect(r.machine).toEqual(machine);
     expect(r.allTargetsMet).toBe(true);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);

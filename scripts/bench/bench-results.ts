@@ -76,6 +76,11 @@ export interface BenchMeasurements {
   connector: { throughput: PhaseMeasurement; latency: PhaseMeasurement };
   /** CPU per 2xx response in the throughput phases (median round), ms. */
   cpuMsPerRequest: { bankDirect: number; bankViaConnector: number; connector: number };
+  /**
+   * The floor proxy (scripts/bench/floor-proxy.ts) at the same concurrency: the same read with
+   * no framework, database or logging, an upper bound for any Node.js connector on the machine.
+   */
+  floor: { throughput: PhaseMeasurement; cpuMsPerRequest: number };
   steadyStateTokenRequests: number;
   steadyStateRequests: number;
   coldReads: number;
@@ -129,6 +134,8 @@ export interface BenchResults {
   payments: { rps: number; count: number; method: string };
   /** CPU time per request (less sensitive to a busy machine than rates), ms. */
   cpuMsPerRequest: { bankDirect: number; bankViaConnector: number; connector: number };
+  /** Not a target: what a framework-less proxy reaches on the same machine (see BenchMeasurements). */
+  floor: { rps: number; ratio: number; cpuMsPerRequest: number };
   method: {
     throughputConnections: number;
     latencyConnections: 1;
@@ -181,6 +188,7 @@ export function buildResults(m: BenchMeasurements, machine: MachineInfo): BenchR
       m.direct.latency.failures +
       m.connector.throughput.failures +
       m.connector.latency.failures +
+      m.floor.throughput.failures +
       m.coldFailures +
       m.payments.failures,
   });
@@ -199,6 +207,11 @@ export function buildResults(m: BenchMeasurements, machine: MachineInfo): BenchR
       bankDirect: round(m.cpuMsPerRequest.bankDirect, 3),
       bankViaConnector: round(m.cpuMsPerRequest.bankViaConnector, 3),
       connector: round(m.cpuMsPerRequest.connector, 3),
+    },
+    floor: {
+      rps: round(m.floor.throughput.rps, 1),
+      ratio: round(m.floor.throughput.rps / m.direct.throughput.rps, 3),
+      cpuMsPerRequest: round(m.floor.cpuMsPerRequest, 3),
     },
     method: {
       throughputConnections: m.throughputConnections,
@@ -346,6 +359,7 @@ export function formatResults(r: BenchResults): string {
     `cold cache: ${r.method.coldReads} concurrent reads → ${r.coldRefreshCount} refresh grant(s), ${r.method.coldFailures} failed`,
     `connector RSS: peak ${r.peakRssMb} MB, after ${r.method.memoryRequests} requests ${r.rssAfter100kMb} MB, growth ${r.rssGrowthMb} MB (per block: ${r.method.rssAfterBlockMb.join(', ')}; NODE_OPTIONS ${r.method.connectorNodeOptions || 'none'})`,
     `CPU per request: connector ${r.cpuMsPerRequest.connector} ms; mock bank ${r.cpuMsPerRequest.bankDirect} ms direct, ${r.cpuMsPerRequest.bankViaConnector} ms via the connector`,
+    `floor (framework-less proxy, scripts/bench/floor-proxy.ts): ${r.floor.rps} req/s, ratio ${r.floor.ratio}, ${r.floor.cpuMsPerRequest} ms CPU per request`,
     `payments: ${r.payments.rps}/s over ${r.payments.count} (${r.payments.method})`,
     `machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.totalMemoryMb} MB, node ${r.machine.node}, load ${r.machine.loadAverage.join(' ')} at ${r.machine.date}`,
     '',
