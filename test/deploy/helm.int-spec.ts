@@ -156,6 +156,7 @@ describe('Helm chart uk-open-banking-connector', () => {
         /ssmParameter/,
       ],
       ['running as root', ['--set', 'podSecurityContext.runAsNonRoot=false'], /runAsNonRoot/],
+      ['a heap cap too small to run', ['--set', 'heapSizeMb=16'], /heapSizeMb/],
       [
         'a writable privilege escalation',
         ['--set', 'securityContext.allowPrivilegeEscalation=true'],
@@ -222,6 +223,8 @@ describe('Helm chart uk-open-banking-connector', () => {
       expect(c.startupProbe?.httpGet?.path).toBe('/health/live');
       expect(c.ports?.find((p) => p.name === 'http')).toBeDefined();
       expect(envOf(c).get('DATABASE_MIGRATE_ON_START')?.value).toBe('false');
+      // A heap cap that fits the memory limit, not one V8 derives from the node's memory.
+      expect(envOf(c).get('NODE_OPTIONS')?.value).toMatch(/^--max-old-space-size=\d+$/);
       expect(c.envFrom?.[0]?.configMapRef?.name).toBe(only(objects, 'ConfigMap').metadata.name);
       // The pods' identity carries the IRSA role when one is configured.
       const sa = objects.find(
