@@ -97,6 +97,7 @@ export class AuthContextService {
       state,
       nonce,
       intentId: consent.intentId,
+      intentIdPrefix: quirks.intentIdPrefix,
       acrValues: quirks.acrValues,
       codeChallenge: pkce?.challenge,
       responseMode,
@@ -108,7 +109,12 @@ export class AuthContextService {
       random: this.random,
     });
     const redundant = quirks.redundantQueryParams;
-    const authUrl = buildAuthorisationUrl(metadata.authorization_endpoint, {
+    // Profile quirk authorisationEndpointByConsentType: e.g. a payment consent authorised only in
+    // the bank's app, through a deep link; the request object is the same either way.
+    const endpoint =
+      quirks.authorisationEndpointByConsentType?.[target.consentType] ??
+      metadata.authorization_endpoint;
+    const authUrl = buildAuthorisationUrl(endpoint, {
       clientId: client.clientId,
       request,
       responseType: quirks.responseType,
