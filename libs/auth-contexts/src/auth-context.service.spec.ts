@@ -286,4 +286,18 @@ describe('AuthContextService.create', () => {
     await expect(create()).rejects.toMatchObject({ code: 'discovery/no-authorization-endpoint' });
     expect(repository.insert).not.toHaveBeenCalled();
   });
+
+  it('needs no discovery authorization endpoint for a consent type the profile sends elsewhere', async () => {
+    setUp(
+      testConsent(
+        {},
+        { authorisationEndpointByConsentType: { 'account-access': 'bankapp://consent' } },
+      ),
+    );
+    discovery.getMetadata.mockResolvedValue({
+      ...testMetadata(),
+      authorization_endpoint: undefined,
+    });
+    expect((await create()).authUrl.startsWith('bankapp://consent?')).toBe(true);
+  });
 });
