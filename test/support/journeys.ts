@@ -233,7 +233,7 @@ export async function authoriseConsent(
   api: ConnectorApiClient,
   bank: { admin<T>(path: string, body?: unknown): Promise<T> },
   authContextsPath: string,
-): Promise<void> {
+): Promise<{ authUrl: string }> {
   const ctx = await api.post<{ authUrl: string }>(authContextsPath, {});
   if (ctx.status !== 201) throw new JourneyError(`POST ${authContextsPath}`, ctx);
   const { redirectUrl } = await bank.admin<{ redirectUrl: string }>('/authorise', {
@@ -242,6 +242,7 @@ export async function authoriseConsent(
   });
   const done = await api.post('/v1/auth/redirect-delegate', redirectParameters(redirectUrl));
   if (done.status !== 200) throw new JourneyError('POST /v1/auth/redirect-delegate', done);
+  return { authUrl: ctx.body.authUrl };
 }
 
 /**

@@ -264,6 +264,23 @@ function expectOk(step: string, status: number, expected: number, body: unknown)
     fail(step, `HTTP ${status} (expected ${expected}): ${JSON.stringify(body).slice(0, 600)}`);
 }
 
+/**
+ * quirks.authorisation.authorisationEndpointByConsentType: the caller's authUrl starts with the
+ * endpoint the profile names (Zopa: its app's deep link). The mock bank authorises such a
+ * consent only when its headless PSU opened that link "in the app", so the journey above already
+ * failed otherwise; this names the reason.
+ */
+function expectAuthorisationEndpoint(
+  profile: ContractProfile,
+  consentType: ConsentType,
+  authUrl: string,
+): void {
+  const endpoint =
+    profile.definition.quirks.authorisation.authorisationEndpointByConsentType?.[consentType];
+  if (endpoint !== undefined && !authUrl.startsWith(`${endpoint}?`))
+    fail(`${consentType} authUrl`, `${authUrl.slice(0, 80)}... does not start with ${endpoint}`);
+}
+
 /** Every *DateTime member of a body, at any depth. */
 function dateTimes(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => dateTimes(n, out));
@@ -396,11 +413,12 @@ export async function runProfileContract(
       { 'idempotency-key': randomUUID() },
     );
     expectOk('PIS consent', consent.status, 201, consent.body);
-    await authoriseConsent(
+    const { authUrl } = await authoriseConsent(
       api,
       bank,
       `/v1/pisp/domestic-payment-consents/${consent.body.id}/auth-contexts`,
     ).catch((error: unknown) => fail('PIS authorisation', String(error)));
+    expectAuthorisationEndpoint(profile, 'domestic-payment', authUrl);
     const payment = await api.post(
       '/v1/pisp/domestic-payments',
       { domesticPaymentConsentId: consent.body.id },
@@ -418,11 +436,12 @@ export async function runProfileContract(
       { 'idempotency-key': randomUUID() },
     );
     expectOk('VRP consent', consent.status, 201, consent.body);
-    await authoriseConsent(
+    const { authUrl } = await authoriseConsent(
       api,
       bank,
       `/v1/vrp/domestic-vrp-consents/${consent.body.id}/auth-contexts`,
     ).catch((error: unknown) => fail('VRP authorisation', String(error)));
+    expectAuthorisationEndpoint(profile, 'domestic-vrp', authUrl);
     const vrp = await api.post(
       '/v1/vrp/domestic-vrps',
       {

@@ -111,6 +111,8 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
       ? { requestObjectAudience: quirks.authorisation.requestObjectAudience }
       : {}),
     hybridResponseInQuery: quirks.authorisation.hybridResponseInQuery,
+    intentIdPrefix: quirks.authorisation.intentIdPrefix,
+    appLinks: quirks.authorisation.appLinks,
   });
   const registrations = new RegistrationService({
     provider,
@@ -136,7 +138,12 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     faults,
     storage,
     accessTokens: new AccessTokenVerifier(provider),
-    authoriser: new HeadlessAuthoriser(issuer, url, pki.pem.ca),
+    authoriser: new HeadlessAuthoriser(
+      issuer,
+      url,
+      pki.pem.ca,
+      Object.values(quirks.authorisation.appLinks),
+    ),
     aisSpec,
     pisSpec,
     vrpSpec,

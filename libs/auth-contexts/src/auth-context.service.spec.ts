@@ -192,6 +192,46 @@ describe('AuthContextService.create', () => {
     expect(decodeJwt(url.searchParams.get('request') ?? '').aud).toBe('https://aud.example');
   });
 
+  it("sends the consent type's authorisation endpoint (an app deep link) when the profile names one", async () => {
+    setUp(
+      testConsent(
+        {},
+        {
+          authorisationEndpointByConsentType: {
+            'account-access': 'bankapp://open-banking/ais-consent',
+          },
+        },
+      ),
+    );
+    const authUrl = (await create()).authUrl;
+    expect(authUrl.startsWith('bankapp://open-banking/ais-consent?')).toBe(true);
+    const url = new URL(authUrl);
+    expect(url.searchParams.get('client_id')).toBe('client-123');
+    // The request object is the one the discovery endpoint would get: aud the issuer.
+    expect(decodeJwt(url.searchParams.get('request') ?? '').aud).toBe(ISSUER);
+  });
+
+  it('keeps the discovery endpoint for consent types the profile does not name', async () => {
+    setUp(
+      testConsent(
+        {},
+        { authorisationEndpointByConsentType: { 'domestic-payment': 'bankapp://pay' } },
+      ),
+    );
+    const authUrl = (await create()).authUrl;
+    expect(authUrl.startsWith('https://auth.test-bank.example/authorize?realm=ob&')).toBe(true);
+  });
+
+  it('writes the profile intentIdPrefix before the intent id in the request object', async () => {
+    setUp(testConsent({}, { intentIdPrefix: 'pfx:' }));
+    const url = new URL((await create()).authUrl);
+    const claims = decodeJwt(url.searchParams.get('request') ?? '').claims as Record<
+      string,
+      Record<string, { value?: string }>
+    >;
+    expect(claims.id_token.openbanking_intent_id.value).toBe('pfx:aac-bank-0001');
+  });
+
   it('takes a registered redirect URI and refuses one not registered', async () => {
     setUp();
     await create('https://app.example/other');
@@ -245,5 +285,19 @@ describe('AuthContextService.create', () => {
     });
     await expect(create()).rejects.toMatchObject({ code: 'discovery/no-authorization-endpoint' });
     expect(repository.insert).not.toHaveBeenCalled();
+  });
+
+  it('needs no discovery authorization endpoint for a consent type the profile sends elsewhere', async () => {
+    setUp(
+      testConsent(
+        {},
+        { authorisationEndpointByConsentType: { 'account-access': 'bankapp://consent' } },
+      ),
+    );
+    discovery.getMetadata.mockResolvedValue({
+      ...testMetadata(),
+      authorization_endpoint: undefined,
+    });
+    expect((await create()).authUrl.startsWith('bankapp://consent?')).toBe(true);
   });
 });

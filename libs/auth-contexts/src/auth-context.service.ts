@@ -79,7 +79,12 @@ export class AuthContextService {
     const { client, profile } = consent;
     const quirks = profile.quirks.authorisation;
     const metadata = await this.discovery.getMetadata(discoveryRequestFor(profile, client));
-    if (!metadata.authorization_endpoint) throw new NoAuthorizationEndpointError(profile.id);
+    // Profile quirk authorisationEndpointByConsentType: e.g. a payment consent authorised only in
+    // the bank's app, through a deep link; the request object is the same either way.
+    const endpoint =
+      quirks.authorisationEndpointByConsentType?.[target.consentType] ??
+      metadata.authorization_endpoint;
+    if (!endpoint) throw new NoAuthorizationEndpointError(profile.id);
 
     const state = this.random.token(STATE_BYTES);
     const nonce = this.random.token(STATE_BYTES);
@@ -97,6 +102,7 @@ export class AuthContextService {
       state,
       nonce,
       intentId: consent.intentId,
+      intentIdPrefix: quirks.intentIdPrefix,
       acrValues: quirks.acrValues,
       codeChallenge: pkce?.challenge,
       responseMode,
@@ -108,7 +114,7 @@ export class AuthContextService {
       random: this.random,
     });
     const redundant = quirks.redundantQueryParams;
-    const authUrl = buildAuthorisationUrl(metadata.authorization_endpoint, {
+    const authUrl = buildAuthorisationUrl(endpoint, {
       clientId: client.clientId,
       request,
       responseType: quirks.responseType,

@@ -170,6 +170,63 @@ describe('bank profile schema', () => {
     expect(bad.ok).toBe(false);
   });
 
+  it('validates the ID-token issuer: a URL, or the request-object audience only when one is set', () => {
+    const valid = (quirks: object) =>
+      validateProfileDocument(profileDocument('i', { quirks }), 'i.json');
+    const ok = valid({
+      authorisation: { requestObjectAudience: 'https://secure1.i.example' },
+      idToken: { issuer: 'request-object-audience', intentIdClaimOptional: true },
+    });
+    if (!ok.ok) throw new Error(ok.problems.join('\n'));
+    expect(ok.definition.quirks.idToken).toMatchObject({
+      issuer: 'request-object-audience',
+      intentIdClaimOptional: true,
+    });
+    expect(valid({ idToken: { issuer: 'https://id.i.example' } }).ok).toBe(true);
+    const noAudience = valid({ idToken: { issuer: 'request-object-audience' } });
+    expect(noAudience.ok).toBe(false);
+    if (!noAudience.ok)
+      expect(noAudience.problems).toEqual([
+        expect.stringMatching(
+          /^i\.json: \/quirks\/authorisation is required \(quirks\.idToken\.issuer 'request-object-audience' takes its value from quirks\.authorisation\.requestObjectAudience/,
+        ),
+      ]);
+    const withoutAudience = valid({
+      authorisation: { pkce: false },
+      idToken: { issuer: 'request-object-audience' },
+    });
+    if (!withoutAudience.ok)
+      expect(withoutAudience.problems).toEqual([
+        expect.stringContaining('/quirks/authorisation/requestObjectAudience is required ('),
+      ]);
+    expect(withoutAudience.ok).toBe(false);
+    expect(valid({ idToken: { issuer: 'not a url' } }).ok).toBe(false);
+    expect(valid({ idToken: { issuer: 'http://plain.i.example' } }).ok).toBe(false);
+  });
+
+  it('validates the intent-id prefix and the per-consent-type authorisation endpoints', () => {
+    const valid = (authorisation: object) =>
+      validateProfileDocument(profileDocument('a', { quirks: { authorisation } }), 'a.json');
+    const ok = valid({
+      intentIdPrefix: 'pfx:',
+      authorisationEndpointByConsentType: {
+        'domestic-payment': 'zopa://open-banking/pis-single-payment-consent',
+      },
+    });
+    if (!ok.ok) throw new Error(ok.problems.join('\n'));
+    expect(ok.definition.quirks.authorisation.authorisationEndpointByConsentType).toEqual({
+      'domestic-payment': 'zopa://open-banking/pis-single-payment-consent',
+    });
+    expect(valid({ intentIdPrefix: '' }).ok).toBe(false);
+    expect(valid({ intentIdPrefix: 'has space' }).ok).toBe(false);
+    expect(valid({ authorisationEndpointByConsentType: { 'bulk-payment': 'app://x' } }).ok).toBe(
+      false,
+    );
+    expect(
+      valid({ authorisationEndpointByConsentType: { 'domestic-payment': 'no scheme' } }).ok,
+    ).toBe(false);
+  });
+
   it('validates the response repair and client-per-API options', () => {
     const result = validateProfileDocument(
       profileDocument('r', {

@@ -40,7 +40,10 @@ export function validateProfileDocument(document: unknown, source: string): Sche
   if (validate(copy)) return { ok: true, definition: copy as BankProfileDefinition };
   return {
     ok: false,
-    problems: (validate.errors ?? []).map((e) => `${source}: ${describeSchemaError(e)}`),
+    problems: (validate.errors ?? [])
+      // An unmet conditional rule is reported by the errors of its `then`, which say what to add.
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => `${source}: ${describeSchemaError(e)}`),
   };
 }
 
@@ -67,7 +70,11 @@ export function describeSchemaError(error: ErrorObject): string {
   switch (error.keyword) {
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
-      return `${error.instancePath}/${escapePointerToken(missing)} is required; add it or ${SEE}`;
+      // Required by a conditional rule: its description says which other value needs it.
+      const rule = error.schemaPath.includes('/then/')
+        ? (error.parentSchema as { description?: string } | undefined)?.description
+        : undefined;
+      return `${error.instancePath}/${escapePointerToken(missing)} is required${rule ? ` (${rule})` : ''}; add it or ${SEE}`;
     }
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);

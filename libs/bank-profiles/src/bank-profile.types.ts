@@ -132,6 +132,7 @@ export const STANDARD_QUIRKS: BankQuirks = {
     acrOptional: true,
     authTimeOptional: true,
     expInMilliseconds: false,
+    intentIdClaimOptional: false,
   },
   tokenEndpoint: { noRefreshTokenForPayments: false },
   accountAccess: { unsupportedPermissions: [] },
@@ -146,6 +147,10 @@ export interface AuthorisationQuirks {
   requestObjectAudience?: string;
   redundantQueryParams: boolean;
   acrValues: string[];
+  /** Written before the consent id in the request object's openbanking_intent_id claims. */
+  intentIdPrefix?: string;
+  /** Per consent type, the endpoint of the authUrl instead of the discovery one (app deep links). */
+  authorisationEndpointByConsentType?: Partial<Record<ConsentType, string>>;
 }
 
 /** Documented relaxations of ID-token validation. */
@@ -155,7 +160,18 @@ export interface IdTokenQuirks {
   acrOptional: boolean;
   authTimeOptional: boolean;
   expInMilliseconds: boolean;
+  /**
+   * The ID token's `iss` when it is not the discovery issuer: a URL, or
+   * 'request-object-audience' (quirks.authorisation.requestObjectAudience). Absent: the
+   * discovery issuer.
+   */
+  issuer?: string;
+  /** Accept an ID token without openbanking_intent_id (when present it must still match). */
+  intentIdClaimOptional: boolean;
 }
+
+/** The `quirks.idToken.issuer` value that names the request-object audience. */
+export const ID_TOKEN_ISSUER_REQUEST_OBJECT_AUDIENCE = 'request-object-audience';
 
 /** How the bank signs its responses (the schema's `messageSigning`). */
 export interface MessageSigning {

@@ -5,7 +5,10 @@ export type IdTokenSource = 'authorisation' | 'token';
 
 export interface IdTokenExpectations {
   profileId: string;
-  /** The bank's issuer, compared exactly. */
+  /**
+   * The issuer the ID token must name, compared exactly: the discovery issuer, or the one the
+   * profile's `quirks.idToken.issuer` names.
+   */
   issuer: string;
   clientId: string;
   jwksUri: string;
@@ -14,6 +17,11 @@ export interface IdTokenExpectations {
   nonce: string;
   /** The bank's consent id the authorisation was for. */
   intentId: string;
+  /**
+   * Profile `quirks.authorisation.intentIdPrefix`: the request object named the consent with
+   * this prefix, so the ID token may echo either the bare or the prefixed id.
+   */
+  intentIdPrefix?: string;
   source: IdTokenSource;
   /** The authorisation code received with the token (checked against c_hash). */
   code?: string;
@@ -35,7 +43,8 @@ export interface IdTokenClaims {
   aud: string | string[];
   exp: number;
   iat: number;
-  openbanking_intent_id: string;
+  /** Absent only for a bank whose profile sets `quirks.idToken.intentIdClaimOptional`. */
+  openbanking_intent_id?: string;
   nonce?: string;
   azp?: string;
   acr?: string;

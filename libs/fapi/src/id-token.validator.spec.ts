@@ -297,6 +297,38 @@ describe('IdTokenValidator', () => {
       await expect(validator.validate(token, exp)).resolves.toMatchObject({ sub: INTENT });
     });
 
+    it('no openbanking_intent_id when the profile relaxes it (either channel); refused otherwise', async () => {
+      const token = await signIdToken(claims({ openbanking_intent_id: undefined }), bank);
+      const relaxed = { ...STANDARD_QUIRKS.idToken, intentIdClaimOptional: true };
+      await expect(
+        validator.validate(token, expectations({ quirks: relaxed })),
+      ).resolves.toMatchObject({ sub: INTENT });
+      await expect(
+        validator.validate(token, expectations({ quirks: relaxed, source: 'token' })),
+      ).resolves.toBeDefined();
+      expect(await refusal(token)).toBe('id-token/intent-id-mismatch');
+    });
+
+    it('an openbanking_intent_id the relaxed profile still checks: another consent is refused', async () => {
+      const token = await signIdToken(claims({ openbanking_intent_id: 'aac-other' }), bank);
+      const relaxed = { ...STANDARD_QUIRKS.idToken, intentIdClaimOptional: true };
+      expect(await refusal(token, expectations({ quirks: relaxed }))).toBe(
+        'id-token/intent-id-mismatch',
+      );
+    });
+
+    it('the intent id with or without the profile prefix, and only with that prefix', async () => {
+      const prefixed = await signIdToken(claims({ openbanking_intent_id: `pfx:${INTENT}` }), bank);
+      const bare = await signIdToken(claims(), bank);
+      const other = await signIdToken(claims({ openbanking_intent_id: `zzz:${INTENT}` }), bank);
+      const exp = expectations({ intentIdPrefix: 'pfx:' });
+      await expect(validator.validate(prefixed, exp)).resolves.toBeDefined();
+      await expect(validator.validate(bare, exp)).resolves.toBeDefined();
+      expect(await refusal(other, exp)).toBe('id-token/intent-id-mismatch');
+      // Without the profile's prefix, the prefixed id is another consent.
+      expect(await refusal(prefixed)).toBe('id-token/intent-id-mismatch');
+    });
+
     it('the subject the profile names', async () => {
       const consent = { ...STANDARD_QUIRKS.idToken, subject: 'consent-id' as const };
       const client = { ...STANDARD_QUIRKS.idToken, subject: 'client-id' as const };

@@ -198,7 +198,12 @@ function checkNonce(claims: Claims, expected: IdTokenExpectations): void {
 }
 
 function checkIntentId(claims: Claims, expected: IdTokenExpectations): void {
-  if (claims.openbanking_intent_id !== expected.intentId) {
+  const claim = claims.openbanking_intent_id;
+  // Documented quirk: a bank that leaves the claim out; one it writes must still be this consent.
+  if (claim === undefined && expected.quirks.intentIdClaimOptional) return;
+  const prefixed =
+    expected.intentIdPrefix !== undefined ? `${expected.intentIdPrefix}${expected.intentId}` : null;
+  if (claim !== expected.intentId && (prefixed === null || claim !== prefixed)) {
     throw new IdTokenError(
       'id-token/intent-id-mismatch',
       'The ID token is for another consent (openbanking_intent_id).',

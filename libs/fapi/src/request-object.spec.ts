@@ -114,6 +114,14 @@ describe('buildRequestObject', () => {
     expect(payload).not.toHaveProperty('code_challenge_method');
   });
 
+  it('writes the profile intentIdPrefix before the intent id in both claims', async () => {
+    const jwt = await buildRequestObject(input({ intentIdPrefix: 'hsbc:' }));
+    const { payload } = await jwtVerify(jwt, publicKey, { currentDate: clock.now() });
+    const claims = payload.claims as Record<string, Record<string, { value?: string }>>;
+    expect(claims.id_token.openbanking_intent_id.value).toBe('hsbc:urn-alphabank-intent-58923');
+    expect(claims.userinfo.openbanking_intent_id.value).toBe('hsbc:urn-alphabank-intent-58923');
+  });
+
   it('is refused once five minutes have passed', async () => {
     const jwt = await buildRequestObject(input());
     const later = new Date(clock.nowMs() + 301_000);

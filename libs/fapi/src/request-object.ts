@@ -24,6 +24,8 @@ export interface RequestObjectInput {
   nonce: string;
   /** The bank's consent id (ConsentId / intent id). */
   intentId: string;
+  /** Profile `quirks.authorisation.intentIdPrefix`: written before the intent id in the claims. */
+  intentIdPrefix?: string;
   /** Profile `quirks.authorisation.acrValues`. */
   acrValues: string[];
   /** S256 challenge when the bank takes PKCE. */
@@ -42,6 +44,7 @@ export interface RequestObjectInput {
  */
 export async function buildRequestObject(input: RequestObjectInput): Promise<string> {
   const iat = input.clock.nowSeconds();
+  const intentId = `${input.intentIdPrefix ?? ''}${input.intentId}`;
   const payload: JWTPayload = {
     iss: input.clientId,
     aud: input.audience ?? input.issuer,
@@ -57,11 +60,11 @@ export async function buildRequestObject(input: RequestObjectInput): Promise<str
     jti: input.random.uuid(),
     claims: {
       id_token: {
-        openbanking_intent_id: { value: input.intentId, essential: true },
+        openbanking_intent_id: { value: intentId, essential: true },
         acr: { essential: true, values: [...input.acrValues] },
       },
       userinfo: {
-        openbanking_intent_id: { value: input.intentId, essential: true },
+        openbanking_intent_id: { value: intentId, essential: true },
       },
     },
   };

@@ -1,4 +1,5 @@
 import { request } from 'node:https';
+import { APP_LINK_HEADER } from '../oidc/create-provider';
 
 export type Decision = 'approve' | 'deny';
 
@@ -18,6 +19,8 @@ interface Reply {
 }
 
 const MAX_HOPS = 10;
+/** oidc-provider's authorisation endpoint (its default route). */
+const AUTHORISATION_PATH = '/auth';
 
 /**
  * Plays the PSU's browser against this bank: GET the authorisation URL, follow redirects to the
@@ -28,11 +31,16 @@ export class HeadlessAuthoriser {
   private readonly issuerOrigin: string;
   private readonly localOrigin: string;
 
-  /** `localUrl` is how this process reaches the bank (https://localhost:<port>). */
+  /**
+   * `localUrl` is how this process reaches the bank (https://localhost:<port>); `appLinks` the
+   * deep links of the bank's app (quirk authorisation.appLinks): an authUrl starting with one is
+   * opened in the app, which sends its query to the authorisation endpoint.
+   */
   constructor(
     issuer: string,
     localUrl: string,
     private readonly caPem: string,
+    private readonly appLinks: string[] = [],
   ) {
     this.issuerOrigin = new URL(issuer).origin;
     this.localOrigin = new URL(localUrl).origin;
@@ -40,8 +48,15 @@ export class HeadlessAuthoriser {
 
   async authorise(authUrl: string, decision: Decision, accountIds: string[] = []): Promise<string> {
     const cookies = new Map<string, string>();
-    let url = this.toLocal(authUrl);
+    const appLink = this.appLinks.find((link) => link && authUrl.startsWith(`${link}?`));
+    let url = appLink
+      ? `${this.localOrigin}${AUTHORISATION_PATH}${authUrl.slice(appLink.length)}`
+      : this.toLocal(authUrl);
     if (!url) throw new HeadlessAuthorisationError('authUrl is not this bank’s authorisation URL');
+    // The app's own call to the authorisation endpoint says which link opened it.
+    let firstHeaders: Record<string, string> | undefined = appLink
+      ? { [APP_LINK_HEADER]: appLink }
+      : undefined;
     let pressed = false;
     for (let hop = 0; hop < MAX_HOPS; hop += 1) {
       const interaction = /^\/interaction\/([^/?#]+)$/.exec(new URL(url).pathname);
@@ -58,7 +73,8 @@ export class HeadlessAuthoriser {
         reply = await this.send('POST', `${url}/${decision}`, cookies, body.toString());
         pressed = true;
       } else {
-        reply = await this.send('GET', url, cookies);
+        reply = await this.send('GET', url, cookies, undefined, firstHeaders);
+        firstHeaders = undefined;
       }
       if (reply.status < 300 || reply.status >= 400 || !reply.location)
         throw new HeadlessAuthorisationError(
@@ -85,8 +101,9 @@ export class HeadlessAuthoriser {
     url: string,
     cookies: Map<string, string>,
     body?: string,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Reply> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (cookies.size)
       headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';

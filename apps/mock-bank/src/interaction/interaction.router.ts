@@ -4,11 +4,14 @@ import { CONSENT_STATUS, type ConsentStore, type StoredConsent } from '../consen
 import { sampleAccounts, samplePsu } from '../data/sample-data';
 import { SCA_ACR } from '../oidc/create-provider';
 import { intentIdFromClaims } from '../oidc/intent-claims';
+import type { MockBankQuirks } from '../quirks/mock-bank-quirks';
 import { renderConsentPage, renderMessagePage, type ConsentPageAccount } from './consent-page';
 
 export interface InteractionDeps {
   provider: Provider;
   consents: ConsentStore;
+  /** Quirk authorisation.intentIdPrefix, stripped from the requested intent id. */
+  quirks?: MockBankQuirks;
 }
 
 class InteractionProblem extends Error {}
@@ -51,14 +54,15 @@ function requestedClaims(claims: unknown): string[] {
  * buttons. The PSU "logs in" as the consent (sub = intent id), so the ID token and every token
  * of the grant carry the consent id.
  */
-export function interactionRouter({ provider, consents }: InteractionDeps): Router {
+export function interactionRouter({ provider, consents, quirks }: InteractionDeps): Router {
+  const intentIdPrefix = quirks?.authorisation.intentIdPrefix ?? '';
   const router = Router();
   router.use('/interaction/:uid', express.urlencoded({ extended: false }));
 
   async function load(req: Request, res: Response) {
     const details: InteractionDetails = await provider.interactionDetails(req, res);
     if (details.uid !== req.params.uid) throw new InteractionProblem('interaction mismatch');
-    const intentId = intentIdFromClaims(details.params.claims);
+    const intentId = intentIdFromClaims(details.params.claims, intentIdPrefix);
     const consent = intentId ? consents.get(intentId) : undefined;
     if (!consent) throw new InteractionProblem('the consent for this request no longer exists');
     return { details, consent };

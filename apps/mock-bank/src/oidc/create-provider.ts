@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { errors, Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Ledger } from '../admin/ledger';
-import { CONSENT_STATUS, type ConsentStore } from '../consents/consent-store';
+import { CONSENT_STATUS, type ConsentKind, type ConsentStore } from '../consents/consent-store';
 import type { FaultInjector } from '../faults/fault-injector';
 import type { QuirkRewriter } from '../quirks/quirk-rewriter';
 import { peerCertificate } from '../tls/client-certificate';
@@ -43,7 +43,20 @@ export interface ProviderOptions {
   requestObjectAudience?: string;
   /** Quirk authorisation.hybridResponseInQuery: code id_token answered in the query on request. */
   hybridResponseInQuery?: boolean;
+  /** Quirk authorisation.intentIdPrefix: the prefix request objects write before the intent id. */
+  intentIdPrefix?: string;
+  /**
+   * Quirk authorisation.appLinks: consent kinds authorised only in the bank's app, each with its
+   * deep link; the authorisation request must come through the app (APP_LINK_HEADER).
+   */
+  appLinks?: Partial<Record<ConsentKind, string>>;
 }
+
+/**
+ * Set by the bank's "app" (the headless PSU opening a deep link) on the authorisation request it
+ * makes, naming the deep link it was opened with. A browser never sends it.
+ */
+export const APP_LINK_HEADER = 'x-mock-bank-app-link';
 
 export const SCA_ACR = 'urn:openbanking:psd2:sca';
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 300;
@@ -71,6 +84,8 @@ export function createProvider({
   accessTokenTtlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
   requestObjectAudience,
   hybridResponseInQuery = false,
+  intentIdPrefix = '',
+  appLinks = {},
 }: ProviderOptions): Provider {
   /** Authorisation requests whose request object's claims were checked (see below). */
   const requestObjectChecked = new WeakSet<object>();
@@ -100,10 +115,10 @@ export function createProvider({
     const lifetime = Number(claims.exp) - Number(claims.nbf);
     if (!(lifetime > 0 && lifetime <= 3600))
       throw new errors.InvalidRequestObject("Request Object 'exp' claim too far from 'nbf' claim");
-    const intentId = intentIdFromClaims(claims.claims);
+    const intentId = intentIdFromClaims(claims.claims, intentIdPrefix);
     if (!intentId)
       throw new errors.InvalidRequestObject(
-        'Request Object must name the consent in claims.id_token.openbanking_intent_id.value',
+        `Request Object must name the consent in claims.id_token.openbanking_intent_id.value${intentIdPrefix ? `, prefixed with '${intentIdPrefix}'` : ''}`,
       );
     const consent = consents.get(intentId);
     if (!consent || consent.clientId !== client.clientId)
@@ -113,6 +128,11 @@ export function createProvider({
     if (consent.status !== AWAITING)
       throw new errors.InvalidRequestObject(
         `openbanking_intent_id ${intentId} is ${consent.status}, not ${AWAITING}`,
+      );
+    const appLink = appLinks[consent.kind];
+    if (appLink && ctx.req.headers[APP_LINK_HEADER] !== appLink)
+      throw new errors.InvalidRequestObject(
+        `a ${consent.kind} consent is authorised only in the bank's app, through ${appLink}`,
       );
   };
 

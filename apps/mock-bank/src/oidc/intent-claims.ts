@@ -2,9 +2,10 @@ import { INTENT_ID_CLAIM } from './access-token-verifier';
 
 /**
  * The consent id an OIDC `claims` request names in `id_token.openbanking_intent_id.value`
- * (an object in a request object, a JSON string in oidc-provider's params).
+ * (an object in a request object, a JSON string in oidc-provider's params), without the bank's
+ * `prefix` (quirk authorisation.intentIdPrefix); undefined when the value lacks the prefix.
  */
-export function intentIdFromClaims(claims: unknown): string | undefined {
+export function intentIdFromClaims(claims: unknown, prefix = ''): string | undefined {
   let parsed: unknown = claims;
   if (typeof claims === 'string') {
     try {
@@ -16,5 +17,8 @@ export function intentIdFromClaims(claims: unknown): string | undefined {
   const idToken = (parsed as { id_token?: Record<string, { value?: unknown }> } | undefined)
     ?.id_token;
   const value = idToken?.[INTENT_ID_CLAIM]?.value;
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  // Quirk authorisation.intentIdPrefix: only a value with the bank's prefix names a consent.
+  if (typeof value !== 'string' || !value.startsWith(prefix)) return undefined;
+  const id = value.slice(prefix.length);
+  return id.length > 0 ? id : undefined;
 }

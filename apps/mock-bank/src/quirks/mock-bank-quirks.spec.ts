@@ -89,10 +89,8 @@ describe('mock bank quirk modes', () => {
       responses: { brokenDateTimes: true, links: 'standard' },
       postCreateConsentDelayMs: 200,
     });
-    expect(quirky.authorisation).toEqual({
-      requestObjectAudience: 'issuer',
-      hybridResponseInQuery: false,
-    });
+    expect(quirky.authorisation).toEqual(STANDARD_MOCK_BANK_QUIRKS.authorisation);
+    expect(quirky.idToken).toMatchObject({ issuer: 'issuer', omitIntentId: false });
     // The audience the profile names; code id_token (the default) answered in the query.
     expect(
       quirksFromProfile(JSON.parse(readFileSync(join(PROFILES, 'natwest.json'), 'utf8')))
@@ -100,7 +98,7 @@ describe('mock bank quirk modes', () => {
     ).toBe('https://secure1.natwest.com');
     expect(
       quirksFromProfile({ quirks: { authorisation: { responseMode: 'query' } } }).authorisation,
-    ).toEqual({ requestObjectAudience: 'issuer', hybridResponseInQuery: true });
+    ).toMatchObject({ requestObjectAudience: 'issuer', hybridResponseInQuery: true });
     expect(
       quirksFromProfile({
         quirks: { authorisation: { responseType: 'code', responseMode: 'query', pkce: true } },
@@ -109,6 +107,38 @@ describe('mock bank quirk modes', () => {
     expect(() =>
       parseMockBankQuirks({ authorisation: { requestObjectAudience: 'two words' } }),
     ).toThrow(/requestObjectAudience/);
+  });
+
+  it('derives the ID-token issuer, the intent-id claim, the intent-id prefix and app links', () => {
+    // NatWest Group: ID tokens carry the request-object audience as iss.
+    const natwest = quirksFromProfile(
+      JSON.parse(readFileSync(join(PROFILES, 'natwest.json'), 'utf8')),
+    );
+    expect(natwest.idToken.issuer).toBe('https://secure1.natwest.com');
+    expect(
+      quirksFromProfile({ quirks: { idToken: { issuer: 'https://id.bank.example' } } }).idToken
+        .issuer,
+    ).toBe('https://id.bank.example');
+    const revolut = quirksFromProfile(
+      JSON.parse(readFileSync(join(PROFILES, 'revolut.json'), 'utf8')),
+    );
+    expect(revolut.idToken.omitIntentId).toBe(true);
+    const zopa = quirksFromProfile(JSON.parse(readFileSync(join(PROFILES, 'zopa.json'), 'utf8')));
+    expect(zopa.authorisation.appLinks).toEqual({
+      'account-access': '',
+      'domestic-payment': 'zopa://open-banking/pis-single-payment-consent',
+      'domestic-vrp': '',
+    });
+    expect(
+      quirksFromProfile({ quirks: { authorisation: { intentIdPrefix: 'pfx:' } } }).authorisation
+        .intentIdPrefix,
+    ).toBe('pfx:');
+    expect(() =>
+      parseMockBankQuirks({ authorisation: { appLinks: { 'domestic-payment': 'not a link' } } }),
+    ).toThrow(/appLinks\.domestic-payment/);
+    expect(() => parseMockBankQuirks({ authorisation: { appLinks: { bulk: 'a://b' } } })).toThrow(
+      /not a known quirk/,
+    );
   });
 
   describe('QuirkRewriter', () => {
@@ -171,6 +201,17 @@ describe('mock bank quirk modes', () => {
       expect(claims.nonce).toBeUndefined();
       const accounts = await r.tokenResponse({ ...body, scope: 'openid accounts' });
       expect(accounts.refresh_token).toBe('r');
+    });
+
+    it('writes the named iss and leaves openbanking_intent_id out, re-signed', async () => {
+      const r = rewriter({
+        idToken: { issuer: 'https://secure1.bank', omitIntentId: true, subject: 'user-id' },
+      });
+      expect(r.active).toBe(true);
+      const body = await r.tokenResponse({ access_token: 'a', id_token: idToken });
+      const claims = decodeJwt(String(body.id_token));
+      expect(claims).toMatchObject({ iss: 'https://secure1.bank', sub: 'psu-7', nonce: 'n-1' });
+      expect(claims.openbanking_intent_id).toBeUndefined();
     });
 
     it('keeps the nonce in the front channel and can set sub to the client id', async () => {

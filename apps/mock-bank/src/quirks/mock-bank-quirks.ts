@@ -51,6 +51,20 @@ export interface MockBankQuirks {
      * says fragment; oidc-provider refuses it otherwise).
      */
     hybridResponseInQuery: boolean;
+    /**
+     * A prefix request objects must write before the consent id in
+     * claims.id_token.openbanking_intent_id (profile quirks.authorisation.intentIdPrefix); ''
+     * (default): none, and a prefixed id names no consent.
+     */
+    intentIdPrefix: string;
+    /**
+     * Consent types authorised only in the bank's app, each with its deep link (profile
+     * quirks.authorisation.authorisationEndpointByConsentType); '' (default): the authorisation
+     * endpoint. The authorisation endpoint refuses such a consent unless the request came through
+     * the app: the headless PSU (/__admin/authorise) opens an authUrl starting with the deep link
+     * in the app, which then calls the endpoint; a browser or any other URL is refused.
+     */
+    appLinks: { 'account-access': string; 'domestic-payment': string; 'domestic-vrp': string };
   };
   idToken: {
     /** What `sub` holds: the consent (intent) id (default), the PSU's user id or the client id. */
@@ -63,6 +77,14 @@ export interface MockBankQuirks {
     omitNonceAtTokenEndpoint: boolean;
     /** exp and iat in milliseconds. */
     expInMilliseconds: boolean;
+    /**
+     * The `iss` of ID tokens: 'issuer' (default, the standard: the discovery issuer) or the value
+     * a bank writes instead (profile quirks.idToken.issuer; NatWest Group: its request-object
+     * audience).
+     */
+    issuer: string;
+    /** Leave openbanking_intent_id out of ID tokens (profile intentIdClaimOptional). */
+    omitIntentId: boolean;
   };
   tokenEndpoint: {
     /** token_type as written in token responses (RFC 6749 §7.1: case-insensitive). */
@@ -98,13 +120,20 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     getSupported: true,
     deleteSupported: true,
   },
-  authorisation: { requestObjectAudience: 'issuer', hybridResponseInQuery: false },
+  authorisation: {
+    requestObjectAudience: 'issuer',
+    hybridResponseInQuery: false,
+    intentIdPrefix: '',
+    appLinks: { 'account-access': '', 'domestic-payment': '', 'domestic-vrp': '' },
+  },
   idToken: {
     subject: 'consent-id',
     omitAcr: false,
     omitAuthTime: false,
     omitNonceAtTokenEndpoint: false,
     expInMilliseconds: false,
+    issuer: 'issuer',
+    omitIntentId: false,
   },
   tokenEndpoint: { tokenType: 'Bearer', noRefreshTokenForPayments: false },
   accountAccess: { unsupportedPermissions: [] },
@@ -175,9 +204,18 @@ function merge(base: unknown, patch: Json, path: string): unknown {
       if (dotted === 'discovery.wellKnownPath') {
         if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~/-]+$/.test(value))
           throw new MockBankQuirksError(`${at} must be a URL path starting with /`);
-      } else if (dotted === 'authorisation.requestObjectAudience') {
+      } else if (dotted === 'authorisation.requestObjectAudience' || dotted === 'idToken.issuer') {
         if (typeof value !== 'string' || !/^\S+$/.test(value))
-          throw new MockBankQuirksError(`${at} must be 'issuer' or an audience without spaces`);
+          throw new MockBankQuirksError(`${at} must be 'issuer' or a value without spaces`);
+      } else if (dotted === 'authorisation.intentIdPrefix') {
+        if (typeof value !== 'string' || !/^\S*$/.test(value))
+          throw new MockBankQuirksError(`${at} must be a prefix without spaces ('' for none)`);
+      } else if (dotted.startsWith('authorisation.appLinks.')) {
+        if (
+          typeof value !== 'string' ||
+          !(value === '' || /^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(value))
+        )
+          throw new MockBankQuirksError(`${at} must be a deep link (scheme://...) or ''`);
       } else if (typeof value !== 'string' || (allowed && !allowed.includes(value)))
         throw new MockBankQuirksError(`${at} must be one of ${(allowed ?? []).join(', ')}`);
       out[key] = value;
@@ -207,8 +245,12 @@ interface ProfileView {
       responseType?: string;
       responseMode?: string;
       requestObjectAudience?: string;
+      intentIdPrefix?: string;
+      authorisationEndpointByConsentType?: Record<string, string>;
     };
     idToken?: {
+      issuer?: string;
+      intentIdClaimOptional?: boolean;
       subject?: string;
       nonceOptional?: boolean;
       acrOptional?: boolean;
@@ -228,7 +270,9 @@ interface ProfileView {
  * profile says the bank omits or gets wrong, the mock bank omits or gets wrong (ID-token claims
  * the profile makes optional are left out, exp in ms, no refresh token for payments, broken
  * date-times where the profile repairs them; only the request-object audience the profile
- * names). ID-token `sub` follows the profile when it names
+ * names, and the intent-id prefix it writes; ID tokens with the `iss` it names and without the
+ * openbanking_intent_id it makes optional; consent types it authorises through an app link
+ * refused at the authorisation endpoint). ID-token `sub` follows the profile when it names
  * one. Profile defaults (a standard bank) give the standard mock bank.
  */
 export function quirksFromProfile(profile: unknown): MockBankQuirks {
@@ -259,6 +303,9 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       hybridResponseInQuery:
         (q.authorisation?.responseType ?? 'code id_token') === 'code id_token' &&
         q.authorisation?.responseMode === 'query',
+      intentIdPrefix: q.authorisation?.intentIdPrefix ?? '',
+      // Every consent type the profile sends elsewhere is authorised only there (Zopa: in its app).
+      appLinks: q.authorisation?.authorisationEndpointByConsentType ?? {},
     },
     idToken: {
       subject,
@@ -268,6 +315,11 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       omitAuthTime: id.authTimeOptional === true,
       omitNonceAtTokenEndpoint: id.nonceOptional === true,
       expInMilliseconds: id.expInMilliseconds === true,
+      issuer:
+        id.issuer === 'request-object-audience'
+          ? (q.authorisation?.requestObjectAudience ?? 'issuer')
+          : (id.issuer ?? 'issuer'),
+      omitIntentId: id.intentIdClaimOptional === true,
     },
     tokenEndpoint: {
       noRefreshTokenForPayments: q.tokenEndpoint?.noRefreshTokenForPayments === true,

@@ -41,6 +41,8 @@ export class QuirkRewriter {
       idToken.omitAuthTime ||
       idToken.omitNonceAtTokenEndpoint ||
       idToken.expInMilliseconds ||
+      idToken.issuer !== 'issuer' ||
+      idToken.omitIntentId ||
       tokenEndpoint.tokenType !== 'Bearer' ||
       tokenEndpoint.noRefreshTokenForPayments
     );
@@ -80,6 +82,8 @@ export class QuirkRewriter {
       const intentId = String(claims.openbanking_intent_id ?? claims.sub);
       claims.sub = this.psuIdOf(intentId) ?? `psu-of-${intentId}`;
     }
+    if (q.issuer !== 'issuer') claims.iss = q.issuer;
+    if (q.omitIntentId) delete claims.openbanking_intent_id;
     if (q.omitAcr) delete claims.acr;
     if (q.omitAuthTime) delete claims.auth_time;
     if (q.omitNonceAtTokenEndpoint && source === 'token') delete claims.nonce;

@@ -184,6 +184,35 @@ describe('RedirectDelegateService.complete', () => {
     },
   );
 
+  it.each([
+    ['absent: the discovery issuer', undefined, undefined, ISSUER],
+    ['a URL: that URL', 'https://id.bank.example', undefined, 'https://id.bank.example'],
+    [
+      "'request-object-audience': the profile's request-object audience",
+      'request-object-audience',
+      'https://secure1.bank.example',
+      'https://secure1.bank.example',
+    ],
+  ])(
+    'idToken.issuer %s is the issuer both ID tokens must carry',
+    async (_label, issuer, audience, expected) => {
+      const consent = testConsent({}, audience ? { requestObjectAudience: audience } : {});
+      if (issuer !== undefined) consent.profile.quirks.idToken.issuer = issuer;
+      setUp(contextRow(), consent);
+      await service.complete(hybrid);
+      expect(idTokens.validate).toHaveBeenCalledTimes(2);
+      for (const [, expectations] of idTokens.validate.mock.calls)
+        expect(expectations.issuer).toBe(expected);
+    },
+  );
+
+  it('passes the profile intentIdPrefix to the ID-token checks', async () => {
+    setUp(contextRow(), testConsent({}, { intentIdPrefix: 'pfx:' }));
+    await service.complete(hybrid);
+    for (const [, expectations] of idTokens.validate.mock.calls)
+      expect(expectations).toMatchObject({ intentId: 'aac-bank-0001', intentIdPrefix: 'pfx:' });
+  });
+
   it('a state is single use: the replay is auth/unknown-state and stores nothing more', async () => {
     setUp();
     await service.complete(hybrid);

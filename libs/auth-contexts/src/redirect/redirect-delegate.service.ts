@@ -9,7 +9,11 @@ import {
   type OpenIdMetadata,
   type TokenSet,
 } from '@obc/token-management';
-import type { BankQuirks, ConsentType } from '@obc/bank-profiles';
+import {
+  ID_TOKEN_ISSUER_REQUEST_OBJECT_AUDIENCE,
+  type BankQuirks,
+  type ConsentType,
+} from '@obc/bank-profiles';
 import { AUTH_CONTEXT_TABLE, type AuthContextEntity } from '../auth-context.entity';
 import {
   BankAuthorisationError,
@@ -145,15 +149,32 @@ export class RedirectDelegateService {
   ): Omit<IdTokenExpectations, 'source'> {
     return {
       profileId: consent.profile.id,
-      issuer: metadata.issuer,
+      issuer: expectedIdTokenIssuer(consent.profile.quirks, metadata.issuer),
       clientId: consent.client.clientId,
       jwksUri: metadata.jwks_uri,
       trustedCaPem: consent.client.trustedCaPem,
       nonce: context.nonce,
       intentId: consent.intentId,
+      ...(consent.profile.quirks.authorisation.intentIdPrefix !== undefined
+        ? { intentIdPrefix: consent.profile.quirks.authorisation.intentIdPrefix }
+        : {}),
       quirks: consent.profile.quirks.idToken,
     };
   }
+}
+
+/**
+ * Profile quirk `idToken.issuer`: the `iss` the bank's ID tokens carry when it is not the
+ * discovery issuer (NatWest Group writes its request-object audience). Still one exact value:
+ * the validator compares it like the standard issuer, never skipping the check.
+ */
+export function expectedIdTokenIssuer(quirks: BankQuirks, discoveryIssuer: string): string {
+  const issuer = quirks.idToken.issuer;
+  if (issuer === undefined) return discoveryIssuer;
+  if (issuer !== ID_TOKEN_ISSUER_REQUEST_OBJECT_AUDIENCE) return issuer;
+  // The schema requires requestObjectAudience with this value; a hand-built profile without it
+  // falls back to nothing looser than the discovery issuer.
+  return quirks.authorisation.requestObjectAudience ?? discoveryIssuer;
 }
 
 /**
