@@ -57,7 +57,7 @@ export interface RegistrationBehaviour {
   getSupported: boolean;
   deleteSupported: boolean;
   managementAuth: 'client-credentials' | 'registration-access-token';
-  subjectDnFormat: 'oid' | 'string';
+  subjectDnFormat: SubjectDnFormat;
   scopeFormat: 'space-separated' | 'array';
   clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
   defaultScopes: string[];
@@ -65,7 +65,16 @@ export interface RegistrationBehaviour {
   separateClientsPerApi: boolean;
   /** The DCR request's grant_types, in order. */
   grantTypes: DcrGrantType[];
+  /** The DCR request's subject_type when the bank insists on one; absent: not sent. */
+  subjectType?: DcrSubjectType;
 }
+
+/**
+ * How tls_client_auth_subject_dn writes organizationIdentifier: 'oid' (2.5.4.97=<the value as
+ * text>) or 'string' (organizationIdentifier=<the value as text>).
+ */
+export type SubjectDnFormat = 'oid' | 'string';
+export type DcrSubjectType = 'public' | 'pairwise';
 
 export type DcrGrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 

@@ -312,6 +312,13 @@ export class RegistrationService {
         );
       }
     }
+    // Quirk: a bank that insists on one subject_type (and refuses a request without it).
+    if (this.quirks.subjectType !== 'any' && c.subject_type !== this.quirks.subjectType) {
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `subject_type must be ${this.quirks.subjectType} at this bank (got ${c.subject_type === undefined ? 'none' : String(c.subject_type)})`,
+      );
+    }
     const grantTypes = c.grant_types as string[];
     const badGrant = grantTypes.find((g) => !SUPPORTED_GRANT_TYPES.includes(g));
     if (badGrant)

@@ -111,6 +111,21 @@ describe('mock bank quirk modes', () => {
     ).toThrow(/requestObjectAudience/);
   });
 
+  it('insists on the subject_type and subject DN spelling a profile names', () => {
+    expect(quirksFromProfile({}).registration).toMatchObject({
+      subjectType: 'any',
+      subjectDnFormat: 'oid',
+    });
+    expect(
+      quirksFromProfile({
+        registration: { subjectType: 'pairwise', subjectDnFormat: 'string' },
+      }).registration,
+    ).toMatchObject({ subjectType: 'pairwise', subjectDnFormat: 'string' });
+    expect(() => parseMockBankQuirks({ registration: { subjectType: 'private' } })).toThrow(
+      /registration\.subjectType must be one of any, public, pairwise/,
+    );
+  });
+
   describe('QuirkRewriter', () => {
     let jwk: JWK;
     let idToken: string;

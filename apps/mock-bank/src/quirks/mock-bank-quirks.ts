@@ -34,6 +34,8 @@ export interface MockBankQuirks {
     clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
     /** How organizationIdentifier must be written in tls_client_auth_subject_dn; 'any' (default). */
     subjectDnFormat: 'any' | 'oid' | 'string';
+    /** The only subject_type accepted in registration requests (absent refused too); 'any' (default). */
+    subjectType: 'any' | 'public' | 'pairwise';
     /** GET /register/{clientId}; false: 405. */
     getSupported: boolean;
     /** DELETE /register/{clientId}; false: 405. */
@@ -95,6 +97,7 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     scopeFormat: 'space-separated',
     clientIdIssuedAtUnit: 'seconds',
     subjectDnFormat: 'any',
+    subjectType: 'any',
     getSupported: true,
     deleteSupported: true,
   },
@@ -141,6 +144,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'registration.scopeFormat': ['space-separated', 'array'],
   'registration.clientIdIssuedAtUnit': ['seconds', 'milliseconds'],
   'registration.subjectDnFormat': ['any', 'oid', 'string'],
+  'registration.subjectType': ['any', 'public', 'pairwise'],
   'idToken.subject': ['consent-id', 'user-id', 'client-id'],
   'tokenEndpoint.tokenType': ['Bearer', 'bearer', 'BEARER'],
   'responses.links': ['standard', 'other-host', 'http'],
@@ -198,6 +202,7 @@ interface ProfileView {
     scopeFormat?: string;
     clientIdIssuedAtUnit?: string;
     subjectDnFormat?: string;
+    subjectType?: string;
     getSupported?: boolean;
     deleteSupported?: boolean;
   };
@@ -251,6 +256,7 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       scopeFormat: r.scopeFormat ?? 'space-separated',
       clientIdIssuedAtUnit: r.clientIdIssuedAtUnit ?? 'seconds',
       subjectDnFormat: r.subjectDnFormat ?? 'oid',
+      subjectType: r.subjectType ?? 'any',
       getSupported: r.getSupported ?? true,
       deleteSupported: r.deleteSupported ?? true,
     },
