@@ -51,7 +51,8 @@ export type BankApis = Partial<Record<BankApiKind, BankApiDefinition>>;
 
 export interface RegistrationBehaviour {
   mode: 'dcr' | 'manual';
-  dcrVersion: '3.2' | '3.3';
+  /** Recorded for the capability matrix; the claims do not depend on it. */
+  dcrVersion: '3.1' | '3.2' | '3.3';
   requestContentType: 'application/jwt' | 'application/jose';
   audience: 'financial-id' | 'issuer';
   getSupported: boolean;
@@ -67,6 +68,11 @@ export interface RegistrationBehaviour {
   grantTypes: DcrGrantType[];
   /** The DCR request's subject_type when the bank insists on one; absent: not sent. */
   subjectType?: DcrSubjectType;
+  /**
+   * The id of the profile whose registration (one client) this brand shares: bank registrations
+   * for this profile reuse that profile's client instead of registering by DCR.
+   */
+  sharedWith?: string;
 }
 
 /**

@@ -152,3 +152,27 @@ describe('mock bank in manual registration mode', () => {
     expect(token.status).toBe(200);
   });
 });
+
+describe('mock bank of a group whose brands share one client (oneClientPerSoftware)', () => {
+  let t: TestBank;
+
+  beforeAll(async () => {
+    t = await startTestBank({ quirks: { registration: { oneClientPerSoftware: true } } });
+  }, 60_000);
+
+  afterAll(() => t.stop());
+
+  it('registers a software statement once and refuses a second client for it', async () => {
+    const ssa = await fetchSsa(t);
+    const first = await register(t, await signWithTppKey(t.pki, registrationClaims(t, ssa)));
+    expect(first.status).toBe(201);
+    const second = await register(t, await signWithTppKey(t.pki, registrationClaims(t, ssa)));
+    expect(second.status).toBe(400);
+    expect(second.json()).toMatchObject({
+      error: 'invalid_software_statement',
+      error_description: expect.stringContaining(
+        `already has client ${String(first.json().client_id)}`,
+      ),
+    });
+  });
+});

@@ -111,7 +111,7 @@ describe('mock bank quirk modes', () => {
     ).toThrow(/requestObjectAudience/);
   });
 
-  it('insists on the subject_type and subject DN spelling a profile names', () => {
+  it('insists on the subject_type and subject DN spelling a profile names, and on one client per software for a sharing brand', () => {
     expect(quirksFromProfile({}).registration).toMatchObject({
       subjectType: 'any',
       subjectDnFormat: 'oid',
@@ -121,6 +121,11 @@ describe('mock bank quirk modes', () => {
         registration: { subjectType: 'pairwise', subjectDnFormat: 'string' },
       }).registration,
     ).toMatchObject({ subjectType: 'pairwise', subjectDnFormat: 'string' });
+    expect(quirksFromProfile({}).registration.oneClientPerSoftware).toBe(false);
+    expect(
+      quirksFromProfile({ registration: { sharedWith: 'group-bank' } }).registration
+        .oneClientPerSoftware,
+    ).toBe(true);
     expect(() => parseMockBankQuirks({ registration: { subjectType: 'private' } })).toThrow(
       /registration\.subjectType must be one of any, public, pairwise/,
     );

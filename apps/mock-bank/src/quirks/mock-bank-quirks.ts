@@ -36,6 +36,12 @@ export interface MockBankQuirks {
     subjectDnFormat: 'any' | 'oid' | 'string';
     /** The only subject_type accepted in registration requests (absent refused too); 'any' (default). */
     subjectType: 'any' | 'public' | 'pairwise';
+    /**
+     * One live client per software statement (software_id): a second POST /register is refused
+     * until the first client is deleted. What a bank group whose brands share one client does
+     * (profile registration.sharedWith): a brand's registration must reuse the group's client.
+     */
+    oneClientPerSoftware: boolean;
     /** GET /register/{clientId}; false: 405. */
     getSupported: boolean;
     /** DELETE /register/{clientId}; false: 405. */
@@ -98,6 +104,7 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     clientIdIssuedAtUnit: 'seconds',
     subjectDnFormat: 'any',
     subjectType: 'any',
+    oneClientPerSoftware: false,
     getSupported: true,
     deleteSupported: true,
   },
@@ -203,6 +210,7 @@ interface ProfileView {
     clientIdIssuedAtUnit?: string;
     subjectDnFormat?: string;
     subjectType?: string;
+    sharedWith?: string;
     getSupported?: boolean;
     deleteSupported?: boolean;
   };
@@ -257,6 +265,7 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       clientIdIssuedAtUnit: r.clientIdIssuedAtUnit ?? 'seconds',
       subjectDnFormat: r.subjectDnFormat ?? 'oid',
       subjectType: r.subjectType ?? 'any',
+      oneClientPerSoftware: typeof r.sharedWith === 'string',
       getSupported: r.getSupported ?? true,
       deleteSupported: r.deleteSupported ?? true,
     },
