@@ -43,6 +43,18 @@ describe('bank profiles capability matrix', () => {
     );
   });
 
+  it('names the profile whose client a brand shares in its registration cell, not in the counts', () => {
+    const doc = renderProfileMatrix([
+      buildBankProfile({ id: 'group-bank' }),
+      buildBankProfile({
+        id: 'brand-bank',
+        registration: { ...buildBankProfile().registration, sharedWith: 'group-bank' },
+      }),
+    ]);
+    expect(doc).toMatch(/\| `brand-bank` +\|.*\| DCR 3\.3; client of `group-bank` +\|/);
+    expect(doc).toMatch(/\| DCR 3\.3 +\| 2 +\|/);
+  });
+
   it('counts profiles per environment, API version, registration mode and auth method', () => {
     const doc = renderProfileMatrix([
       buildBankProfile({ id: 'a-bank' }),

@@ -34,13 +34,19 @@ function registration(p: BankProfile): string {
   return `DCR ${p.registration.dcrVersion}${jose}`;
 }
 
+/** The registration cell: the kind, and the profile whose client a brand shares. */
+function registrationCell(p: BankProfile): string {
+  const shared = p.registration.sharedWith;
+  return shared === undefined ? registration(p) : `${registration(p)}; client of \`${shared}\``;
+}
+
 function profileRow(p: BankProfile): string[] {
   return [
     `\`${p.id}\``,
     p.displayName,
     p.environment,
     ...BANK_APIS.map((api) => p.apis[api]?.version ?? '-'),
-    registration(p),
+    registrationCell(p),
     `\`${p.tokenEndpointAuthMethod}\``,
     p.requiredConfiguration.length ? p.requiredConfiguration.join(', ') : '-',
   ].map(cell);

@@ -17,6 +17,7 @@ import {
   PROFILE_CONCURRENCY,
   runProfileContract,
   withMockMetadataOverrides,
+  withSharingGroups,
 } from '../support/profile-contract';
 import {
   ConnectorHandle,
@@ -37,7 +38,9 @@ import {
 jest.setTimeout(600_000);
 
 const files = contractProfileFiles();
-const planned: ContractProfile[] = files.map(({ file, extra }) => planProfile(file, extra));
+const planned: ContractProfile[] = withSharingGroups(
+  files.map(({ file, extra }) => planProfile(file, extra)),
+);
 let runnable = planned.filter((p) => !p.skip);
 const skipped = planned.filter((p) => p.skip);
 
@@ -91,9 +94,10 @@ describe('bank profile contract against the mock bank in each profile’s quirk 
     if (runnable.length === 0) return;
     dir = mkdtempSync(join(tmpdir(), 'obc-e2e-contract-'));
     pki = await createPki(join(dir, 'pki'));
-    const quirkKeys = [...new Set(runnable.map((p) => p.quirkKey))];
-    const started = await pooled(quirkKeys, BANK_START_CONCURRENCY, async (key) => {
-      const bank = await startMockBank(pki, { env: { MOCK_BANK_QUIRKS: key } });
+    // One bank per bank key: a quirk set, or a group sharing one client (withSharingGroups).
+    const bankKeys = [...new Map(runnable.map((p) => [p.bankKey, p.quirkKey]))];
+    const started = await pooled(bankKeys, BANK_START_CONCURRENCY, async ([key, quirks]) => {
+      const bank = await startMockBank(pki, { env: { MOCK_BANK_QUIRKS: quirks } });
       await enrolTpp(pki, bank, [CONTRACT_REDIRECT]);
       const ssaFile = join(dir, `ssa-${bank.port}.jwt`);
       writeFileSync(ssaFile, await fetchSsa(pki, bank));
@@ -107,7 +111,7 @@ describe('bank profile contract against the mock bank in each profile’s quirk 
       runnable.map(async (profile) => {
         if (Object.keys(profile.definition.discovery.metadataOverrides).length === 0)
           return profile;
-        const bank = banks.get(profile.quirkKey) as MockBankHandle;
+        const bank = banks.get(profile.bankKey) as MockBankHandle;
         // Served once (with the members left out), the full document is on the admin route.
         await httpsGet(pki, `${bank.url}${profile.quirks.discovery.wellKnownPath}`);
         return withMockMetadataOverrides(
@@ -117,7 +121,7 @@ describe('bank profile contract against the mock bank in each profile’s quirk 
       }),
     );
     const bankOf = (p: ContractProfile) =>
-      banks.get(p.quirkKey) as MockBankHandle & { ssaFile: string };
+      banks.get(p.bankKey) as MockBankHandle & { ssaFile: string };
     const first = bankOf(runnable[0]);
     connector = await startConnector({
       pki,
@@ -131,11 +135,23 @@ describe('bank profile contract against the mock bank in each profile’s quirk 
     });
     const api = connector.api;
     const connectorUrl = connector.url;
-    const results = await pooled(runnable, PROFILE_CONCURRENCY, (profile) => {
-      const bank: ContractBank = bankOf(profile);
-      return runProfileContract(api, pki, bank, profile, connectorUrl);
-    });
-    runnable.forEach((p, i) => outcomes.set(p.id, results[i]));
+    // Brands sharing a group's client run once the group profile has registered.
+    const phases = [runnable.filter((p) => !p.sharedWith), runnable.filter((p) => p.sharedWith)];
+    for (const phase of phases) {
+      const results = await pooled(phase, PROFILE_CONCURRENCY, (profile) => {
+        const bank: ContractBank = bankOf(profile);
+        const group = profile.sharedWith ? outcomes.get(profile.sharedWith) : undefined;
+        return runProfileContract(
+          api,
+          pki,
+          bank,
+          profile,
+          connectorUrl,
+          group?.status === 'fulfilled' ? group.value : undefined,
+        );
+      });
+      phase.forEach((p, i) => outcomes.set(p.id, results[i]));
+    }
   });
 
   afterAll(async () => {
@@ -160,7 +176,11 @@ describe('bank profile contract against the mock bank in each profile’s quirk 
       }
       // Registration and every consent type the profile offers.
       const expected = [
-        profile.definition.registration.mode === 'manual' ? 'import' : 'dcr',
+        profile.sharedWith
+          ? 'shared'
+          : profile.definition.registration.mode === 'manual'
+            ? 'import'
+            : 'dcr',
         ...(profile.consentTypes.includes('account-access') ? ['ais'] : []),
         ...(profile.consentTypes.includes('domestic-payment') ? ['pis'] : []),
         ...(profile.consentTypes.includes('domestic-vrp') ? ['vrp'] : []),

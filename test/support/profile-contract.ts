@@ -7,7 +7,11 @@ import {
   quirksFromProfile,
   type MockBankQuirks,
 } from '../../apps/mock-bank/src/quirks/mock-bank-quirks';
-import { listProfileFiles, readProfileFile } from '../../libs/bank-profiles/src/bank-profile-file';
+import {
+  listProfileFiles,
+  PROFILE_FILE_EXTENSIONS,
+  readProfileFile,
+} from '../../libs/bank-profiles/src/bank-profile-file';
 import type {
   ApiVersion,
   BankApiKind,
@@ -79,8 +83,15 @@ export interface ContractProfile {
   consentTypes: ConsentType[];
   /** The mock bank behaviour this profile implies (plus the contract's own, see contractQuirks). */
   quirks: MockBankQuirks;
-  /** Profiles with the same key share one mock bank process. */
+  /** The quirks as MOCK_BANK_QUIRKS (JSON). */
   quirkKey: string;
+  /**
+   * Profiles with the same key share one mock bank process: the quirk key, plus the group for
+   * the profiles of a group sharing one client (see withSharingGroups).
+   */
+  bankKey: string;
+  /** registration.sharedWith: the group profile whose client this brand's registration reuses. */
+  sharedWith?: string;
   /** The file's content as written (before schema defaults). */
   document: Record<string, unknown>;
   /**
@@ -147,9 +158,62 @@ export function planProfile(file: string, extra: boolean): ContractProfile {
     consentTypes,
     quirks,
     quirkKey: JSON.stringify(quirks),
+    bankKey: JSON.stringify(quirks),
+    ...(definition.registration.sharedWith
+      ? { sharedWith: definition.registration.sharedWith }
+      : {}),
     document: raw as Record<string, unknown>,
     ...(skip ? { skip } : {}),
   };
+}
+
+/**
+ * A group whose brands share one client (registration.sharedWith) runs on one mock bank of its
+ * own, strict as the brands' profiles make it: one client per software statement, so a brand
+ * whose registration made a DCR call of its own is refused. The group profile runs first and
+ * registers; each brand then registers under the group's software statement and must reuse its
+ * client. A group profile missing from the run (profile:check of a brand) is added from the
+ * built-in or fixture profiles; every member must imply the same quirks but for the sharing.
+ */
+export function withSharingGroups(
+  planned: ContractProfile[],
+  plan: (file: string, extra: boolean) => ContractProfile = planProfile,
+): ContractProfile[] {
+  const all = [...planned];
+  const byId = new Map(all.map((p) => [p.id, p]));
+  for (const brand of planned) {
+    const groupId = brand.sharedWith;
+    if (groupId === undefined || byId.has(groupId)) continue;
+    const file = [BUILT_IN_PROFILES_DIR, FIXTURE_PROFILES_DIR]
+      .flatMap((dir) => PROFILE_FILE_EXTENSIONS.map((ext) => join(dir, `${groupId}${ext}`)))
+      .find((f) => existsSync(f));
+    if (!file)
+      throw new Error(
+        `${brand.file}: shares the registration of '${groupId}', which is not among the profiles to run; name its file too`,
+      );
+    const group = plan(file, file.startsWith(FIXTURE_PROFILES_DIR));
+    all.push(group);
+    byId.set(groupId, group);
+  }
+  const groupQuirks = new Map<string, MockBankQuirks>();
+  for (const brand of all) {
+    if (brand.sharedWith === undefined) continue;
+    const group = byId.get(brand.sharedWith) as ContractProfile;
+    const quirks = structuredClone(group.quirks);
+    quirks.registration.oneClientPerSoftware = true;
+    if (JSON.stringify(quirks) !== brand.quirkKey)
+      throw new Error(
+        `${brand.file}: implies other mock-bank quirks than '${group.id}', whose client it shares; a group runs on one mock bank, so its profiles must agree on everything but registration.sharedWith`,
+      );
+    groupQuirks.set(group.id, quirks);
+  }
+  return all.map((profile) => {
+    const groupId = profile.sharedWith ?? (groupQuirks.has(profile.id) ? profile.id : undefined);
+    const quirks = groupId === undefined ? undefined : groupQuirks.get(groupId);
+    if (groupId === undefined || !quirks) return profile;
+    const quirkKey = JSON.stringify(quirks);
+    return { ...profile, quirks, quirkKey, bankKey: `${quirkKey}#group:${groupId}` };
+  });
 }
 
 /** The environment of one connector serving every runnable profile from its quirk bank. */
@@ -244,8 +308,12 @@ export interface ContractBank {
 }
 
 export interface ContractOutcome {
-  /** What ran, in order, e.g. ['dcr', 'ais', 'pis', 'vrp']. */
+  /** What ran, in order, e.g. ['dcr', 'ais', 'pis', 'vrp']; 'shared' for a brand's registration. */
   ran: string[];
+  softwareStatementId: string;
+  /** The first registration and its client id (what the brands of a group share). */
+  registrationId: string;
+  clientId: string;
 }
 
 const CREDITOR = {
@@ -304,13 +372,20 @@ export async function runProfileContract(
   bank: ContractBank,
   profile: ContractProfile,
   connectorUrl: string,
+  /** For a brand sharing its group's client: the group profile's outcome. */
+  group?: ContractOutcome,
 ): Promise<ContractOutcome> {
   const ran: string[] = [];
   const registration = profile.definition.registration;
-  const statement = await softwareStatementJourney(api, pki, {
-    redirectUri: CONTRACT_REDIRECT,
-    ssaFile: bank.ssaFile,
-  });
+  if (profile.sharedWith !== undefined && !group)
+    fail('shared registration', `the group profile '${profile.sharedWith}' did not register`);
+  const statement = group
+    ? { softwareStatementId: group.softwareStatementId }
+    : await softwareStatementJourney(api, pki, {
+        redirectUri: CONTRACT_REDIRECT,
+        ssaFile: bank.ssaFile,
+      });
+  const clientIds = new Map<string, string>();
 
   const register = async (scopes?: string[]): Promise<string> => {
     if (registration.mode === 'manual') {
@@ -333,23 +408,34 @@ export async function runProfileContract(
         writeFileSync(secretFile, client.client_secret, { mode: 0o600 });
         body.externalApiSecret = { source: 'file', name: secretFile };
       }
-      const imported = await api.post<{ id: string }>('/v1/manage/bank-registrations', body);
+      const imported = await api.post<{ id: string; externalApiId: string }>(
+        '/v1/manage/bank-registrations',
+        body,
+      );
       expectOk('import the portal client', imported.status, 201, imported.body);
+      clientIds.set(imported.body.id, imported.body.externalApiId);
       return imported.body.id;
     }
-    const created = await api.post<{ id: string }>('/v1/manage/bank-registrations', {
-      bankProfile: profile.id,
-      softwareStatementId: statement.softwareStatementId,
-      ...(scopes ? { scopes } : {}),
-    });
-    expectOk('register by DCR', created.status, 201, created.body);
+    const step = group ? 'register sharing the group client' : 'register by DCR';
+    const created = await api.post<{ id: string; externalApiId: string }>(
+      '/v1/manage/bank-registrations',
+      {
+        bankProfile: profile.id,
+        softwareStatementId: statement.softwareStatementId,
+        ...(scopes ? { scopes } : {}),
+      },
+    );
+    expectOk(step, created.status, 201, created.body);
+    if (group && created.body.externalApiId !== group.clientId)
+      fail(step, `client ${created.body.externalApiId}, not the group's ${group.clientId}`);
+    clientIds.set(created.body.id, created.body.externalApiId);
     const read = await api.get(`/v1/manage/bank-registrations/${created.body.id}`);
     expectOk('read the registration back', read.status, 200, read.body);
     return created.body.id;
   };
 
   const mainRegistration = await register();
-  ran.push(registration.mode === 'manual' ? 'import' : 'dcr');
+  ran.push(group ? 'shared' : registration.mode === 'manual' ? 'import' : 'dcr');
   // A bank with one client per API: the default registration holds the first API scope of
   // defaultScopes; the other API gets a registration of its own.
   const firstApiScope = registration.defaultScopes.find(
@@ -466,7 +552,12 @@ export async function runProfileContract(
     expectOk('VRP payment', vrp.status, 201, vrp.body);
     ran.push('vrp');
   }
-  return { ran };
+  return {
+    ran,
+    softwareStatementId: statement.softwareStatementId,
+    registrationId: mainRegistration,
+    clientId: clientIds.get(mainRegistration) ?? '',
+  };
 }
 
 /** Whether a path names a profile file that exists (for messages before anything starts). */

@@ -280,6 +280,41 @@ describe('loadBankProfiles', () => {
     });
   });
 
+  describe('registration.sharedWith', () => {
+    const sharing = (id: string, sharedWith: string) =>
+      profileDocument(id, { registration: { sharedWith } });
+
+    it('loads a brand that shares the registration of a profile of its group', () => {
+      write(builtinDir, 'group-bank.json', profileDocument('group-bank'));
+      write(builtinDir, 'brand-bank.json', sharing('brand-bank', 'group-bank'));
+      const brand = load().find((p) => p.id === 'brand-bank');
+      expect(brand?.registration.sharedWith).toBe('group-bank');
+    });
+
+    it('refuses an unknown profile, a chain and the profile itself, naming file, field and fix', () => {
+      write(builtinDir, 'group-bank.json', profileDocument('group-bank'));
+      write(builtinDir, 'brand-bank.json', sharing('brand-bank', 'group-bank'));
+      write(builtinDir, 'typo-bank.json', sharing('typo-bank', 'grup-bank'));
+      write(builtinDir, 'chain-bank.json', sharing('chain-bank', 'brand-bank'));
+      write(builtinDir, 'self-bank.json', sharing('self-bank', 'self-bank'));
+      const problems = loadError().problems;
+      expect(problems).toHaveLength(3);
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /typo-bank\.json: \/registration\/sharedWith names 'grup-bank', which is not a loaded profile; set it to the id/,
+          ),
+          expect.stringMatching(
+            /chain-bank\.json: \/registration\/sharedWith names 'brand-bank', which itself shares the registration of 'group-bank' \(.*brand-bank\.json\); name 'group-bank' directly/,
+          ),
+          expect.stringMatching(
+            /self-bank\.json: \/registration\/sharedWith names the profile itself/,
+          ),
+        ]),
+      );
+    });
+  });
+
   it('loads the shipped profiles', () => {
     const profiles = loadBankProfiles(
       { builtinDir: join(__dirname, '../../../bank-profiles'), overrides: {} },

@@ -77,6 +77,10 @@ export function loadBankProfiles(
   const definitions = new Map([...byId].map(([id, entry]) => [id, entry.definition]));
   const overridden = applyOverrides(definitions, config.overrides ?? {});
   if (overridden.problems.length) throw new BankProfileLoadError(overridden.problems);
+  const sharing = checkSharedRegistrations(overridden.definitions, (id) =>
+    displayPath(byId.get(id)?.file ?? id),
+  );
+  if (sharing.length) throw new BankProfileLoadError(sharing);
 
   const profiles = [...overridden.definitions]
     .map(([id, definition]) => resolveProfile(definition, displayPath(byId.get(id)?.file ?? id)))
@@ -98,4 +102,36 @@ export function loadBankProfiles(
   }
   logger.log(`loaded ${profiles.length} bank profile(s): ${profiles.map((p) => p.id).join(', ')}`);
   return profiles;
+}
+
+/**
+ * registration.sharedWith names a loaded profile that registers its own client: not itself, not
+ * an unknown id, not a profile that shares another's (sharing is one level, so a brand's client
+ * is always the one its named profile registered).
+ */
+export function checkSharedRegistrations(
+  definitions: ReadonlyMap<string, BankProfileDefinition>,
+  fileOf: (id: string) => string,
+): string[] {
+  const problems: string[] = [];
+  for (const [id, definition] of definitions) {
+    const named = definition.registration.sharedWith;
+    if (named === undefined) continue;
+    const at = `${fileOf(id)}: /registration/sharedWith`;
+    const target = definitions.get(named);
+    if (named === id) {
+      problems.push(
+        `${at} names the profile itself; remove it (a profile registers its own client unless it shares another profile's)`,
+      );
+    } else if (!target) {
+      problems.push(
+        `${at} names '${named}', which is not a loaded profile; set it to the id of the profile whose registration this brand shares (a file in bank-profiles/ or BANK_PROFILES_EXTRA_DIR) or remove it`,
+      );
+    } else if (target.registration.sharedWith !== undefined) {
+      problems.push(
+        `${at} names '${named}', which itself shares the registration of '${target.registration.sharedWith}' (${fileOf(named)}); name '${target.registration.sharedWith}' directly: sharing is one level`,
+      );
+    }
+  }
+  return problems;
 }

@@ -51,13 +51,14 @@ export type BankApis = Partial<Record<BankApiKind, BankApiDefinition>>;
 
 export interface RegistrationBehaviour {
   mode: 'dcr' | 'manual';
-  dcrVersion: '3.2' | '3.3';
+  /** Recorded for the capability matrix; the claims do not depend on it. */
+  dcrVersion: '3.1' | '3.2' | '3.3';
   requestContentType: 'application/jwt' | 'application/jose';
   audience: 'financial-id' | 'issuer';
   getSupported: boolean;
   deleteSupported: boolean;
   managementAuth: 'client-credentials' | 'registration-access-token';
-  subjectDnFormat: 'oid' | 'string';
+  subjectDnFormat: SubjectDnFormat;
   scopeFormat: 'space-separated' | 'array';
   clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
   defaultScopes: string[];
@@ -65,7 +66,21 @@ export interface RegistrationBehaviour {
   separateClientsPerApi: boolean;
   /** The DCR request's grant_types, in order. */
   grantTypes: DcrGrantType[];
+  /** The DCR request's subject_type when the bank insists on one; absent: not sent. */
+  subjectType?: DcrSubjectType;
+  /**
+   * The id of the profile whose registration (one client) this brand shares: bank registrations
+   * for this profile reuse that profile's client instead of registering by DCR.
+   */
+  sharedWith?: string;
 }
+
+/**
+ * How tls_client_auth_subject_dn writes organizationIdentifier: 'oid' (2.5.4.97=<the value as
+ * text>) or 'string' (organizationIdentifier=<the value as text>).
+ */
+export type SubjectDnFormat = 'oid' | 'string';
+export type DcrSubjectType = 'public' | 'pairwise';
 
 export type DcrGrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 

@@ -236,6 +236,16 @@ describe('GET /v1/manage/bank-profiles with the shipped UK profiles', () => {
     }
   });
 
+  it('names the profile whose registration a brand shares (registration.sharedWith), and none for the others', () => {
+    expect(body.find((p) => p.id === 'halifax')).toMatchObject({
+      sharesRegistrationOf: 'lloyds-personal',
+    });
+    expect(body.find((p) => p.id === 'natwest-bankline')).toMatchObject({
+      sharesRegistrationOf: 'natwest',
+    });
+    expect(body.find((p) => p.id === 'lloyds-personal')).not.toHaveProperty('sharesRegistrationOf');
+  });
+
   it('marks a profile whose bank does not publish its values as not configured, naming them', () => {
     const hsbcSandbox = body.find((p) => p.id === 'hsbc-sandbox');
     expect(hsbcSandbox).toMatchObject({

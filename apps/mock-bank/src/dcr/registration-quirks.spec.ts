@@ -23,6 +23,7 @@ describe('mock bank DCR quirk modes', () => {
           scopeFormat: 'array',
           clientIdIssuedAtUnit: 'milliseconds',
           subjectDnFormat: 'oid',
+          subjectType: 'pairwise',
           getSupported: false,
           deleteSupported: false,
         },
@@ -37,6 +38,7 @@ describe('mock bank DCR quirk modes', () => {
     registrationClaims(t, ssa, {
       aud: t.bank.issuer,
       scope: ['openid', 'accounts', 'payments'],
+      subject_type: 'pairwise',
       ...overrides,
     });
   const registerWith = async (overrides: Record<string, unknown> = {}, type = 'application/jose') =>
@@ -81,6 +83,13 @@ describe('mock bank DCR quirk modes', () => {
       /aud must be this bank's issuer/,
     ],
     ['scope as a string', { scope: 'openid accounts' }, undefined, /scope must be a JSON array/],
+    ['no subject_type', { subject_type: undefined }, undefined, /subject_type must be pairwise/],
+    [
+      'another subject_type',
+      { subject_type: 'public' },
+      undefined,
+      /subject_type must be pairwise at this bank \(got public\)/,
+    ],
   ])('refuses %s with invalid_client_metadata', async (_what, overrides, type, message) => {
     const res = await registerWith(overrides, type);
     expect(res.status).toBe(400);
@@ -141,5 +150,29 @@ describe('mock bank in manual registration mode', () => {
       body: 'grant_type=client_credentials&scope=accounts',
     });
     expect(token.status).toBe(200);
+  });
+});
+
+describe('mock bank of a group whose brands share one client (oneClientPerSoftware)', () => {
+  let t: TestBank;
+
+  beforeAll(async () => {
+    t = await startTestBank({ quirks: { registration: { oneClientPerSoftware: true } } });
+  }, 60_000);
+
+  afterAll(() => t.stop());
+
+  it('registers a software statement once and refuses a second client for it', async () => {
+    const ssa = await fetchSsa(t);
+    const first = await register(t, await signWithTppKey(t.pki, registrationClaims(t, ssa)));
+    expect(first.status).toBe(201);
+    const second = await register(t, await signWithTppKey(t.pki, registrationClaims(t, ssa)));
+    expect(second.status).toBe(400);
+    expect(second.json()).toMatchObject({
+      error: 'invalid_software_statement',
+      error_description: expect.stringContaining(
+        `already has client ${String(first.json().client_id)}`,
+      ),
+    });
   });
 });

@@ -36,6 +36,8 @@ const INTERNAL_METADATA = ['jwks', 'tls_client_certificate_bound_access_tokens',
 /** UK DCR (v3.3): validates a signed registration request and creates the client in oidc-provider. */
 export class RegistrationService {
   private readonly quirks: MockBankQuirks['registration'];
+  /** software_id -> its live client (quirk oneClientPerSoftware). */
+  private readonly clientOfSoftware = new Map<string, string>();
 
   constructor(private readonly deps: RegistrationDeps) {
     this.quirks = deps.quirks ?? STANDARD_MOCK_BANK_QUIRKS.registration;
@@ -108,6 +110,7 @@ export class RegistrationService {
 
   async register(jwt: string, cert: X509Certificate): Promise<RegistrationResponse> {
     const metadata = await this.validatedMetadata(jwt, cert);
+    await this.assertFirstClientOf(String(metadata.software_id));
     const clientId = randomUUID();
     const secret = SECRET_AUTH_METHODS.includes(String(metadata.token_endpoint_auth_method))
       ? { client_secret: randomBytes(24).toString('base64url'), client_secret_expires_at: 0 }
@@ -119,6 +122,7 @@ export class RegistrationService {
       client_id_issued_at: Math.floor(Date.now() / 1000),
     };
     await this.save(client);
+    this.clientOfSoftware.set(String(client.software_id), clientId);
     this.deps.ledger.record({
       type: 'registration.created',
       clientId,
@@ -164,7 +168,9 @@ export class RegistrationService {
   }
 
   async delete(clientId: string): Promise<void> {
-    await this.find(clientId);
+    const client = await this.find(clientId);
+    if (this.clientOfSoftware.get(String(client.software_id)) === clientId)
+      this.clientOfSoftware.delete(String(client.software_id));
     await this.deps.provider.Client.adapter.destroy(clientId);
     this.deps.ledger.record({ type: 'registration.deleted', clientId });
   }
@@ -177,6 +183,17 @@ export class RegistrationService {
     const found = await this.deps.provider.Client.adapter.find(clientId);
     if (!found) throw new RegistrationError('invalid_client_metadata', 'unknown client');
     return found as ClientMetadata;
+  }
+
+  /** Quirk: a bank group that knows one client per software statement across its brands. */
+  private async assertFirstClientOf(softwareId: string): Promise<void> {
+    if (!this.quirks.oneClientPerSoftware) return;
+    const existing = this.clientOfSoftware.get(softwareId);
+    if (existing && (await this.deps.provider.Client.adapter.find(existing)))
+      throw new RegistrationError(
+        'invalid_software_statement',
+        `software ${softwareId} already has client ${existing} at this bank group, shared by all its brands: use that client or delete it first`,
+      );
   }
 
   private async save(client: ClientMetadata): Promise<void> {
@@ -311,6 +328,13 @@ export class RegistrationService {
           'tls_client_auth_subject_dn does not match the transport certificate presented (RFC 4514 order expected)',
         );
       }
+    }
+    // Quirk: a bank that insists on one subject_type (and refuses a request without it).
+    if (this.quirks.subjectType !== 'any' && c.subject_type !== this.quirks.subjectType) {
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        `subject_type must be ${this.quirks.subjectType} at this bank (got ${c.subject_type === undefined ? 'none' : String(c.subject_type)})`,
+      );
     }
     const grantTypes = c.grant_types as string[];
     const badGrant = grantTypes.find((g) => !SUPPORTED_GRANT_TYPES.includes(g));

@@ -141,6 +141,26 @@ describe('mock bank quirk modes', () => {
     );
   });
 
+  it('insists on the subject_type and subject DN spelling a profile names, and on one client per software for a sharing brand', () => {
+    expect(quirksFromProfile({}).registration).toMatchObject({
+      subjectType: 'any',
+      subjectDnFormat: 'oid',
+    });
+    expect(
+      quirksFromProfile({
+        registration: { subjectType: 'pairwise', subjectDnFormat: 'string' },
+      }).registration,
+    ).toMatchObject({ subjectType: 'pairwise', subjectDnFormat: 'string' });
+    expect(quirksFromProfile({}).registration.oneClientPerSoftware).toBe(false);
+    expect(
+      quirksFromProfile({ registration: { sharedWith: 'group-bank' } }).registration
+        .oneClientPerSoftware,
+    ).toBe(true);
+    expect(() => parseMockBankQuirks({ registration: { subjectType: 'private' } })).toThrow(
+      /registration\.subjectType must be one of any, public, pairwise/,
+    );
+  });
+
   describe('QuirkRewriter', () => {
     let jwk: JWK;
     let idToken: string;

@@ -34,6 +34,14 @@ export interface MockBankQuirks {
     clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
     /** How organizationIdentifier must be written in tls_client_auth_subject_dn; 'any' (default). */
     subjectDnFormat: 'any' | 'oid' | 'string';
+    /** The only subject_type accepted in registration requests (absent refused too); 'any' (default). */
+    subjectType: 'any' | 'public' | 'pairwise';
+    /**
+     * One live client per software statement (software_id): a second POST /register is refused
+     * until the first client is deleted. What a bank group whose brands share one client does
+     * (profile registration.sharedWith): a brand's registration must reuse the group's client.
+     */
+    oneClientPerSoftware: boolean;
     /** GET /register/{clientId}; false: 405. */
     getSupported: boolean;
     /** DELETE /register/{clientId}; false: 405. */
@@ -117,6 +125,8 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     scopeFormat: 'space-separated',
     clientIdIssuedAtUnit: 'seconds',
     subjectDnFormat: 'any',
+    subjectType: 'any',
+    oneClientPerSoftware: false,
     getSupported: true,
     deleteSupported: true,
   },
@@ -170,6 +180,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'registration.scopeFormat': ['space-separated', 'array'],
   'registration.clientIdIssuedAtUnit': ['seconds', 'milliseconds'],
   'registration.subjectDnFormat': ['any', 'oid', 'string'],
+  'registration.subjectType': ['any', 'public', 'pairwise'],
   'idToken.subject': ['consent-id', 'user-id', 'client-id'],
   'tokenEndpoint.tokenType': ['Bearer', 'bearer', 'BEARER'],
   'responses.links': ['standard', 'other-host', 'http'],
@@ -236,6 +247,8 @@ interface ProfileView {
     scopeFormat?: string;
     clientIdIssuedAtUnit?: string;
     subjectDnFormat?: string;
+    subjectType?: string;
+    sharedWith?: string;
     getSupported?: boolean;
     deleteSupported?: boolean;
   };
@@ -295,6 +308,8 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       scopeFormat: r.scopeFormat ?? 'space-separated',
       clientIdIssuedAtUnit: r.clientIdIssuedAtUnit ?? 'seconds',
       subjectDnFormat: r.subjectDnFormat ?? 'oid',
+      subjectType: r.subjectType ?? 'any',
+      oneClientPerSoftware: typeof r.sharedWith === 'string',
       getSupported: r.getSupported ?? true,
       deleteSupported: r.deleteSupported ?? true,
     },

@@ -69,6 +69,13 @@ export class BankProfileResponseDto {
   })
   registrationMode!: 'dcr' | 'manual';
 
+  @ApiPropertyOptional({
+    description:
+      "The profile whose registration (client) this brand shares (registration.sharedWith): register that profile first, under the same software statement; this profile's bank registrations then reuse its client.",
+    example: 'lloyds-personal',
+  })
+  sharesRegistrationOf?: string;
+
   @ApiProperty({
     enum: ['tls_client_auth', 'private_key_jwt', 'client_secret_basic', 'client_secret_post'],
     description: "How the connector authenticates to the bank's token endpoint.",
@@ -124,6 +131,8 @@ export class BankProfileResponseDto {
       versions.variableRecurringPayments = profile.apis.variableRecurringPayments.version;
     dto.apiVersions = versions;
     dto.registrationMode = profile.registration.mode;
+    if (profile.registration.sharedWith !== undefined)
+      dto.sharesRegistrationOf = profile.registration.sharedWith;
     dto.tokenEndpointAuthMethod = profile.tokenEndpointAuthMethod;
     dto.consentTypes = [...profile.consentTypes];
     dto.configured = profile.configured;

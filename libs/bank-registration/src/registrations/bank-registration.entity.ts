@@ -2,7 +2,8 @@ import { Column, Entity } from 'typeorm';
 import { ConnectorBaseEntity } from '@obc/persistence';
 import { jsonColumn } from '../shared/json-column';
 
-export type RegistrationMode = 'dcr' | 'import';
+/** `shared`: the client of another profile's registration, reused (registration.sharedWith). */
+export type RegistrationMode = 'dcr' | 'import' | 'shared';
 /** `pending`: written before the DCR call (idempotency), `registered` once the bank answered. */
 export type RegistrationStatus = 'pending' | 'registered';
 

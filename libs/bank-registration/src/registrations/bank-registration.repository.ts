@@ -40,6 +40,25 @@ export class BankRegistrationRepository {
     return this.rows.find({ where: { status: 'registered' }, order: { created: 'ASC' } });
   }
 
+  /** Live registrations of one profile under one software statement, newest first. */
+  async listRegisteredFor(
+    bankProfile: string,
+    softwareStatementId: string,
+  ): Promise<BankRegistrationEntity[]> {
+    return this.rows.find({
+      where: { bankProfile, softwareStatementId, status: 'registered' },
+      order: { created: 'DESC' },
+    });
+  }
+
+  /** Live registrations that reuse the client `externalApiId` (registrationMode 'shared'). */
+  async listSharing(externalApiId: string): Promise<BankRegistrationEntity[]> {
+    return this.rows.find({
+      where: { externalApiId, registrationMode: 'shared', status: 'registered' },
+      order: { created: 'ASC' },
+    });
+  }
+
   /** Deleted rows included: a key stays used once used. */
   async findByIdempotencyKey(idempotencyKey: string): Promise<BankRegistrationEntity | null> {
     return this.rows.findOne({ where: { idempotencyKey }, withDeleted: true });

@@ -32,7 +32,7 @@ function request(overrides: Partial<CreateBankRegistration> = {}): CreateBankReg
   };
 }
 
-function setup(profile = testProfile()) {
+function setup(profile = testProfile(), group: BankRegistrationEntity[] = []) {
   let n = 0;
   const random = { uuid: () => `00000000-0000-4000-8000-00000000000${n++}` } as RandomSource;
   const clock = { now: () => NOW, nowMs: () => NOW.getTime() } as Clock;
@@ -62,6 +62,7 @@ function setup(profile = testProfile()) {
       async (key: string) => stored.find((r) => r.idempotencyKey === key) ?? null,
     ),
     discardPending: jest.fn(async () => undefined),
+    listRegisteredFor: jest.fn(async () => group),
   });
   const statements = strictMock<SoftwareStatementService>({
     getReferenced: jest.fn(async () => statement),
@@ -78,6 +79,9 @@ function setup(profile = testProfile()) {
     }),
     encrypt: jest.fn(
       async (_id: string, column: string, plain: string) => `enc:${column}:${plain}`,
+    ),
+    decrypt: jest.fn(async (id: string, _column: string, cipherText: string) =>
+      cipherText.replace(/^enc-for-/, `plain-of-${id}-`),
     ),
   });
   const secrets = strictMock<SecretResolver>({
@@ -152,6 +156,110 @@ describe('BankRegistrationService.create', () => {
       dcrJti: null,
     });
     expect(stored).toHaveLength(1);
+  });
+
+  describe("a brand sharing its group profile's client (registration.sharedWith)", () => {
+    const GROUP_ID = '55555555-5555-4555-8555-555555555555';
+    const groupRow = (patch: Partial<BankRegistrationEntity> = {}) =>
+      Object.assign(new BankRegistrationEntity(), {
+        id: GROUP_ID,
+        bankProfile: 'group-bank',
+        softwareStatementId: SS_ID,
+        status: 'registered',
+        registrationMode: 'dcr',
+        externalApiId: 'group-client',
+        clientSecret: 'enc-for-secret',
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        scopes: ['openid', 'accounts', 'payments'],
+        redirectUris: ['https://tpp.example/cb', 'https://tpp.example/other'],
+        defaultRedirectUri: 'https://tpp.example/cb',
+        externalApiResponse: { client_id: 'group-client' },
+        ...patch,
+      });
+    const brand = () => testProfile({ id: 'brand-bank' }, { sharedWith: 'group-bank' });
+
+    it("reuses the group registration's client with no DCR call, its secret encrypted again for the new row", async () => {
+      const { service, registrar, repo, stored } = setup(brand(), [groupRow()]);
+      const outcome = await service.create(request({ bankProfile: 'brand-bank' }), null);
+      expect(registrar.register).not.toHaveBeenCalled();
+      expect(repo.listRegisteredFor).toHaveBeenCalledWith('group-bank', SS_ID);
+      expect(registrar.decrypt).toHaveBeenCalledWith(GROUP_ID, 'clientSecret', 'enc-for-secret');
+      expect(outcome.row).toMatchObject({
+        bankProfile: 'brand-bank',
+        registrationMode: 'shared',
+        status: 'registered',
+        externalApiId: 'group-client',
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        scopes: ['openid', 'accounts', 'payments'],
+        dcrJti: null,
+        clientSecret: `enc:clientSecret:plain-of-${GROUP_ID}-secret`,
+        externalApiResponse: { client_id: 'group-client' },
+      });
+      expect(outcome.row.id).not.toBe(GROUP_ID);
+      expect(stored).toHaveLength(1);
+    });
+
+    it('takes the newest group registration that covers the scopes asked for, never a shared one', async () => {
+      const accounts = groupRow({
+        id: 'a1',
+        externalApiId: 'ais-client',
+        scopes: ['openid', 'accounts'],
+      });
+      const payments = groupRow({
+        id: 'p1',
+        externalApiId: 'pis-client',
+        scopes: ['openid', 'payments'],
+      });
+      const shared = groupRow({ id: 's1', externalApiId: 'other', registrationMode: 'shared' });
+      const { service } = setup(brand(), [shared, accounts, payments]);
+      const outcome = await service.create(
+        request({ bankProfile: 'brand-bank', scopes: ['openid', 'payments'] }),
+        null,
+      );
+      expect(outcome.row).toMatchObject({
+        externalApiId: 'pis-client',
+        scopes: ['openid', 'payments'],
+      });
+    });
+
+    it('refuses with a 409 naming the group profile when it has no registration to share', async () => {
+      const { service, registrar, repo } = setup(brand(), []);
+      await expect(
+        service.create(request({ bankProfile: 'brand-bank' }), null),
+      ).rejects.toMatchObject({
+        code: 'bank-registration/shared-registration-missing',
+        kind: 'conflict',
+        detail: expect.stringContaining("Create one with bankProfile 'group-bank' first"),
+      });
+      expect(registrar.register).not.toHaveBeenCalled();
+      expect(repo.add).not.toHaveBeenCalled();
+    });
+
+    it('refuses redirect URIs the group client was not registered with', async () => {
+      const { service } = setup(brand(), [groupRow()]);
+      await expect(
+        service.create(
+          request({ bankProfile: 'brand-bank', redirectUris: ['https://tpp.example/new'] }),
+          null,
+        ),
+      ).rejects.toMatchObject({
+        code: 'bank-registration/shared-registration-missing',
+        detail: expect.stringContaining('none of its registrations'),
+      });
+    });
+
+    it('still imports a client given by externalApiId', async () => {
+      const { service, repo } = setup(brand(), [groupRow()]);
+      const outcome = await service.create(
+        request({ bankProfile: 'brand-bank', externalApiId: 'portal-client' }),
+        null,
+      );
+      expect(repo.listRegisteredFor).not.toHaveBeenCalled();
+      expect(outcome.row).toMatchObject({
+        registrationMode: 'import',
+        externalApiId: 'portal-client',
+      });
+    });
   });
 
   it('refuses DCR for a manual-registration profile', async () => {

@@ -61,6 +61,10 @@ export class BankRegistrationService {
       await this.importClient(row, request);
       return this.insertOrReplay(row, hash);
     }
+    if (profile.registration.sharedWith !== undefined) {
+      await this.shareGroupClient(row, request, profile.id, profile.registration.sharedWith);
+      return this.insertOrReplay(row, hash);
+    }
     if (profile.registration.mode !== 'dcr') {
       throw new DomainError(
         `${RESOURCE}/dcr-not-supported`,
@@ -118,11 +122,16 @@ export class BankRegistrationService {
       ? [...redirectUris]
       : [defaultRedirectUri, ...redirectUris];
     row.defaultRedirectUri = defaultRedirectUri;
-    row.registrationMode = request.externalApiId !== null ? 'import' : 'dcr';
+    row.registrationMode =
+      request.externalApiId !== null
+        ? 'import'
+        : profile.registration.sharedWith !== undefined
+          ? 'shared'
+          : 'dcr';
     row.externalApiResponse = null;
     row.idempotencyKey = idempotencyKey;
     row.requestHash = idempotencyKey !== null ? hash : null;
-    row.dcrJti = request.externalApiId !== null ? null : this.random.uuid();
+    row.dcrJti = row.registrationMode === 'dcr' ? this.random.uuid() : null;
     return row;
   }
 
@@ -148,6 +157,59 @@ export class BankRegistrationService {
       );
     }
     row.status = 'registered';
+  }
+
+  /**
+   * A brand whose bank group knows one client per software statement (registration.sharedWith):
+   * no DCR call; the row takes the client of the group profile's newest live registration under
+   * the same software statement that covers the scopes and redirect URIs asked for. Its secret
+   * is stored again, encrypted for this row; its consents use this row's own profile.
+   */
+  private async shareGroupClient(
+    row: BankRegistrationEntity,
+    request: CreateBankRegistration,
+    profileId: string,
+    groupProfileId: string,
+  ): Promise<void> {
+    const candidates = (
+      await this.registrations.listRegisteredFor(groupProfileId, request.softwareStatementId)
+    ).filter((r) => r.registrationMode !== 'shared' && r.externalApiId !== null);
+    const covers = (group: BankRegistrationEntity): boolean =>
+      (request.scopes ?? []).every((s) => group.scopes.includes(s)) &&
+      (request.redirectUris ?? []).every((u) => group.redirectUris.includes(u)) &&
+      (request.defaultRedirectUri === null ||
+        group.redirectUris.includes(request.defaultRedirectUri));
+    const group = candidates.find(covers);
+    if (!group) {
+      throw new DomainError(
+        `${RESOURCE}/shared-registration-missing`,
+        'conflict',
+        "No registration of the group's profile to share",
+        {
+          detail:
+            candidates.length === 0
+              ? `Bank profile '${profileId}' shares the client of bank profile '${groupProfileId}' (registration.sharedWith), which has no live registration under software statement '${request.softwareStatementId}'. Create one with bankProfile '${groupProfileId}' first; registrations for '${profileId}' then reuse its client.`
+              : `Bank profile '${profileId}' shares the client of bank profile '${groupProfileId}' (registration.sharedWith), and none of its registrations under software statement '${request.softwareStatementId}' has all the scopes and redirect URIs asked for. Ask for a subset of theirs, or register the group's profile with them first.`,
+        },
+      );
+    }
+    row.externalApiId = group.externalApiId;
+    row.tokenEndpointAuthMethod = group.tokenEndpointAuthMethod;
+    row.scopes = request.scopes !== null ? [...request.scopes] : [...group.scopes];
+    row.redirectUris = [...group.redirectUris];
+    row.defaultRedirectUri = request.defaultRedirectUri ?? group.defaultRedirectUri;
+    row.externalApiResponse = group.externalApiResponse;
+    row.clientSecret = group.clientSecret
+      ? await this.registrar.encrypt(
+          row.id,
+          'clientSecret',
+          await this.registrar.decrypt(group.id, 'clientSecret', group.clientSecret),
+        )
+      : null;
+    row.status = 'registered';
+    this.logger.log(
+      `bank registration ${row.id} (profile ${profileId}) shares the client of registration ${group.id} (profile ${groupProfileId})`,
+    );
   }
 
   /** Insert; when a concurrent request won the key, answer as a repeat of it. */

@@ -64,6 +64,15 @@ describe('buildDcrClaims', () => {
     expect(claims).not.toHaveProperty('token_endpoint_auth_signing_alg');
   });
 
+  it('sends subject_type only when the profile names one (registration.subjectType)', () => {
+    expect(buildDcrClaims(base)).not.toHaveProperty('subject_type');
+    const claims = buildDcrClaims({
+      ...base,
+      registration: { ...base.registration, subjectType: 'pairwise' },
+    });
+    expect(claims.subject_type).toBe('pairwise');
+  });
+
   it('lists the grant types the profile names (registration.grantTypes), the standard three by default', () => {
     expect(buildDcrClaims(base).grant_types).toEqual([
       'authorization_code',

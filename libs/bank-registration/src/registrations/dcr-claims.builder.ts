@@ -10,7 +10,7 @@ export const DCR_JWT_LIFETIME_SECONDS = 300;
 
 export interface DcrClaimsInput {
   registration: Pick<RegistrationBehaviour, 'audience' | 'scopeFormat' | 'subjectDnFormat'> &
-    Partial<Pick<RegistrationBehaviour, 'grantTypes'>>;
+    Partial<Pick<RegistrationBehaviour, 'grantTypes' | 'subjectType'>>;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** Profile `quirks.authorisation.responseType`: the response type the client will use. */
   responseType?: 'code id_token' | 'code';
@@ -53,6 +53,7 @@ export function buildDcrClaims(input: DcrClaimsInput): Record<string, unknown> {
       input.registration.subjectDnFormat,
     ),
   };
+  if (input.registration.subjectType) claims.subject_type = input.registration.subjectType;
   if (input.tokenEndpointAuthMethod === 'private_key_jwt')
     claims.token_endpoint_auth_signing_alg = 'PS256';
   return claims;

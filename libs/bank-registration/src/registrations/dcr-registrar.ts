@@ -72,6 +72,14 @@ export class DcrRegistrar {
     return { row, interactionId: res.interactionId };
   }
 
+  async decrypt(
+    rowId: string,
+    column: 'clientSecret' | 'registrationAccessToken',
+    cipherText: string,
+  ): Promise<string> {
+    return this.cipher.decrypt(cipherText, { table: REGISTRATION_TABLE, rowId, column });
+  }
+
   async encrypt(
     rowId: string,
     column: 'clientSecret' | 'registrationAccessToken',

@@ -17,10 +17,12 @@ const ID = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 function setup(
   registration: Partial<ConfiguredBankProfile['registration']> = {},
   rat: string | null = 'enc-rat',
+  shape: { mode?: 'dcr' | 'shared'; sharing?: BankRegistrationEntity[] } = {},
 ) {
   const row = Object.assign(new BankRegistrationEntity(), {
     id: ID,
     bankProfile: 'mock-bank',
+    registrationMode: shape.mode ?? 'dcr',
     externalApiId: 'client-1',
     scopes: ['openid', 'accounts'],
     registrationAccessToken: rat,
@@ -43,6 +45,7 @@ function setup(
     findRegistered: jest.fn(async (id: string) => (id === ID ? row : null)),
     saveChanges: jest.fn(async (r) => r),
     markDeleted: jest.fn(async () => undefined),
+    listSharing: jest.fn(async () => shape.sharing ?? []),
   });
   const contexts = strictMock<ClientContextFactory>({
     withSession: jest.fn(async () => ({ context, session })),
@@ -153,6 +156,34 @@ describe('RegistrationManagementService', () => {
     });
     expect(repo.markDeleted).not.toHaveBeenCalled();
     expect(cache.clear).not.toHaveBeenCalled();
+  });
+
+  it('never reads or deletes a shared client at the bank through a brand registration (registration.sharedWith)', async () => {
+    const { service, http, repo } = setup({}, 'enc-rat', { mode: 'shared' });
+    await service.read(ID, false);
+    await service.remove(ID, false);
+    expect(http.request).not.toHaveBeenCalled();
+    expect(repo.listSharing).not.toHaveBeenCalled();
+    expect(repo.markDeleted).toHaveBeenCalledWith(ID);
+  });
+
+  it('refuses to delete at the bank a client that brand registrations still share', async () => {
+    const brand = Object.assign(new BankRegistrationEntity(), {
+      id: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc',
+      bankProfile: 'brand-bank',
+    });
+    const { service, http, repo } = setup({}, 'enc-rat', { sharing: [brand] });
+    await expect(service.remove(ID, false)).rejects.toMatchObject({
+      code: 'bank-registration/client-shared',
+      kind: 'conflict',
+      detail: expect.stringContaining('cccccccc-cccc-4ccc-8ccc-cccccccccccc (brand-bank)'),
+    });
+    expect(repo.listSharing).toHaveBeenCalledWith('client-1');
+    expect(http.request).not.toHaveBeenCalled();
+    expect(repo.markDeleted).not.toHaveBeenCalled();
+    // Only in the connector: the client stays at the bank for the brands.
+    await service.remove(ID, true);
+    expect(repo.markDeleted).toHaveBeenCalledWith(ID);
   });
 
   it('picks a client-credentials scope without openid', () => {

@@ -45,7 +45,9 @@ export class RegistrationManagementService {
   /** Refreshes externalApiResponse from GET /register/{ClientId} unless skipped or unsupported. */
   async read(id: string, excludeExternalApiOperation: boolean): Promise<ReadOutcome> {
     const row = await this.find(id);
-    if (excludeExternalApiOperation || !row.externalApiId) return { row };
+    // A shared client is the group registration's: read it at the bank through that one.
+    if (excludeExternalApiOperation || !row.externalApiId || row.registrationMode === 'shared')
+      return { row };
     const { context, session } = await this.contexts.withSession(row);
     if (!session.profile.registration.getSupported) return { row };
     const bearer = await this.managementBearer(row, session, () =>
@@ -66,9 +68,11 @@ export class RegistrationManagementService {
   ): Promise<{ interactionId?: string }> {
     const row = await this.find(id);
     let interactionId: string | undefined;
-    if (!excludeExternalApiOperation && row.externalApiId) {
+    // A shared client belongs to the group registration: deleting a brand's row never deletes it.
+    if (!excludeExternalApiOperation && row.externalApiId && row.registrationMode !== 'shared') {
       const { context, session } = await this.contexts.withSession(row);
       if (session.profile.registration.deleteSupported) {
+        await this.assertNotShared(row, row.externalApiId);
         const bearer = await this.managementBearer(row, session, () =>
           this.tokens.getClientCredentialsToken(context, this.scopeFor(row, session)),
         );
@@ -93,6 +97,20 @@ export class RegistrationManagementService {
     this.cache?.clear();
     this.tokens.invalidate(row.id);
     return { interactionId };
+  }
+
+  /** Deleting a client at the bank would strand the brands' registrations that reuse it. */
+  private async assertNotShared(row: BankRegistrationEntity, clientId: string): Promise<void> {
+    const sharing = await this.registrations.listSharing(clientId);
+    if (sharing.length === 0) return;
+    throw new DomainError(
+      'bank-registration/client-shared',
+      'conflict',
+      "Other bank registrations share this registration's client",
+      {
+        detail: `Bank registrations ${sharing.map((r) => `${r.id} (${r.bankProfile})`).join(', ')} reuse the client of registration ${row.id} (registration.sharedWith). Delete them first, or send x-exclude-external-api-operation: true to delete this one only in the connector and keep the client at the bank.`,
+      },
+    );
   }
 
   private async find(id: string): Promise<BankRegistrationEntity> {

@@ -127,4 +127,19 @@ export async function exerciseRepositories(ds: DataSource): Promise<void> {
   expect(await repo.findRegistered(pending.id)).toBeNull();
   await repo.discardPending(pending.id);
   expect(await repo.findByIdempotencyKey('key-2')).toBeNull();
+
+  // registration.sharedWith: the group profile's live rows, and the brands' rows sharing a client.
+  const groupRows = await repo.listRegisteredFor('mock-bank', statement.id);
+  expect(groupRows).toHaveLength(2);
+  expect(groupRows.every((r) => r.status === 'registered')).toBe(true);
+  expect(await repo.listRegisteredFor('other-bank', statement.id)).toEqual([]);
+  const brand = await repo.add(
+    Object.assign(row(null, 'registered'), {
+      bankProfile: 'brand-bank',
+      registrationMode: 'shared',
+    }),
+  );
+  expect((await repo.listSharing('client')).map((r) => r.id)).toEqual([brand.id]);
+  await repo.markDeleted(brand.id);
+  expect(await repo.listSharing('client')).toEqual([]);
 }

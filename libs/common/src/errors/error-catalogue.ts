@@ -758,6 +758,24 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         action: 'Create one bank registration per API, each with the scope of one API.',
       },
       {
+        code: 'bank-registration/shared-registration-missing',
+        statuses: [409],
+        title: "No registration of the group's profile to share",
+        meaning:
+          'The bank profile shares the client of another profile of its group (registration.sharedWith), and that profile has no live registration under this software statement covering the scopes and redirect URIs asked for. Nothing was stored; no bank was called.',
+        action:
+          'Create a bank registration for the profile named in the detail (same softwareStatementId) first, then retry; or ask for a subset of its scopes and redirect URIs.',
+      },
+      {
+        code: 'bank-registration/client-shared',
+        statuses: [409],
+        title: "Other bank registrations share this registration's client",
+        meaning:
+          "Brand registrations (registration.sharedWith) reuse this registration's client; deleting it at the bank would strand them. Nothing was deleted.",
+        action:
+          'Delete the registrations named in the detail first, or send `x-exclude-external-api-operation: true` to delete this one only in the connector.',
+      },
+      {
         code: 'bank-registration/no-registration-endpoint',
         statuses: [502],
         title: 'The bank publishes no registration endpoint',

@@ -132,8 +132,9 @@ export class BankRegistrationResponseDto extends ResourceResponseDto {
   defaultRedirectUri!: string;
 
   @ApiProperty({
-    description: '`dcr`: registered by the connector; `import`: an existing client imported.',
-    enum: ['dcr', 'import'],
+    description:
+      "`dcr`: registered by the connector; `import`: an existing client imported; `shared`: the client of a registration of the group's profile, reused (the profile's registration.sharedWith).",
+    enum: ['dcr', 'import', 'shared'],
   })
   registrationMode!: string;
 
