@@ -4,6 +4,7 @@ import { basename, delimiter, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LoadedPki } from '../../apps/mock-bank/src/pki';
 import {
+  CONFIGURED_API_FINANCIAL_ID,
   quirksFromProfile,
   type MockBankQuirks,
 } from '../../apps/mock-bank/src/quirks/mock-bank-quirks';
@@ -104,12 +105,13 @@ export interface ContractProfile {
 
 /**
  * What every contract bank does besides the profile's own quirks, being deviations the
- * connector handles for every bank (so every profile must survive them): Links on another host,
- * and token_type in lower case.
+ * connector handles for every bank (so every profile must survive them): Links on another host
+ * with a trailing slash added to the path (Coutts), and token_type in lower case.
  */
 export function contractQuirks(profileDocument: unknown): MockBankQuirks {
   const quirks = quirksFromProfile(profileDocument);
   quirks.responses.links = 'other-host';
+  quirks.responses.linksAddSlash = true;
   quirks.tokenEndpoint.tokenType = 'bearer';
   return quirks;
 }
@@ -225,10 +227,18 @@ export function contractConnectorEnv(
   const overrides: Record<string, unknown> = {};
   for (const profile of profiles) {
     const url = bankUrlOf(profile);
-    const apis: Record<string, { baseUrl: string }> = {};
+    const apis: Record<string, { baseUrl: string; financialId?: string }> = {};
     for (const [kind, api] of Object.entries(profile.definition.apis)) {
-      if (api)
-        apis[kind] = { baseUrl: `${url}${MOCK_BANK_API_PATHS[api.version][kind as BankApiKind]}` };
+      if (!api) continue;
+      apis[kind] = { baseUrl: `${url}${MOCK_BANK_API_PATHS[api.version][kind as BankApiKind]}` };
+      // An API taken under another organisation's id the bank does not publish: the id its
+      // contract bank requires there (quirksFromProfile).
+      if (
+        profile.definition.requiredConfiguration.includes(
+          `apis.${kind}.financialId` as (typeof profile.definition.requiredConfiguration)[number],
+        )
+      )
+        apis[kind].financialId = CONFIGURED_API_FINANCIAL_ID;
     }
     overrides[profile.id] = {
       // A profile that accepts an issuer mismatch meets one: its configured issuer is not the
@@ -467,9 +477,24 @@ export async function runProfileContract(
     if (!accountId) fail('AIS read of accounts', 'no account');
     const transactions = await api.get(`/v1/aisp/accounts/${accountId}/transactions`, headers);
     expectOk('AIS read of transactions', transactions.status, 200, transactions.body);
-    const bad = dateTimes(transactions.body).filter((d) => !OFFSET_DATE_TIME.test(d));
+    // Direct debits too (where their date-times may be no date at all), unless the bank refuses
+    // the permission.
+    const readDirectDebits =
+      !profile.definition.quirks.accountAccess.unsupportedPermissions.includes('ReadDirectDebits');
+    const directDebits = readDirectDebits
+      ? await api.get(`/v1/aisp/accounts/${accountId}/direct-debits`, headers)
+      : undefined;
+    if (directDebits)
+      expectOk('AIS read of direct debits', directDebits.status, 200, directDebits.body);
+    const bad = [...dateTimes(transactions.body), ...dateTimes(directDebits?.body)].filter(
+      (d) => !OFFSET_DATE_TIME.test(d) || Number.isNaN(Date.parse(d)),
+    );
     if (bad.length)
       fail('AIS date-times', `not ISO 8601 with an offset: ${bad.slice(0, 3).join(', ')}`);
+    // The rewritten Self link (whatever the bank wrote: another host, a trailing slash) is a
+    // connector route that answers.
+    const self = await api.get(accounts.body.Links.Self.slice(connectorUrl.length), headers);
+    expectOk('AIS Links.Self followed', self.status, 200, self.body);
     ran.push('ais');
   }
 
@@ -516,11 +541,15 @@ export async function runProfileContract(
 
   if (profile.consentTypes.includes('domestic-vrp')) {
     const initiation = { CreditorAccount: CREDITOR };
-    const consent = await api.post<{ id: string }>(
-      '/v1/vrp/domestic-vrp-consents',
-      sweepingVrpConsent(paymentRegistration, initiation),
-      { 'idempotency-key': randomUUID() },
-    );
+    // With the refund account, so a VRP response carries one (in the standard shape once the
+    // connector has applied the profile's response repairs).
+    const consentBody = sweepingVrpConsent(paymentRegistration, initiation) as {
+      externalApiRequest: { Data: Record<string, unknown> };
+    };
+    consentBody.externalApiRequest.Data.ReadRefundAccount = 'Yes';
+    const consent = await api.post<{ id: string }>('/v1/vrp/domestic-vrp-consents', consentBody, {
+      'idempotency-key': randomUUID(),
+    });
     expectOk('VRP consent', consent.status, 201, consent.body);
     const { authUrl } = await authoriseConsent(
       api,
@@ -550,6 +579,11 @@ export async function runProfileContract(
       { 'idempotency-key': randomUUID() },
     );
     expectOk('VRP payment', vrp.status, 201, vrp.body);
+    const refund = (
+      vrp.body as { externalApiResponse?: { Data?: { Refund?: Record<string, unknown> } } }
+    ).externalApiResponse?.Data?.Refund;
+    if (!refund || typeof refund.Identification !== 'string' || 'Account' in refund)
+      fail('VRP refund account', `not an OBCashAccountDebtorWithName: ${JSON.stringify(refund)}`);
     ran.push('vrp');
   }
   return {

@@ -20,6 +20,7 @@ import type { AccessTokenVerifier } from './oidc/access-token-verifier';
 import type { MemoryStorage } from './oidc/memory-adapter';
 import { AIS_BASE_PATH, aisRouter } from './ais/ais.router';
 import { consentAdminRouter } from './consents/consent-admin.router';
+import { OB_ERROR_CODE, sendObError } from './ais/ob-error';
 import { sampleAccounts, sampleParty } from './data/sample-data';
 import type { SpecValidator } from './spec-validation/spec-validator';
 import { signingClientFromMetadata } from './payments/jws-signature';
@@ -31,7 +32,7 @@ import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
 import { mountV3, V3_BASE_PATHS, type V3Specs } from './v3-1-11/mount';
 import { STANDARD_WELL_KNOWN_PATH, type MockBankQuirks } from './quirks/mock-bank-quirks';
-import { quirkyResponseBody, type QuirkRewriter } from './quirks/quirk-rewriter';
+import { hasResponseQuirks, quirkyResponseBody, type QuirkRewriter } from './quirks/quirk-rewriter';
 import { portalAdminRouter } from './dcr/registration.router';
 
 export interface MockBankAppDeps {
@@ -55,6 +56,8 @@ export interface MockBankAppDeps {
   v3Specs?: V3Specs;
   /** The bank's public origin, for absolute Links. */
   baseUrl: string;
+  /** The bank's own financial id (quirk requests.financialIds 'bank'). */
+  financialId: string;
   /** Signs PIS and VRP responses with the bank's key (x-jws-signature). */
   responseSigner?: ResponseSigner;
   pageSize?: number;
@@ -91,11 +94,43 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
           'no discovery document omitted anything yet; GET the well-known URL first',
       });
   });
+  // Quirk mode: the x-fapi-financial-id each API requires (an API served under another
+  // organisation's id), on the v4.0 and v3.1.11 paths.
+  const financialIds = deps.quirks?.requests.financialIds;
+  if (financialIds && Object.values(financialIds).some((id) => id !== 'any')) {
+    const expected = (id: string) => (id === 'bank' ? deps.financialId : id);
+    const check = (id: string) => (req: Request, res: Response, next: NextFunction) => {
+      if (id === 'any') return next();
+      const given = req.header('x-fapi-financial-id');
+      if (given === expected(id)) return next();
+      sendObError(res, 403, [
+        {
+          ErrorCode: OB_ERROR_CODE.fieldInvalid,
+          Message: `x-fapi-financial-id must be ${expected(id)} on this API${given ? ` (got ${given})` : ''}`,
+          Path: 'header.x-fapi-financial-id',
+        },
+      ]);
+    };
+    const ais = check(financialIds.accountAndTransaction);
+    const pis = check(financialIds.paymentInitiation);
+    const vrp = check(financialIds.variableRecurringPayments);
+    app.use(AIS_BASE_PATH, ais);
+    app.use(PIS_BASE_PATH, pis);
+    app.use(VRP_BASE_PATH, vrp);
+    if (deps.v3Specs) {
+      app.use(V3_BASE_PATHS.ais, ais);
+      app.use(V3_BASE_PATHS.vrp, vrp);
+      // The v3.1.11 VRP document shares the PIS root (v3-1-11/mount.ts).
+      app.use(V3_BASE_PATHS.pis, (req, res, next) =>
+        req.path.startsWith('/domestic-vrp') ? vrp(req, res, next) : pis(req, res, next),
+      );
+    }
+  }
   // Quirk mode: Links and date-times of AIS, PIS and VRP bodies the way the configured bank
   // writes them (only the bytes sent change; what the bank stores stays standard). On the
   // v3.1.11 paths too: the v3.1.11 front translates first, so the quirk applies to what it sends.
   const responses = deps.quirks?.responses;
-  if (responses && (responses.links !== 'standard' || responses.brokenDateTimes)) {
+  if (responses && hasResponseQuirks(responses)) {
     const paths = [PIS_BASE_PATH, VRP_BASE_PATH, AIS_BASE_PATH];
     if (deps.v3Specs) paths.push(...Object.values(V3_BASE_PATHS));
     app.use(paths, (_req, res, next) => {
@@ -119,11 +154,15 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
     ledger: deps.ledger,
     baseUrl: deps.baseUrl,
     responseSigner: deps.responseSigner,
+    jwsB64Header: deps.quirks?.requests.jwsB64Header === true,
   };
   // Before the resource routers and oidc-provider's token endpoint, so faults hit them first.
   app.use(networkFaults.middleware());
   const pis = pisRouter({ ...paymentDeps, spec: deps.pisSpec });
-  const vrp = vrpRouter({ ...paymentDeps, spec: deps.vrpSpec });
+  const vrp = vrpRouter(
+    { ...paymentDeps, spec: deps.vrpSpec },
+    { refuseVrpType: deps.quirks?.requests.refuseVrpType === true },
+  );
   app.use(PIS_BASE_PATH, pis);
   app.use(VRP_BASE_PATH, vrp);
   const ais = aisRouter({
@@ -145,6 +184,7 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
       ledger: deps.ledger,
       verifier: deps.accessTokens,
       clients: paymentDeps.clients,
+      jwsB64Header: paymentDeps.jwsB64Header,
     });
   app.use(
     '/directory',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AIS_OPERATIONS } from './ais/ais.router';
 import { PIS_OPERATIONS } from './pis/pis.router';
 import { VRP_OPERATIONS } from './vrp/vrp.router';
-import { SpecValidator } from './spec-validation/spec-validator';
+import { SpecValidator, withOptionalMember } from './spec-validation/spec-validator';
 import { loadV3Specs } from './v3-1-11/mount';
 import type { AddressInfo } from 'node:net';
 import { Ledger } from './admin/ledger';
@@ -58,10 +58,20 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     join(options.specsDir, 'v4.0', 'payment-initiation-openapi.json'),
     { expectedOperations: PIS_OPERATIONS },
   );
-  const vrpSpec = SpecValidator.load(join(options.specsDir, 'v4.0', 'vrp-openapi.json'), {
+  const loadedVrpSpec = SpecValidator.load(join(options.specsDir, 'v4.0', 'vrp-openapi.json'), {
     expectedOperations: VRP_OPERATIONS,
   });
-  const v3Specs = loadV3Specs(options.specsDir);
+  const loadedV3Specs = loadV3Specs(options.specsDir);
+  // Quirk requests.refuseVrpType: this bank's own document does not require Data.VRPType.
+  const vrpSpec = quirks.requests.refuseVrpType
+    ? withOptionalMember(loadedVrpSpec, 'domesticVrpPost', 'Data.VRPType')
+    : loadedVrpSpec;
+  const v3Specs = quirks.requests.refuseVrpType
+    ? {
+        ...loadedV3Specs,
+        vrp: withOptionalMember(loadedV3Specs.vrp, 'domesticVrpPost', 'Data.VRPType'),
+      }
+    : loadedV3Specs;
   const seed = (options.directorySeed ?? []).map((entry, i) => {
     try {
       return parseEnrolment(entry);
@@ -149,6 +159,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     vrpSpec,
     v3Specs,
     baseUrl: issuer,
+    financialId: options.financialId ?? DEFAULT_FINANCIAL_ID,
     // The ASPSP signs its payment responses with the key its jwks_uri publishes; iss is its
     // organisation id, as in the OB directory.
     responseSigner: new ResponseSigner(

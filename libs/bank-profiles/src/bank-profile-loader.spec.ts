@@ -5,6 +5,7 @@ import { BankProfileLoadError } from './bank-profile-load.error';
 import { BankProfileLoaderLogger, loadBankProfiles } from './bank-profile-loader';
 import type { BankProfilesConfig } from './bank-profiles.config';
 import { profileDocument } from './testing/bank-profile.builder';
+import { apiFinancialId } from './bank-profile-resolve';
 
 describe('loadBankProfiles', () => {
   let root: string;
@@ -132,6 +133,23 @@ describe('loadBankProfiles', () => {
     expect(profile.tls).toEqual({ caBundleFile: '/etc/ca.pem' });
   });
 
+  it('configures a per-API financial id listed in requiredConfiguration (apis.<api>.financialId)', () => {
+    write(builtinDir, 'test-bank.json', {
+      ...profileDocument('test-bank'),
+      requiredConfiguration: ['apis.paymentInitiation.financialId'],
+    });
+    const [unconfigured] = load();
+    expect(unconfigured.configured).toBe(false);
+    expect(unconfigured.missingConfiguration).toEqual(['apis.paymentInitiation.financialId']);
+    const [profile] = load({
+      overrides: { 'test-bank': { apis: { paymentInitiation: { financialId: '0015800000PIS' } } } },
+    });
+    expect(profile.configured).toBe(true);
+    expect(profile.apis.paymentInitiation?.financialId).toBe('0015800000PIS');
+    expect(apiFinancialId(profile, 'paymentInitiation')).toBe('0015800000PIS');
+    expect(apiFinancialId(profile, 'accountAndTransaction')).toBe(profile.financialId);
+  });
+
   it('overrides messageSigning member by member, checked by the schema', () => {
     write(builtinDir, 'test-bank.json', profileDocument('test-bank'));
     const [profile] = load({
@@ -140,6 +158,7 @@ describe('loadBankProfiles', () => {
     expect(profile.messageSigning).toEqual({
       verifyResponseSignatures: true,
       trustAnchor: 'openbanking.org.uk',
+      b64Header: false,
     });
     expect(
       loadError({
@@ -155,7 +174,7 @@ describe('loadBankProfiles', () => {
         },
       }).message,
     ).toMatch(
-      /\/messageSigning may only hold \{ verifyResponseSignatures, jwksUrl, issuer, trustAnchor \}/,
+      /\/messageSigning may only hold \{ verifyResponseSignatures, jwksUrl, issuer, trustAnchor, b64Header \}/,
     );
   });
 

@@ -6,7 +6,14 @@ import type { ProfileOverride } from './bank-profiles.config';
 export const OVERRIDES_SOURCE = 'BANK_PROFILE_OVERRIDES';
 
 const OVERRIDE_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'];
-const MESSAGE_SIGNING_KEYS = ['verifyResponseSignatures', 'jwksUrl', 'issuer', 'trustAnchor'];
+const MESSAGE_SIGNING_KEYS = [
+  'verifyResponseSignatures',
+  'jwksUrl',
+  'issuer',
+  'trustAnchor',
+  'b64Header',
+];
+const API_OVERRIDE_KEYS = ['baseUrl', 'version', 'financialId'];
 
 function overrideProblems(
   id: string,
@@ -32,9 +39,9 @@ function overrideProblems(
     } else if (
       value === null ||
       typeof value !== 'object' ||
-      Object.keys(value).some((k) => k !== 'baseUrl' && k !== 'version')
+      Object.keys(value).some((k) => !API_OVERRIDE_KEYS.includes(k))
     ) {
-      problems.push(`${at}: /apis/${api} may only hold { baseUrl, version }`);
+      problems.push(`${at}: /apis/${api} may only hold { ${API_OVERRIDE_KEYS.join(', ')} }`);
     }
   }
   if (override.tls && Object.keys(override.tls).some((k) => k !== 'caBundleFile')) {
@@ -84,8 +91,10 @@ export function applyOverrides(
     for (const api of BANK_APIS) {
       const baseUrl = override.apis?.[api]?.baseUrl;
       const version = override.apis?.[api]?.version;
+      const financialId = override.apis?.[api]?.financialId;
       const declared = merged.apis[api];
       if (baseUrl !== undefined && declared) declared.baseUrl = baseUrl;
+      if (financialId !== undefined && declared) declared.financialId = financialId;
       // A bank moving between OB versions; the schema check below refuses an unknown version.
       if (version !== undefined && declared) declared.version = version as typeof declared.version;
     }

@@ -1,5 +1,6 @@
 import {
   BANK_APIS,
+  BankApiKind,
   BankProfile,
   BankProfileDefinition,
   CONSENT_TYPE_BY_API,
@@ -25,6 +26,12 @@ function valueOf(definition: BankProfileDefinition, key: ConfigurableKey): strin
       return definition.apis.paymentInitiation?.baseUrl;
     case 'apis.variableRecurringPayments.baseUrl':
       return definition.apis.variableRecurringPayments?.baseUrl;
+    case 'apis.accountAndTransaction.financialId':
+      return definition.apis.accountAndTransaction?.financialId;
+    case 'apis.paymentInitiation.financialId':
+      return definition.apis.paymentInitiation?.financialId;
+    case 'apis.variableRecurringPayments.financialId':
+      return definition.apis.variableRecurringPayments?.financialId;
     case 'tls.caBundleFile':
       return definition.tls?.caBundleFile;
   }
@@ -49,4 +56,15 @@ export function resolveProfile(definition: BankProfileDefinition, sourceFile: st
     missingConfiguration,
     sourceFile,
   };
+}
+
+/**
+ * The x-fapi-financial-id of one API's calls: the API's own `financialId` when the profile names
+ * one (`apis.<api>.financialId`), else the profile's.
+ */
+export function apiFinancialId(
+  profile: Pick<BankProfileDefinition, 'financialId' | 'apis'>,
+  api: BankApiKind,
+): string | undefined {
+  return profile.apis[api]?.financialId ?? profile.financialId;
 }

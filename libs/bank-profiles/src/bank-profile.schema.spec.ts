@@ -116,15 +116,59 @@ describe('bank profile schema', () => {
       jwksUrl: 'https://keystore.openbankingtest.org.uk/0015800001041TEST/0015800001041TEST.jwks',
       issuer: '0015800001041TEST',
       trustAnchor: 'openbanking.org.uk',
+      b64Header: false,
     });
     for (const messageSigning of [
       { verifyResponseSignatures: 'yes' },
       { jwksUrl: 'ftp://keys.example/jwks' },
       { issuer: '' },
       { verifyResponseSignature: true },
+      { b64Header: 'yes' },
     ]) {
       const bad = validateProfileDocument(profileDocument('s', { messageSigning }), 's.json');
       expect([messageSigning, bad.ok]).toEqual([messageSigning, false]);
+    }
+  });
+
+  it('request shaping, response repairs and per-API financial ids: defaults, values, bad values refused', () => {
+    const standard = validateProfileDocument(profileDocument('s'), 's.json');
+    if (!standard.ok) throw new Error(standard.problems.join('\n'));
+    expect(standard.definition.quirks.requests).toEqual({ omitVrpType: false });
+    expect(standard.definition.quirks.responses).toEqual({
+      repairDateTimes: false,
+      invalidDateTimes: 'keep',
+      unnestVrpRefundAccount: false,
+    });
+    const set = validateProfileDocument(
+      profileDocument('s', {
+        apis: {
+          paymentInitiation: {
+            version: 'v4.0',
+            baseUrl: 'https://rs.bank.example/open-banking/v4.0/pisp',
+            financialId: '0015800000PAYMENTS',
+          },
+        },
+        requiredConfiguration: ['apis.variableRecurringPayments.financialId'],
+        quirks: {
+          requests: { omitVrpType: true },
+          responses: { invalidDateTimes: 'drop', unnestVrpRefundAccount: true },
+        },
+      }),
+      's.json',
+    );
+    if (!set.ok) throw new Error(set.problems.join('\n'));
+    expect(set.definition.apis.paymentInitiation?.financialId).toBe('0015800000PAYMENTS');
+    expect(set.definition.quirks.requests.omitVrpType).toBe(true);
+    expect(set.definition.quirks.responses.invalidDateTimes).toBe('drop');
+    for (const patch of [
+      { quirks: { requests: { omitVrpType: 'yes' } } },
+      { quirks: { requests: { omitVRPType: true } } },
+      { quirks: { responses: { invalidDateTimes: 'null' } } },
+      { quirks: { responses: { unnestVrpRefundAccount: 1 } } },
+      { apis: { paymentInitiation: { version: 'v4.0', financialId: '' } } },
+    ]) {
+      const bad = validateProfileDocument(profileDocument('s', patch), 's.json');
+      expect([patch, bad.ok]).toEqual([patch, false]);
     }
   });
 

@@ -37,6 +37,9 @@ export const CONFIGURABLE_KEYS = [
   'apis.accountAndTransaction.baseUrl',
   'apis.paymentInitiation.baseUrl',
   'apis.variableRecurringPayments.baseUrl',
+  'apis.accountAndTransaction.financialId',
+  'apis.paymentInitiation.financialId',
+  'apis.variableRecurringPayments.financialId',
   'tls.caBundleFile',
 ] as const;
 export type ConfigurableKey = (typeof CONFIGURABLE_KEYS)[number];
@@ -45,6 +48,11 @@ export interface BankApiDefinition {
   version: ApiVersion;
   /** Absent only when listed in `requiredConfiguration` and not yet configured. */
   baseUrl?: string;
+  /**
+   * The x-fapi-financial-id of this API's calls when it is not the profile's `financialId` (Lloyds
+   * Banking Group takes payments and VRPs under the Lloyds Bank id for every brand).
+   */
+  financialId?: string;
 }
 
 export type BankApis = Partial<Record<BankApiKind, BankApiDefinition>>;
@@ -122,13 +130,24 @@ export interface BankQuirks {
   idToken: IdTokenQuirks;
   tokenEndpoint: { noRefreshTokenForPayments: boolean };
   accountAccess: { unsupportedPermissions: string[] };
+  requests: RequestQuirks;
   responses: ResponseQuirks;
+}
+
+/** Request members the bank refuses although the standard has them (see the schema). */
+export interface RequestQuirks {
+  /** Send domestic-VRP payment requests without Data.VRPType (Barclays). */
+  omitVrpType: boolean;
 }
 
 /** Repairs of the bank's response bodies (see the schema). */
 export interface ResponseQuirks {
   /** Rewrite *DateTime members without a time zone or with fractional seconds to ISO 8601. */
   repairDateTimes: boolean;
+  /** 'drop': a *DateTime member that is not a date at all is removed (read as absent). */
+  invalidDateTimes: 'keep' | 'drop';
+  /** VRP responses' Data.Refund nested under an Account member is un-nested. */
+  unnestVrpRefundAccount: boolean;
 }
 
 /** The quirks of a bank that follows the standard: what the schema's defaults produce. */
@@ -151,7 +170,8 @@ export const STANDARD_QUIRKS: BankQuirks = {
   },
   tokenEndpoint: { noRefreshTokenForPayments: false },
   accountAccess: { unsupportedPermissions: [] },
-  responses: { repairDateTimes: false },
+  requests: { omitVrpType: false },
+  responses: { repairDateTimes: false, invalidDateTimes: 'keep', unnestVrpRefundAccount: false },
 };
 
 /** The authorisation request's shape (see the schema for each field). */
@@ -198,12 +218,18 @@ export interface MessageSigning {
   issuer?: string;
   /** The expected `http://openbanking.org.uk/tan`. */
   trustAnchor: string;
+  /**
+   * Sign the connector's requests with the pre-v3.1.4 JOSE header: `b64: false` listed in `crit`
+   * (TSB). The payload stays unencoded, as it always is in a detached JWS.
+   */
+  b64Header: boolean;
 }
 
 /** What the schema's defaults produce: the bank's response signatures are not checked. */
 export const DEFAULT_MESSAGE_SIGNING: MessageSigning = {
   verifyResponseSignatures: false,
   trustAnchor: 'openbanking.org.uk',
+  b64Header: false,
 };
 
 /**

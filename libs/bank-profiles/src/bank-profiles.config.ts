@@ -9,7 +9,7 @@ export interface ProfileOverride {
   issuerUrl?: string;
   wellKnownUrl?: string;
   financialId?: string;
-  apis?: Partial<Record<BankApiKind, { baseUrl?: string; version?: string }>>;
+  apis?: Partial<Record<BankApiKind, { baseUrl?: string; version?: string; financialId?: string }>>;
   tls?: { caBundleFile?: string };
   messageSigning?: Partial<MessageSigning>;
 }

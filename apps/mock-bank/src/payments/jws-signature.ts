@@ -45,12 +45,16 @@ export interface SigningClient {
  * Verifies an OB detached JWS (`<protected>..<signature>`) over the exact request bytes, with
  * the v3.1.4+ profile: PS256, kid of the client's registered key, crit exactly the three OB
  * claims, iss `{org id}/{software id}`, tan openbanking.org.uk, a recent iat, and no b64.
+ * With `b64Header` (quirk requests.jwsB64Header, a bank on the older profile) it is the other
+ * way round: `b64: false` is required, listed in crit too, and the signature is checked over the
+ * unencoded payload (RFC 7797).
  */
 export async function verifyDetachedJws(
   header: string | undefined,
   raw: Buffer,
   client: SigningClient,
   nowSeconds: number,
+  options: { b64Header?: boolean } = {},
 ): Promise<void> {
   if (!header) throw new JwsSignatureError(JWS_ERROR_CODE.missing, 'x-jws-signature is required');
   const parts = header.split('.');
@@ -76,10 +80,17 @@ export async function verifyDetachedJws(
 
   if (claim('alg') !== 'PS256') throw invalid('alg must be PS256');
   const kid = claim('kid');
-  if ('b64' in protectedHeader) throw invalid('the b64 header is not allowed');
+  if (options.b64Header) {
+    if (claim('b64') !== false) throw invalid('this bank requires the b64 header, set to false');
+  } else if ('b64' in protectedHeader) throw invalid('the b64 header is not allowed');
+  const expectedCrit = options.b64Header ? ['b64', ...CRIT] : CRIT;
   const crit = claim('crit');
-  if (!Array.isArray(crit) || crit.length !== CRIT.length || !CRIT.every((c) => crit.includes(c)))
-    throw invalid(`crit must list exactly ${CRIT.join(', ')}`);
+  if (
+    !Array.isArray(crit) ||
+    crit.length !== expectedCrit.length ||
+    !expectedCrit.every((c) => crit.includes(c))
+  )
+    throw invalid(`crit must list exactly ${expectedCrit.join(', ')}`);
   const iat = claim(OB_CLAIM.iat);
   const iss = claim(OB_CLAIM.iss);
   const tan = claim(OB_CLAIM.tan);
@@ -103,7 +114,12 @@ export async function verifyDetachedJws(
   }
   try {
     await flattenedVerify(
-      { protected: parts[0], payload: raw.toString('base64url'), signature: parts[2] },
+      {
+        protected: parts[0],
+        // b64 false: the signing input holds the payload's bytes as they are.
+        payload: options.b64Header ? new Uint8Array(raw) : raw.toString('base64url'),
+        signature: parts[2],
+      },
       key,
       { algorithms: ['PS256'], crit: Object.fromEntries(CRIT.map((c) => [c, true])) },
     );

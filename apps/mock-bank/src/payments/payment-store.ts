@@ -50,9 +50,12 @@ export class PaymentStore {
   private readonly balances = new Map<string, number>();
   private readonly idempotency = new Map<string, IdempotentResponse>();
   private fault: PaymentFault | undefined;
+  private readonly identifications = new Map<string, Record<string, unknown>>();
 
   constructor(accounts: SampleAccount[]) {
     for (const a of accounts) {
+      const identification = (a.account.Account as Record<string, unknown>[] | undefined)?.[0];
+      if (identification) this.identifications.set(a.accountId, identification);
       const itav = a.balances.find((b) => b.Type === 'ITAV') ?? a.balances[0];
       if (!itav) continue;
       const amount = Number((itav.Amount as { Amount: string }).Amount);
@@ -66,6 +69,12 @@ export class PaymentStore {
 
   static hash(raw: Buffer): string {
     return createHash('sha256').update(raw).digest('hex');
+  }
+
+  /** An account's scheme, identification and name: the refund account of a payment from it. */
+  refundAccount(accountId: string | undefined): Record<string, unknown> | undefined {
+    const found = accountId === undefined ? undefined : this.identifications.get(accountId);
+    return found ? { ...found } : undefined;
   }
 
   balance(accountId: string): number | undefined {

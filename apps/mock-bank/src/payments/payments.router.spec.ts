@@ -6,7 +6,7 @@ import request from 'supertest';
 import { ConsentStore } from '../consents/consent-store';
 import { sampleAccounts } from '../data/sample-data';
 import { PIS_BASE_PATH, PIS_OPERATIONS, pisRouter } from '../pis/pis.router';
-import { SpecValidator } from '../spec-validation/spec-validator';
+import { SpecValidator, withOptionalMember } from '../spec-validation/spec-validator';
 import { SPECS_DIR } from '../testing/test-bank';
 import { VRP_BASE_PATH, VRP_OPERATIONS, VRP_LIMIT_ERROR_CODE, vrpRouter } from '../vrp/vrp.router';
 import { paymentsAdminRouter } from './payments-admin.router';
@@ -48,7 +48,11 @@ const fakeVerifier = {
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const publicJwk: JWK = { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: 'k1', use: 'sig' };
 
-function sign(raw: string, header: Record<string, unknown> = {}): Promise<string> {
+function sign(
+  raw: string,
+  header: Record<string, unknown> = {},
+  options: { b64Header?: boolean } = {},
+): Promise<string> {
   const protectedHeader = Buffer.from(
     JSON.stringify({
       alg: 'PS256',
@@ -60,7 +64,10 @@ function sign(raw: string, header: Record<string, unknown> = {}): Promise<string
       ...header,
     }),
   ).toString('base64url');
-  const input = `${protectedHeader}.${Buffer.from(raw).toString('base64url')}`;
+  // b64 false (RFC 7797): the signing input holds the payload's bytes as they are.
+  const input = options.b64Header
+    ? `${protectedHeader}.${raw}`
+    : `${protectedHeader}.${Buffer.from(raw).toString('base64url')}`;
   const signature = cryptoSign('sha256', Buffer.from(input), {
     key: privateKey,
     padding: constants.RSA_PKCS1_PSS_PADDING,
@@ -77,7 +84,7 @@ const bankJwk = {
 const faults = new FaultInjector(bankJwk);
 const responseSigner = new ResponseSigner(bankJwk as never, '0015800001041RMOCK', faults);
 
-function setup() {
+function setup(quirks: { refuseVrpType?: boolean; jwsB64Header?: boolean } = {}) {
   faults.reset();
   const consents = new ConsentStore();
   const accounts = sampleAccounts(new Date('2025-06-15T00:00:00Z'));
@@ -98,18 +105,35 @@ function setup() {
     ledger: { record: (e: PaymentLedgerEvent) => events.push(e) },
     baseUrl: 'https://bank.example',
     responseSigner,
+    jwsB64Header: quirks.jwsB64Header,
   };
   const app = express();
   app.use('/__admin', paymentsAdminRouter(payments));
   app.use(PIS_BASE_PATH, pisRouter({ ...deps, spec: pisSpec }));
-  app.use(VRP_BASE_PATH, vrpRouter({ ...deps, spec: vrpSpec }));
+  app.use(
+    VRP_BASE_PATH,
+    vrpRouter(
+      {
+        ...deps,
+        spec: quirks.refuseVrpType
+          ? withOptionalMember(vrpSpec, 'domesticVrpPost', 'Data.VRPType')
+          : vrpSpec,
+      },
+      { refuseVrpType: quirks.refuseVrpType },
+    ),
+  );
   const post = async (path: string, body: unknown, token: string, key?: string) => {
     const raw = JSON.stringify(body);
     const req = request(app)
       .post(path)
       .set('authorization', `Bearer ${token}`)
       .set('content-type', 'application/json')
-      .set('x-jws-signature', await sign(raw));
+      .set(
+        'x-jws-signature',
+        quirks.jwsB64Header
+          ? await sign(raw, { b64: false, crit: ['b64', ...CRIT] }, { b64Header: true })
+          : await sign(raw),
+      );
     if (key) req.set('x-idempotency-key', key);
     return req.send(raw);
   };
@@ -499,5 +523,125 @@ describe('VRP resource server', () => {
     expect(vrpSpec.validateResponse('domesticVrpPost', 400, third.body)).toEqual([]);
     expect(events.filter((e) => e.type === 'vrp.created')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'vrp.refused')).toHaveLength(2);
+  });
+});
+
+describe('quirk modes of the PIS and VRP resource servers', () => {
+  const vrpConsent = {
+    Data: {
+      ReadRefundAccount: 'Yes',
+      ControlParameters: {
+        VRPType: ['UK.OBIE.VRPType.Sweeping'],
+        PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
+        MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
+        PeriodicLimits: [
+          { PeriodType: 'Month', PeriodAlignment: 'Calendar', Amount: '100.00', Currency: 'GBP' },
+        ],
+      },
+      Initiation: { CreditorAccount: initiation.CreditorAccount },
+    },
+    Risk: {},
+  };
+  const vrp = (consentId: string, key: string, vrpType?: string) => ({
+    Data: {
+      ConsentId: consentId,
+      PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+      ...(vrpType ? { VRPType: vrpType } : {}),
+      Initiation: { CreditorAccount: initiation.CreditorAccount },
+      Instruction: {
+        InstructionIdentification: key,
+        EndToEndIdentification: key,
+        InstructedAmount: { Amount: '5.00', Currency: 'GBP' },
+        CreditorAccount: initiation.CreditorAccount,
+      },
+    },
+    Risk: {},
+  });
+  const authorisedVrpConsent = async (t: ReturnType<typeof setup>) => {
+    const created = await t.post(
+      `${VRP_BASE_PATH}/domestic-vrp-consents`,
+      vrpConsent,
+      'cc:tpp',
+      'c',
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.Data.ConsentId as string;
+    t.consents.authorise(id, { psuId: 'psu', accountIds: [t.accounts[0].accountId] });
+    return id;
+  };
+
+  it('refuseVrpType: a VRP with Data.VRPType is refused, one without it is paid; the standard bank wants it', async () => {
+    const quirky = setup({ refuseVrpType: true });
+    const id = await authorisedVrpConsent(quirky);
+    const refused = await quirky.post(
+      `${VRP_BASE_PATH}/domestic-vrps`,
+      vrp(id, 'a', 'UK.OBIE.VRPType.Sweeping'),
+      `psu:tpp:${id}`,
+      'a',
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.Errors[0]).toMatchObject({ Path: 'Data.VRPType' });
+    const paid = await quirky.post(
+      `${VRP_BASE_PATH}/domestic-vrps`,
+      vrp(id, 'b'),
+      `psu:tpp:${id}`,
+      'b',
+    );
+    expect(paid.status).toBe(201);
+    // The refund account the consent asked for, in the standard shape (quirkyResponseBody nests it).
+    expect(paid.body.Data.Refund).toEqual((quirky.accounts[0].account.Account as unknown[])[0]);
+
+    const standard = setup();
+    const standardId = await authorisedVrpConsent(standard);
+    const missing = await standard.post(
+      `${VRP_BASE_PATH}/domestic-vrps`,
+      vrp(standardId, 'c'),
+      `psu:tpp:${standardId}`,
+      'c',
+    );
+    expect(missing.status).toBe(400);
+    expect(missing.body.Errors[0]).toMatchObject({ ErrorCode: 'U003', Path: 'Data.VRPType' });
+  });
+
+  it('jwsB64Header: only a signature with b64 false over the unencoded payload is accepted', async () => {
+    const quirky = setup({ jwsB64Header: true });
+    const ok = await quirky.post(
+      `${PIS_BASE_PATH}/domestic-payment-consents`,
+      consentBody,
+      'cc:tpp',
+      'k',
+    );
+    expect(ok.status).toBe(201);
+    const raw = JSON.stringify(consentBody);
+    const attempt = (sig: string) =>
+      request(quirky.app)
+        .post(`${PIS_BASE_PATH}/domestic-payment-consents`)
+        .set('authorization', 'Bearer cc:tpp')
+        .set('content-type', 'application/json')
+        .set('x-idempotency-key', `k-${Math.random()}`)
+        .set('x-jws-signature', sig)
+        .send(raw);
+    // The v3.1.4+ signature (no b64) is what this bank refuses.
+    const plain = await attempt(await sign(raw));
+    expect([plain.status, plain.body.Errors[0].ErrorCode]).toEqual([400, 'U017']);
+    // b64 false but signed over the base64url payload: does not verify.
+    const encoded = await attempt(await sign(raw, { b64: false, crit: ['b64', ...CRIT] }));
+    expect([encoded.status, encoded.body.Errors[0].ErrorCode]).toEqual([400, 'U015']);
+    // b64 false without b64 in crit.
+    const noCrit = await attempt(await sign(raw, { b64: false }, { b64Header: true }));
+    expect([noCrit.status, noCrit.body.Errors[0].ErrorCode]).toEqual([400, 'U016']);
+    // And the standard bank refuses the b64 header.
+    const standard = setup();
+    const refused = await request(standard.app)
+      .post(`${PIS_BASE_PATH}/domestic-payment-consents`)
+      .set('authorization', 'Bearer cc:tpp')
+      .set('content-type', 'application/json')
+      .set('x-idempotency-key', 'k-b64')
+      .set(
+        'x-jws-signature',
+        await sign(raw, { b64: false, crit: ['b64', ...CRIT] }, { b64Header: true }),
+      )
+      .send(raw);
+    expect([refused.status, refused.body.Errors[0].ErrorCode]).toEqual([400, 'U016']);
   });
 });

@@ -47,6 +47,8 @@ export interface PaymentsRouterDeps {
   baseUrl: string;
   /** Signs every JSON response (x-jws-signature), as ASPSPs do; absent: responses are unsigned. */
   responseSigner?: ResponseSigner;
+  /** Quirk requests.jwsB64Header: request signatures must carry b64 false (the older profile). */
+  jwsB64Header?: boolean;
   now?: () => Date;
 }
 
@@ -155,6 +157,7 @@ export function resourcePipeline(deps: PaymentsRouterDeps, signedOperations: str
           raw,
           client,
           Math.floor(now().getTime() / 1000),
+          { b64Header: deps.jwsB64Header === true },
         );
       })
       .then(

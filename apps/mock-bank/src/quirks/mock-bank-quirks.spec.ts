@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import {
+  CONFIGURED_API_FINANCIAL_ID,
   MockBankQuirksError,
   parseMockBankQuirks,
   quirksFromProfile,
   STANDARD_MOCK_BANK_QUIRKS,
 } from './mock-bank-quirks';
-import { QuirkRewriter, quirkyResponseBody } from './quirk-rewriter';
+import { INVALID_DATE_TIME, QuirkRewriter, quirkyResponseBody } from './quirk-rewriter';
 
 const PROFILES = join(__dirname, '../../../../bank-profiles');
 
@@ -251,22 +252,98 @@ describe('mock bank quirk modes', () => {
       Data: { ConsentId: 'c', CreationDateTime: '2026-12-06T10:15:30+01:00', Status: 'AWAU' },
       Links: { Self: 'https://localhost:8443/open-banking/v4.0/aisp/accounts?page=2' },
     };
-    const standard = { links: 'standard', brokenDateTimes: false } as const;
+    const standard = STANDARD_MOCK_BANK_QUIRKS.responses;
     expect(quirkyResponseBody(body, standard, 'https://localhost:8443')).toBe(body);
     expect(
-      quirkyResponseBody(body, { links: 'http', brokenDateTimes: true }, 'https://localhost:8443'),
+      quirkyResponseBody(
+        body,
+        { ...standard, links: 'http', brokenDateTimes: true },
+        'https://localhost:8443',
+      ),
     ).toEqual({
       Data: { ConsentId: 'c', CreationDateTime: '2026-12-06T09:15:30.000', Status: 'AWAU' },
       Links: { Self: 'http://localhost:8443/open-banking/v4.0/aisp/accounts?page=2' },
     });
     expect(
-      quirkyResponseBody(
-        body,
-        { links: 'other-host', brokenDateTimes: false },
-        'https://localhost:8443',
-      ),
+      quirkyResponseBody(body, { ...standard, links: 'other-host' }, 'https://localhost:8443'),
     ).toMatchObject({
       Links: { Self: 'https://api-gateway.bank.example/open-banking/v4.0/aisp/accounts?page=2' },
     });
+  });
+
+  it('derives the request quirks and response repairs a profile describes', () => {
+    expect(quirksFromProfile({}).requests).toEqual(STANDARD_MOCK_BANK_QUIRKS.requests);
+    expect(
+      quirksFromProfile({
+        quirks: { requests: { omitVrpType: true } },
+        messageSigning: { b64Header: true },
+      }).requests,
+    ).toMatchObject({ refuseVrpType: true, jwsB64Header: true });
+    // An API under another id: named in the profile, or configured (the contract's value).
+    expect(
+      quirksFromProfile({
+        apis: { paymentInitiation: { version: 'v4.0', financialId: '0015800000LLOYDS' } },
+        requiredConfiguration: ['financialId', 'apis.variableRecurringPayments.financialId'],
+      }).requests.financialIds,
+    ).toEqual({
+      accountAndTransaction: 'bank',
+      paymentInitiation: '0015800000LLOYDS',
+      variableRecurringPayments: CONFIGURED_API_FINANCIAL_ID,
+    });
+    expect(
+      quirksFromProfile({
+        quirks: { responses: { invalidDateTimes: 'drop', unnestVrpRefundAccount: true } },
+      }).responses,
+    ).toMatchObject({ invalidDateTimes: true, nestVrpRefundAccount: true });
+    expect(
+      quirksFromProfile({ quirks: { responses: { invalidDateTimes: 'keep' } } }).responses,
+    ).toMatchObject({ invalidDateTimes: false, nestVrpRefundAccount: false });
+    expect(() =>
+      parseMockBankQuirks({ requests: { financialIds: { paymentInitiation: 'two words' } } }),
+    ).toThrow(/'any', 'bank' or a financial id/);
+  });
+
+  it('adds a trailing slash to Links, writes a direct debit date that is none, nests a VRP refund account', () => {
+    const standard = STANDARD_MOCK_BANK_QUIRKS.responses;
+    const ais = {
+      Data: {
+        DirectDebit: [{ DirectDebitId: 'dd-1', PreviousPaymentDateTime: '2026-11-30T00:00:00Z' }],
+      },
+      Links: {
+        Self: 'https://localhost:8443/open-banking/v4.0/aisp/accounts/a1/direct-debits?x=1',
+      },
+    };
+    expect(
+      quirkyResponseBody(
+        ais,
+        { ...standard, linksAddSlash: true, invalidDateTimes: true },
+        'https://localhost:8443',
+      ),
+    ).toEqual({
+      Data: {
+        DirectDebit: [{ DirectDebitId: 'dd-1', PreviousPaymentDateTime: INVALID_DATE_TIME }],
+      },
+      Links: {
+        Self: 'https://localhost:8443/open-banking/v4.0/aisp/accounts/a1/direct-debits/?x=1',
+      },
+    });
+    const account = { SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '1', Name: 'A' };
+    const vrp = { Data: { DomesticVRPId: 'v-1', Refund: account }, Links: {} };
+    expect(
+      quirkyResponseBody(
+        vrp,
+        { ...standard, nestVrpRefundAccount: true },
+        'https://localhost:8443',
+      ),
+    ).toEqual({ Data: { DomesticVRPId: 'v-1', Refund: { Account: account } }, Links: {} });
+    // Only a domestic VRP's refund account.
+    const payment = { Data: { DomesticPaymentId: 'p-1', Refund: account } };
+    expect(
+      quirkyResponseBody(
+        payment,
+        { ...standard, nestVrpRefundAccount: true },
+        'https://localhost:8443',
+      ),
+    ).toEqual(payment);
   });
 });

@@ -104,11 +104,40 @@ export interface MockBankQuirks {
     /** Permissions refused (400 UK.OBIE.Field.Invalid) in account-access consents. */
     unsupportedPermissions: string[];
   };
+  requests: {
+    /**
+     * Refuse a domestic VRP (POST /domestic-vrps, v4.0 and v3.1.11) that carries Data.VRPType
+     * (400, OB error body); one without it is served with the consent's type (its API document
+     * does not require the member).
+     */
+    refuseVrpType: boolean;
+    /**
+     * The x-fapi-financial-id each API's routes require: 'any' (default, not checked), 'bank'
+     * (this bank's own financial id) or a literal id (an API served under another organisation's
+     * id, as Lloyds Banking Group takes payments under the Lloyds Bank id for every brand).
+     */
+    financialIds: {
+      accountAndTransaction: string;
+      paymentInitiation: string;
+      variableRecurringPayments: string;
+    };
+    /**
+     * Require the pre-v3.1.4 JOSE header in x-jws-signature: `b64: false`, listed in crit, and
+     * the signature over the unencoded payload (a request signed without it is refused, U017).
+     */
+    jwsB64Header: boolean;
+  };
   responses: {
     /** Links: 'standard' (the bank's https origin), 'other-host' (an API gateway host) or 'http'. */
     links: 'standard' | 'other-host' | 'http';
     /** *DateTime members written without an offset and with milliseconds. */
     brokenDateTimes: boolean;
+    /** Direct debits' PreviousPaymentDateTime written as a value that is no date at all. */
+    invalidDateTimes: boolean;
+    /** A domestic VRP's Data.Refund nested under an Account member. */
+    nestVrpRefundAccount: boolean;
+    /** AIS Links with a trailing slash added to the path. */
+    linksAddSlash: boolean;
   };
   /** A new consent is unknown to GET and to the authorisation endpoint for this long. */
   postCreateConsentDelayMs: number;
@@ -147,9 +176,30 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
   },
   tokenEndpoint: { tokenType: 'Bearer', noRefreshTokenForPayments: false },
   accountAccess: { unsupportedPermissions: [] },
-  responses: { links: 'standard', brokenDateTimes: false },
+  requests: {
+    refuseVrpType: false,
+    financialIds: {
+      accountAndTransaction: 'any',
+      paymentInitiation: 'any',
+      variableRecurringPayments: 'any',
+    },
+    jwsB64Header: false,
+  },
+  responses: {
+    links: 'standard',
+    brokenDateTimes: false,
+    invalidDateTimes: false,
+    nestVrpRefundAccount: false,
+    linksAddSlash: false,
+  },
   postCreateConsentDelayMs: 0,
 };
+
+/**
+ * The financial id a contract bank requires on an API whose profile lists
+ * `apis.<api>.financialId` in requiredConfiguration (the contract configures this value).
+ */
+export const CONFIGURED_API_FINANCIAL_ID = '0015800000MOCKAPIID';
 
 export class MockBankQuirksError extends Error {}
 
@@ -215,6 +265,9 @@ function merge(base: unknown, patch: Json, path: string): unknown {
       if (dotted === 'discovery.wellKnownPath') {
         if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~/-]+$/.test(value))
           throw new MockBankQuirksError(`${at} must be a URL path starting with /`);
+      } else if (dotted.startsWith('requests.financialIds.')) {
+        if (typeof value !== 'string' || !/^\S+$/.test(value))
+          throw new MockBankQuirksError(`${at} must be 'any', 'bank' or a financial id`);
       } else if (dotted === 'authorisation.requestObjectAudience' || dotted === 'idToken.issuer') {
         if (typeof value !== 'string' || !/^\S+$/.test(value))
           throw new MockBankQuirksError(`${at} must be 'issuer' or a value without spaces`);
@@ -239,6 +292,9 @@ function merge(base: unknown, patch: Json, path: string): unknown {
 interface ProfileView {
   issuerUrl?: string;
   wellKnownUrl?: string;
+  requiredConfiguration?: string[];
+  apis?: Record<string, { financialId?: string } | undefined>;
+  messageSigning?: { b64Header?: boolean };
   discovery?: { metadataOverrides?: Record<string, unknown> };
   registration?: {
     mode?: string;
@@ -272,7 +328,12 @@ interface ProfileView {
     };
     tokenEndpoint?: { noRefreshTokenForPayments?: boolean };
     accountAccess?: { unsupportedPermissions?: string[] };
-    responses?: { repairDateTimes?: boolean };
+    requests?: { omitVrpType?: boolean };
+    responses?: {
+      repairDateTimes?: boolean;
+      invalidDateTimes?: string;
+      unnestVrpRefundAccount?: boolean;
+    };
   };
 }
 
@@ -340,10 +401,45 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       noRefreshTokenForPayments: q.tokenEndpoint?.noRefreshTokenForPayments === true,
     },
     accountAccess: { unsupportedPermissions: q.accountAccess?.unsupportedPermissions ?? [] },
-    responses: { brokenDateTimes: q.responses?.repairDateTimes === true },
+    requests: {
+      refuseVrpType: q.requests?.omitVrpType === true,
+      financialIds: financialIdsOf(p),
+      jwsB64Header: p.messageSigning?.b64Header === true,
+    },
+    responses: {
+      brokenDateTimes: q.responses?.repairDateTimes === true,
+      invalidDateTimes: q.responses?.invalidDateTimes === 'drop',
+      nestVrpRefundAccount: q.responses?.unnestVrpRefundAccount === true,
+    },
     postCreateConsentDelayMs: q.postCreateConsentDelayMs ?? 0,
   };
   return parseMockBankQuirks(patch, 'profile');
+}
+
+const PROFILE_APIS = [
+  'accountAndTransaction',
+  'paymentInitiation',
+  'variableRecurringPayments',
+] as const;
+
+/**
+ * The financial id each API requires when the profile names one for any API
+ * (`apis.<api>.financialId`, or listed in requiredConfiguration: CONFIGURED_API_FINANCIAL_ID);
+ * then the other APIs require the bank's own. Nothing is checked otherwise.
+ */
+function financialIdsOf(p: ProfileView): MockBankQuirks['requests']['financialIds'] {
+  const own = (api: string): string | undefined =>
+    p.apis?.[api]?.financialId ??
+    (p.requiredConfiguration?.includes(`apis.${api}.financialId`)
+      ? CONFIGURED_API_FINANCIAL_ID
+      : undefined);
+  const named = PROFILE_APIS.some((api) => own(api) !== undefined);
+  const of = (api: string) => (named ? (own(api) ?? 'bank') : 'any');
+  return {
+    accountAndTransaction: of('accountAndTransaction'),
+    paymentInitiation: of('paymentInitiation'),
+    variableRecurringPayments: of('variableRecurringPayments'),
+  };
 }
 
 /**

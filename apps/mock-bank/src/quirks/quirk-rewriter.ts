@@ -102,14 +102,16 @@ const DATE_TIME_WITH_ZONE =
 
 /**
  * The response-body quirks of AIS, PIS and VRP resources: Links moved to another host or to
- * http, and *DateTime members written without an offset and with milliseconds (as UTC).
+ * http, or with a trailing slash added to the path; *DateTime members written without an offset
+ * and with milliseconds (as UTC); direct debits' PreviousPaymentDateTime no date at all; a
+ * domestic VRP's refund account nested under Account.
  */
 export function quirkyResponseBody(
   body: unknown,
   quirks: MockBankQuirks['responses'],
   baseUrl: string,
 ): unknown {
-  if (quirks.links === 'standard' && !quirks.brokenDateTimes) return body;
+  if (!hasResponseQuirks(quirks)) return body;
   const origin = new URL(baseUrl);
   const linkOrigin =
     quirks.links === 'http'
@@ -123,7 +125,14 @@ export function quirkyResponseBody(
     const out: Claims = {};
     for (const [key, value] of Object.entries(node as Claims)) {
       if (inLinks && typeof value === 'string' && value.startsWith(origin.origin)) {
-        out[key] = `${linkOrigin}${value.slice(origin.origin.length)}`;
+        const link = `${linkOrigin}${value.slice(origin.origin.length)}`;
+        out[key] = quirks.linksAddSlash ? withTrailingSlash(link) : link;
+      } else if (
+        quirks.invalidDateTimes &&
+        key === 'PreviousPaymentDateTime' &&
+        typeof value === 'string'
+      ) {
+        out[key] = INVALID_DATE_TIME;
       } else if (quirks.brokenDateTimes && key.endsWith('DateTime') && typeof value === 'string') {
         out[key] = brokenDateTime(value);
       } else {
@@ -132,7 +141,38 @@ export function quirkyResponseBody(
     }
     return out;
   };
-  return walk(body, false);
+  const out = walk(body, false);
+  return quirks.nestVrpRefundAccount ? nestedRefund(out) : out;
+}
+
+/** Whether any response-body quirk is on (the response middleware is skipped otherwise). */
+export function hasResponseQuirks(quirks: MockBankQuirks['responses']): boolean {
+  return (
+    quirks.links !== 'standard' ||
+    quirks.brokenDateTimes ||
+    quirks.invalidDateTimes ||
+    quirks.nestVrpRefundAccount ||
+    quirks.linksAddSlash
+  );
+}
+
+/** What Lloyds Banking Group may write for a direct debit's PreviousPaymentDateTime. */
+export const INVALID_DATE_TIME = '0000-00-00T00:00:00+00:00';
+
+/** https://h/a/b?x=1 → https://h/a/b/?x=1 (a path already ending in '/' is kept). */
+function withTrailingSlash(link: string): string {
+  const url = new URL(link);
+  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
+  return url.toString();
+}
+
+/** A domestic VRP's Data.Refund as { Account: <the refund account> }. */
+function nestedRefund(body: unknown): unknown {
+  const data = (body as { Data?: Claims } | null)?.Data;
+  if (!data || typeof data !== 'object' || typeof data.DomesticVRPId !== 'string') return body;
+  const refund = data.Refund;
+  if (refund === null || typeof refund !== 'object') return body;
+  return { ...(body as Claims), Data: { ...data, Refund: { Account: refund } } };
 }
 
 /** 2026-12-06T10:15:30+01:00 → 2026-12-06T09:15:30.000 (UTC, no offset, milliseconds). */

@@ -315,3 +315,23 @@ function toViolation(e: ErrorObject, source: 'param' | 'body'): SpecViolation {
     path: path || (source === 'body' ? 'body' : 'request'),
   };
 }
+
+/**
+ * The same validator with one required body member made optional for one operation: a bank
+ * whose own API document departs from the OB one (e.g. a domestic VRP without Data.VRPType,
+ * which a bank that refuses the member must take). Everything else is validated as before.
+ */
+export function withOptionalMember(
+  spec: SpecValidator,
+  operationId: string,
+  path: string,
+): SpecValidator {
+  const relaxed = Object.create(spec) as SpecValidator;
+  relaxed.validate = (req: SpecRequest): SpecCheck => {
+    const check = spec.validate(req);
+    if (check.ok || check.operationId !== operationId) return check;
+    const violations = check.violations.filter((v) => !(v.errorCode === 'U003' && v.path === path));
+    return violations.length > 0 ? { ...check, violations } : { ok: true, operationId };
+  };
+  return relaxed;
+}

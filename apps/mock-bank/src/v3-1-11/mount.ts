@@ -41,6 +41,8 @@ export interface MountV3Deps {
   ledger: { record(event: V3LedgerEvent): void };
   verifier: { verify(req: Request): Promise<{ clientId: string }> };
   clients: { find(clientId: string): Promise<SigningClient | undefined> };
+  /** Quirk requests.jwsB64Header. */
+  jwsB64Header?: boolean;
 }
 
 /** Serves AIS, PIS and VRP in v3.1.11 in front of the v4.0 routers (same consents and ledger). */
@@ -49,6 +51,7 @@ export function mountV3(app: Express, deps: MountV3Deps): void {
     operations,
     verifier: deps.verifier,
     clients: deps.clients,
+    b64Header: deps.jwsB64Header === true,
   });
   const ais = v3Router({
     spec: deps.specs.ais,

@@ -32,6 +32,8 @@ export interface V3RouterDeps {
     verifier: { verify(req: Request): Promise<{ clientId: string }> };
     clients: { find(clientId: string): Promise<SigningClient | undefined> };
     now?: () => Date;
+    /** Quirk requests.jwsB64Header: b64 false required in the signature header. */
+    b64Header?: boolean;
   };
 }
 
@@ -149,6 +151,7 @@ async function verifySignature(
       raw,
       client,
       Math.floor(now.getTime() / 1000),
+      { b64Header: signed.b64Header === true },
     );
     (res.locals as Record<string, unknown>)[JWS_VERIFIED_UPSTREAM] = true;
     return true;

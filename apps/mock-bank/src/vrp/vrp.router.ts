@@ -43,8 +43,14 @@ interface ControlParameters {
   ValidToDateTime?: string;
 }
 
+/** Quirk modes of the VRP routes (MockBankQuirks.requests). */
+export interface VrpRouterQuirks {
+  /** Refuse a VRP that carries Data.VRPType; one without it takes the consent's type. */
+  refuseVrpType?: boolean;
+}
+
 /** VRP resource server (OB v4.0): domestic VRP consents, funds confirmation and VRPs. */
-export function vrpRouter(deps: PaymentsRouterDeps): Router {
+export function vrpRouter(deps: PaymentsRouterDeps, quirks: VrpRouterQuirks = {}): Router {
   const now = deps.now ?? (() => new Date());
   const router = Router();
   router.use(resourcePipeline(deps, SIGNED));
@@ -190,8 +196,17 @@ export function vrpRouter(deps: PaymentsRouterDeps): Router {
   router.post('/domestic-vrps', idempotency(deps), (req, res) => {
     const { token, idempotencyKey } = locals(res);
     const request = req.body as {
-      Data: { ConsentId: string; VRPType: string; Initiation: Json; Instruction: Json };
+      Data: { ConsentId: string; VRPType?: string; Initiation: Json; Instruction: Json };
     };
+    // Quirk: a bank that refuses the member the standard requires (Barclays).
+    if (quirks.refuseVrpType && request.Data.VRPType !== undefined)
+      return sendObError(res, 400, [
+        {
+          ErrorCode: OB_ERROR_CODE.fieldInvalid,
+          Message: 'Data.VRPType is not accepted by this bank; leave it out',
+          Path: 'Data.VRPType',
+        },
+      ]);
     const c = authorisedConsent(request.Data.ConsentId, res);
     if (!c) return;
     const refuse = (errorCode: string, message: string, path: string) => {
@@ -220,6 +235,11 @@ export function vrpRouter(deps: PaymentsRouterDeps): Router {
     const at = now().toISOString();
     const paymentId = PaymentStore.newId('vrp').slice(0, 40);
     const instructed = request.Data.Instruction.InstructedAmount as Amount;
+    // The PSU's account, when the consent asked for it (ReadRefundAccount Yes).
+    const refund =
+      c.body.ReadRefundAccount === 'Yes'
+        ? deps.payments.refundAccount(c.accountIds?.[0])
+        : undefined;
     const data: Json = {
       DomesticVRPId: paymentId,
       ConsentId: c.consentId,
@@ -228,6 +248,7 @@ export function vrpRouter(deps: PaymentsRouterDeps): Router {
       StatusUpdateDateTime: at,
       ExpectedExecutionDateTime: at,
       ExpectedSettlementDateTime: at,
+      ...(refund ? { Refund: refund } : {}),
       Initiation: request.Data.Initiation,
       Instruction: request.Data.Instruction,
     };
@@ -299,13 +320,14 @@ export function vrpRouter(deps: PaymentsRouterDeps): Router {
 /** The first control parameter a VRP would break, or undefined when it is within them all. */
 function controlParameterBreach(
   consent: StoredConsent,
-  data: { VRPType: string; Instruction: Json },
+  data: { VRPType?: string; Instruction: Json },
   earlier: { amount: string; createdAt: string }[],
   at: Date,
 ): { message: string; path: string } | undefined {
   const cp = consent.body.ControlParameters as ControlParameters;
   const amount = data.Instruction.InstructedAmount as Amount;
-  if (!cp.VRPType.includes(data.VRPType))
+  // Absent only where the bank refuses the member (quirk refuseVrpType): the consent's type holds.
+  if (data.VRPType !== undefined && !cp.VRPType.includes(data.VRPType))
     return {
       message: `VRPType ${data.VRPType} is not allowed by the consent`,
       path: 'Data.VRPType',

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod, BankRequestBody } from '@obc/bank-http';
-import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { apiFinancialId, BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { BankCallError } from '@obc/common';
 import { accountAccessMapper, type AccountAccessVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -77,7 +77,10 @@ export class AccountAccessConsentBankClient {
       body,
       transport: client.transport,
       trustedCaPem: client.trustedCaPem,
-      financialId: client.financialId,
+      // Profile: the AIS API's own financial id when it names one (apis.accountAndTransaction).
+      financialId:
+        apiFinancialId(this.profiles.get(client.profileId), 'accountAndTransaction') ??
+        client.financialId,
       expectStatus,
     });
     // Consent bodies in the bank's version become v4.0 here (v3.1.11 status words, ...).

@@ -95,6 +95,36 @@ describe('AispReadService', () => {
     });
   });
 
+  it("drops a direct debit's date-time that is no date only when the profile says so (quirks.responses.invalidDateTimes 'drop')", async () => {
+    const data = {
+      Data: {
+        DirectDebit: [{ DirectDebitId: 'dd-1', PreviousPaymentDateTime: '0000-00-00T00:00:00' }],
+      },
+    };
+    const plain = setup();
+    plain.http.request.mockResolvedValue(ok(data));
+    expect((await plain.service.read(read(CONSENT_ID))).body).toEqual(data);
+
+    const profile = buildBankProfile();
+    profile.quirks.responses.invalidDateTimes = 'drop';
+    const dropping = setup({ profile });
+    dropping.http.request.mockResolvedValue(ok(data));
+    expect((await dropping.service.read(read(CONSENT_ID))).body).toEqual({
+      Data: { DirectDebit: [{ DirectDebitId: 'dd-1' }] },
+    });
+  });
+
+  it("sends the AIS API's own financial id when the profile names one (apis.accountAndTransaction.financialId)", async () => {
+    const profile = buildBankProfile();
+    profile.apis.accountAndTransaction!.financialId = '0015800000BRAND';
+    const t = setup({ profile });
+    t.http.request.mockResolvedValue(ok({ Data: {} }));
+    await t.service.read(read(CONSENT_ID));
+    expect(t.http.request).toHaveBeenCalledWith(
+      expect.objectContaining({ financialId: '0015800000BRAND' }),
+    );
+  });
+
   it.each([undefined, '', '  '])(
     'header %j missing: 400 account-access-consent/header-missing',
     async (id) => {

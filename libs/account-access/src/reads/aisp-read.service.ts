@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BankHttpClient } from '@obc/bank-http';
-import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { apiFinancialId, BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
 import {
   BankCallError,
   CONSENT_STATUS,
   DomainError,
   NotFoundError,
-  repairDateTimes,
+  repairResponseDateTimes,
 } from '@obc/common';
 import { ConnectorConfig } from '@obc/config';
 import { accountAccessMapper } from '@obc/ob-versions';
@@ -92,11 +92,9 @@ export class AispReadService {
         throw this.translate(retryError, client.profileId, request.endpoint);
       }
     }
-    // Profile quirk: the bank's date-times repaired first; then a v3.1.11 bank's body becomes
+    // Profile quirks: the bank's date-times repaired (an invalid one dropped) first; then a v3.1.11 bank's body becomes
     // v4.0 (profile apis.accountAndTransaction.version).
-    const data = profile.quirks.responses.repairDateTimes
-      ? repairDateTimes(response.data)
-      : response.data;
+    const data = repairResponseDateTimes(response.data, profile.quirks.responses);
     const body = accountAccessMapper(profile.apis.accountAndTransaction?.version).readResponse(
       data,
     );
@@ -142,7 +140,10 @@ export class AispReadService {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       transport: client.transport,
       trustedCaPem: client.trustedCaPem,
-      financialId: client.financialId,
+      // Profile: the AIS API's own financial id when it names one (apis.accountAndTransaction).
+      financialId:
+        apiFinancialId(this.profiles.get(client.profileId), 'accountAndTransaction') ??
+        client.financialId,
     });
     return { data: response.data, interactionId: response.interactionId };
   }

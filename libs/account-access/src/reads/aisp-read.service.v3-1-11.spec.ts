@@ -89,4 +89,29 @@ describe('account access on a v3.1.11 bank', () => {
     expect(consent.status).toBe('AWAU');
     expect(consent.body).toMatchObject({ Data: { Status: 'AWAU' } });
   });
+
+  it("creates the consent under the AIS API's own financial id when the profile names one (apis.accountAndTransaction.financialId)", async () => {
+    const named = structuredClone(profile);
+    named.apis.accountAndTransaction!.financialId = '0015800000BRAND';
+    for (const [p, expected] of [
+      [profile, clientContext().financialId],
+      [named, '0015800000BRAND'],
+    ] as const) {
+      const http = strictMock<BankHttpClient>({
+        request: jest.fn(async () =>
+          ok({ Data: { ConsentId: 'aac-1', Status: 'AwaitingAuthorisation' }, Risk: {} }),
+        ),
+      });
+      const client = new AccountAccessConsentBankClient(
+        http,
+        strictMock<TokenService>({ getClientCredentialsToken: jest.fn(async () => 'cc') }),
+        strictMock<BankProfileRegistry>({ get: jest.fn(() => p) }),
+      );
+      await client.create(clientContext(), {
+        Data: { Permissions: ['ReadAccountsBasic'] },
+        Risk: {},
+      } as never);
+      expect(http.request).toHaveBeenCalledWith(expect.objectContaining({ financialId: expected }));
+    }
+  });
 });

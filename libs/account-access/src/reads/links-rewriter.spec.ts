@@ -22,6 +22,13 @@ describe('rewriteLink', () => {
     ],
     // Relative to the bank.
     ['/open-banking/v4.0/aisp/party', `${CONNECTOR}/v1/aisp/party`],
+    // A trailing slash added to the path (Coutts, ResponseLinksMayAddSlash): kept, and the
+    // connector route answers with it (the contract test follows such a link).
+    [`${BANK}/accounts/?page=2`, `${CONNECTOR}/v1/aisp/accounts/?page=2`],
+    [
+      'https://api-gw.other.example/open-banking/v4.0/aisp/accounts/acc-1/transactions/',
+      `${CONNECTOR}/v1/aisp/accounts/acc-1/transactions/`,
+    ],
   ])('%s → %s', (link, expected) => {
     expect(rewriteLink(link, BANK, CONNECTOR)).toBe(expected);
   });

@@ -45,3 +45,43 @@ function repair(node: unknown): unknown {
   }
   return out;
 }
+
+/** Whether a value reads as a date-time at all (any of the forms repairDateTime reads). */
+export function isDateTime(value: string): boolean {
+  const match = DATE_TIME.exec(value.trim());
+  return match !== null && isCalendarDate(match[1]);
+}
+
+/**
+ * A copy of an OB body without the `*DateTime` string members that are not a date-time at all
+ * (profile quirk `quirks.responses.invalidDateTimes: 'drop'`, e.g. Lloyds Banking Group's
+ * direct-debit PreviousPaymentDateTime): such a member reads as absent. Date-times in a broken
+ * but readable form are kept (repairDateTimes is what fixes those).
+ */
+export function dropInvalidDateTimes<T>(body: T): T {
+  return drop(body) as T;
+}
+
+function drop(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(drop);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (typeof value === 'string' && key.endsWith('DateTime')) {
+      if (isDateTime(value)) out[key] = value;
+    } else out[key] = drop(value);
+  }
+  return out;
+}
+
+/** The profile's date-time repairs (`quirks.responses`), structurally, for the bank clients. */
+export interface DateTimeRepairQuirks {
+  repairDateTimes: boolean;
+  invalidDateTimes: 'keep' | 'drop';
+}
+
+/** A bank's response body with the profile's date-time repairs applied (the body itself when none). */
+export function repairResponseDateTimes<T>(body: T, quirks: DateTimeRepairQuirks): T {
+  const dropped = quirks.invalidDateTimes === 'drop' ? dropInvalidDateTimes(body) : body;
+  return quirks.repairDateTimes ? repairDateTimes(dropped) : dropped;
+}

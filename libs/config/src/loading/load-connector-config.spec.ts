@@ -418,7 +418,7 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
     ],
     [
       '{"bank": {"apis": {"paymentInitiation": {"region": "eu"}}}}',
-      'bank.apis.paymentInitiation must be an object { baseUrl, version }',
+      'bank.apis.paymentInitiation must be an object { baseUrl, version, financialId }',
     ],
     ['{"bank": {"tls": {"caBundleFile": 1}}}', 'bank.tls.caBundleFile must be a file path'],
     ['{"bank": {"messageSigning": true}}', 'bank.messageSigning must be an object'],

@@ -4,6 +4,8 @@ export interface BankApiOverride {
   baseUrl?: string;
   /** The OB version the bank serves this API in (the profile schema checks the value). */
   version?: string;
+  /** This API's x-fapi-financial-id when it is not the profile's financialId. */
+  financialId?: string;
 }
 
 /** Per-profile values that banks do not publish, or that differ per deployment. */
@@ -23,6 +25,7 @@ export interface BankProfileOverride {
     jwksUrl?: string;
     issuer?: string;
     trustAnchor?: string;
+    b64Header?: boolean;
   };
 }
 
@@ -32,7 +35,14 @@ const API_NAMES = [
   'variableRecurringPayments',
 ] as const;
 const TOP_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'];
-const MESSAGE_SIGNING_KEYS = ['verifyResponseSignatures', 'jwksUrl', 'issuer', 'trustAnchor'];
+const MESSAGE_SIGNING_KEYS = [
+  'verifyResponseSignatures',
+  'jwksUrl',
+  'issuer',
+  'trustAnchor',
+  'b64Header',
+];
+const API_KEYS = ['baseUrl', 'version', 'financialId'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -68,15 +78,17 @@ function checkOverride(id: string, o: Record<string, unknown>): string[] {
       for (const [api, value] of Object.entries(o.apis)) {
         if (!(API_NAMES as readonly string[]).includes(api)) {
           problems.push(`${id}.apis.${api} is not a known API (known: ${API_NAMES.join(', ')})`);
-        } else if (
-          !isObject(value) ||
-          Object.keys(value).some((k) => k !== 'baseUrl' && k !== 'version')
-        ) {
-          problems.push(`${id}.apis.${api} must be an object { baseUrl, version }`);
+        } else if (!isObject(value) || Object.keys(value).some((k) => !API_KEYS.includes(k))) {
+          problems.push(`${id}.apis.${api} must be an object { ${API_KEYS.join(', ')} }`);
         } else if (value.baseUrl !== undefined && !isHttpUrl(value.baseUrl)) {
           problems.push(`${id}.apis.${api}.baseUrl must be an http(s) URL`);
         } else if (value.version !== undefined && typeof value.version !== 'string') {
           problems.push(`${id}.apis.${api}.version must be a string such as 'v3.1.11'`);
+        } else if (
+          value.financialId !== undefined &&
+          (typeof value.financialId !== 'string' || value.financialId === '')
+        ) {
+          problems.push(`${id}.apis.${api}.financialId must be a non-empty string`);
         }
       }
     }
@@ -100,8 +112,10 @@ function checkMessageSigning(id: string, m: unknown): string[] {
   if (!isObject(m) || Object.keys(m).some((k) => !MESSAGE_SIGNING_KEYS.includes(k)))
     return [`${at} must be an object { ${MESSAGE_SIGNING_KEYS.join(', ')} }`];
   const problems: string[] = [];
-  if (m.verifyResponseSignatures !== undefined && typeof m.verifyResponseSignatures !== 'boolean')
-    problems.push(`${at}.verifyResponseSignatures must be true or false`);
+  for (const key of ['verifyResponseSignatures', 'b64Header'] as const) {
+    if (m[key] !== undefined && typeof m[key] !== 'boolean')
+      problems.push(`${at}.${key} must be true or false`);
+  }
   if (m.jwksUrl !== undefined && !isHttpUrl(m.jwksUrl))
     problems.push(`${at}.jwksUrl must be an http(s) URL`);
   for (const key of ['issuer', 'trustAnchor'] as const) {

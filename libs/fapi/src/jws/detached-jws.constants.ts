@@ -3,6 +3,9 @@ export const OB_IAT_HEADER = 'http://openbanking.org.uk/iat';
 export const OB_ISS_HEADER = 'http://openbanking.org.uk/iss';
 export const OB_TAN_HEADER = 'http://openbanking.org.uk/tan';
 
+/** RFC 7797's unencoded-payload member (the pre-v3.1.4 profile; profile messageSigning.b64Header). */
+export const B64_HEADER = 'b64';
+
 /** `crit` must list exactly these, in any order. */
 export const OB_CRIT_HEADERS: readonly string[] = [OB_IAT_HEADER, OB_ISS_HEADER, OB_TAN_HEADER];
 

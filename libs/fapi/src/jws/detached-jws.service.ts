@@ -13,6 +13,8 @@ export interface DetachedJwsSigningInput {
   organisationId: string;
   softwareStatementId: string;
   trustAnchor?: string;
+  /** The pre-v3.1.4 header (`b64: false` in crit): profile `messageSigning.b64Header`. */
+  b64Header?: boolean;
 }
 
 export interface BankSignatureExpectations {
@@ -72,6 +74,7 @@ export class DetachedJwsService {
       softwareStatementId: input.softwareStatementId,
       trustAnchor: input.trustAnchor,
       clock: this.clock,
+      b64Header: input.b64Header,
     });
   }
 

@@ -1,5 +1,5 @@
 import { constants, KeyObject, sign } from 'node:crypto';
-import { base64url, compactVerify, decodeProtectedHeader } from 'jose';
+import { base64url, compactVerify, decodeProtectedHeader, flattenedVerify } from 'jose';
 import { createSigningKey, ManualClock, TestSigningKey } from '../testing/fapi-test-doubles';
 import { JwksKeyNotFoundError } from '../jwks.errors';
 import { createDetachedJws } from './detached-jws.signer';
@@ -143,6 +143,49 @@ describe('createDetachedJws', () => {
     await expect(
       verifyDetachedJws(jws, Buffer.from(unicode, 'utf8'), options()),
     ).resolves.toBeDefined();
+  });
+});
+
+describe('createDetachedJws with the b64 header (profile messageSigning.b64Header)', () => {
+  it('adds b64 false, lists it in crit and signs protected.payload with the payload unencoded (RFC 7797)', async () => {
+    const jws = await createDetachedJws({
+      payload: BODY,
+      privateKey: key.privateKey,
+      kid: key.kid,
+      organisationId: 'org-1',
+      softwareStatementId: 'ssa-1',
+      clock: new ManualClock(NOW_MS),
+      b64Header: true,
+    });
+    const [protectedPart, middle, signature] = jws.split('.');
+    expect(middle).toBe('');
+    expect(decodeProtectedHeader(jws)).toEqual({
+      alg: 'PS256',
+      kid: 'bank-kid',
+      b64: false,
+      [OB_IAT_HEADER]: NOW_S,
+      [OB_ISS_HEADER]: 'org-1/ssa-1',
+      [OB_TAN_HEADER]: 'openbanking.org.uk',
+      crit: ['b64', OB_IAT_HEADER, OB_ISS_HEADER, OB_TAN_HEADER],
+    });
+    // The signing input is the header and the raw body: verified over exactly that.
+    const verified = await flattenedVerify(
+      { protected: protectedPart, payload: BODY, signature },
+      key.publicKey,
+      {
+        algorithms: ['PS256'],
+        crit: { [OB_IAT_HEADER]: true, [OB_ISS_HEADER]: true, [OB_TAN_HEADER]: true },
+      },
+    );
+    expect(new TextDecoder().decode(verified.payload)).toBe(BODY);
+    // Not over the base64url form the v3.1.4+ header signs.
+    const attached = `${protectedPart}.${base64url.encode(BODY)}.${signature}`;
+    await expect(
+      compactVerify(attached, key.publicKey, {
+        algorithms: ['PS256'],
+        crit: { [OB_IAT_HEADER]: true, [OB_ISS_HEADER]: true, [OB_TAN_HEADER]: true },
+      }),
+    ).rejects.toThrow();
   });
 });
 

@@ -175,4 +175,28 @@ describe('PispBankClient', () => {
       '2026-12-06T10:00:00+00:00',
     );
   });
+
+  it("sends the payment API's own financial id when the profile names one (apis.paymentInitiation.financialId)", async () => {
+    const standard = setup({ Data: { ConsentId: 'pdc-1', Status: 'AWAU' } });
+    await standard.client.createConsent(clientContext(), signer, 'k', { Data: {}, Risk: {} });
+    expect(standard.http.request.mock.calls[0][0].financialId).toBe(clientContext().financialId);
+
+    const lloyds = structuredClone(profile);
+    lloyds.apis.paymentInitiation!.financialId = '0015800000LLOYDS';
+    const other = setup({ Data: { ConsentId: 'pdc-1', Status: 'AWAU' } }, lloyds);
+    await other.client.createConsent(clientContext(), signer, 'k', { Data: {}, Risk: {} });
+    expect(other.http.request.mock.calls[0][0].financialId).toBe('0015800000LLOYDS');
+  });
+
+  it('asks for the b64 JOSE header only when the profile says so (messageSigning.b64Header)', async () => {
+    const standard = setup({ Data: { ConsentId: 'pdc-1', Status: 'AWAU' } });
+    await standard.client.createConsent(clientContext(), signer, 'k', { Data: {}, Risk: {} });
+    expect(standard.jws.sign.mock.calls[0][0]).not.toHaveProperty('b64Header');
+
+    const tsb = structuredClone(profile);
+    tsb.messageSigning.b64Header = true;
+    const quirky = setup({ Data: { ConsentId: 'pdc-1', Status: 'AWAU' } }, tsb);
+    await quirky.client.createConsent(clientContext(), signer, 'k', { Data: {}, Risk: {} });
+    expect(quirky.jws.sign).toHaveBeenCalledWith(expect.objectContaining({ b64Header: true }));
+  });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
-import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
-import { BankCallError, repairDateTimes } from '@obc/common';
+import { apiFinancialId, BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
+import { BankCallError, repairResponseDateTimes } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { paymentInitiationMapper, type PaymentInitiationVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -165,6 +165,8 @@ export class PispBankClient {
       signingKey: client.signingKey,
       organisationId: post.signer.organisationId,
       softwareStatementId: post.signer.softwareStatementId,
+      // Profile: a bank that wants the pre-v3.1.4 header (b64: false in crit).
+      ...(this.profiles.get(client.profileId).messageSigning.b64Header ? { b64Header: true } : {}),
     });
     return this.call(client, endpoint, 'POST', path, post.accessToken, body, {
       'content-type': 'application/json',
@@ -197,7 +199,8 @@ export class PispBankClient {
       body,
       transport: client.transport,
       trustedCaPem: client.trustedCaPem,
-      financialId: client.financialId,
+      // Profile: the payment API's own financial id when it names one (apis.paymentInitiation).
+      financialId: apiFinancialId(profile, 'paymentInitiation') ?? client.financialId,
     });
     // Every PIS response the connector reads is signed by a bank that signs (OB v4.0).
     await this.jws.verifyBankResponse({
@@ -208,10 +211,9 @@ export class PispBankClient {
       method,
       response,
     });
-    // Profile quirk: the bank's date-times repaired before anything stores or returns them.
-    const data = profile.quirks.responses.repairDateTimes
-      ? repairDateTimes(response.data)
-      : response.data;
+    // Profile quirks: the bank's date-times repaired (or an invalid one dropped) before anything
+    // stores or returns them.
+    const data = repairResponseDateTimes(response.data, profile.quirks.responses);
     return { data, interactionId: response.interactionId };
   }
 }

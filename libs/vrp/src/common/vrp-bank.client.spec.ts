@@ -142,4 +142,103 @@ describe('VrpBankClient', () => {
       '2026-12-06T10:00:00+00:00',
     );
   });
+
+  it('sends a VRP without Data.VRPType, signed as sent, only when the profile says so (quirks.requests.omitVrpType)', async () => {
+    const body = vrpRequest();
+    const write = {
+      identity,
+      auth: { kind: 'consent' as const, accessToken: 'psu-token' },
+      body,
+      idempotencyKey: 'k',
+    };
+    const standard = setup();
+    await standard.client.createVrp(clientContext(), write);
+    expect(JSON.parse(standard.sent().body as string).Data.VRPType).toBe(
+      'UK.OBIE.VRPType.Sweeping',
+    );
+
+    const quirky = setup();
+    quirky.profile.quirks.requests.omitVrpType = true;
+    await quirky.client.createVrp(clientContext(), write);
+    const sent = quirky.sent().body as string;
+    const { VRPType: _type, ...rest } = body.Data as Record<string, unknown>;
+    expect(JSON.parse(sent)).toEqual({ ...body, Data: rest });
+    expect(quirky.jws.sign).toHaveBeenCalledWith(expect.objectContaining({ payload: sent }));
+    // The caller's request is left as it was (it is what the connector stores).
+    expect((body.Data as Record<string, unknown>).VRPType).toBe('UK.OBIE.VRPType.Sweeping');
+    // Consents keep ControlParameters.VRPType.
+    const consent = setup({ data: { Data: { ConsentId: 'c-1', Status: 'AWAU' } } });
+    consent.profile.quirks.requests.omitVrpType = true;
+    const consentBody = { Data: { ControlParameters: { VRPType: ['UK.OBIE.VRPType.Sweeping'] } } };
+    await consent.client.createConsent(clientContext(), {
+      ...write,
+      auth: { kind: 'client-credentials' },
+      body: consentBody,
+    });
+    expect(JSON.parse(consent.sent().body as string)).toEqual(consentBody);
+  });
+
+  it("sends the VRP API's own financial id when the profile names one (apis.variableRecurringPayments.financialId)", async () => {
+    const standard = setup();
+    await standard.client.getVrp(clientContext(), 'v-1');
+    expect(standard.sent().financialId).toBe(clientContext().financialId);
+    const other = setup();
+    other.profile.apis.variableRecurringPayments!.financialId = '0015800000LLOYDS';
+    await other.client.getVrp(clientContext(), 'v-1');
+    await other.client.deleteConsent(clientContext(), 'c-1');
+    expect(other.http.request.mock.calls.map(([r]) => (r as BankRequest).financialId)).toEqual([
+      '0015800000LLOYDS',
+      '0015800000LLOYDS',
+    ]);
+  });
+
+  it('asks for the b64 JOSE header only when the profile says so (messageSigning.b64Header)', async () => {
+    const t = setup();
+    t.profile.messageSigning.b64Header = true;
+    await t.client.createVrp(clientContext(), {
+      identity,
+      auth: { kind: 'consent', accessToken: 'psu-token' },
+      body: vrpRequest(),
+      idempotencyKey: 'k',
+    });
+    expect(t.jws.sign).toHaveBeenCalledWith(expect.objectContaining({ b64Header: true }));
+  });
+
+  it('un-nests a refund account the bank nests under Account (quirks.responses.unnestVrpRefundAccount)', async () => {
+    const account = {
+      SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+      Identification: '20001553827790',
+      Name: 'J Smith',
+    };
+    const data = { Data: { DomesticVRPId: 'v-1', Status: 'ACSC', Refund: { Account: account } } };
+    const plain = await setup({ data }).client.getVrp(clientContext(), 'v-1');
+    expect((plain.body.Data as Record<string, unknown>).Refund).toEqual({ Account: account });
+    const t = setup({ data });
+    t.profile.quirks.responses.unnestVrpRefundAccount = true;
+    const repaired = await t.client.getVrp(clientContext(), 'v-1');
+    expect((repaired.body.Data as Record<string, unknown>).Refund).toEqual(account);
+    // A refund already in the standard shape is left as it is.
+    const standardShape = setup({ data: { Data: { ...data.Data, Refund: account } } });
+    standardShape.profile.quirks.responses.unnestVrpRefundAccount = true;
+    const kept = await standardShape.client.getVrp(clientContext(), 'v-1');
+    expect((kept.body.Data as Record<string, unknown>).Refund).toEqual(account);
+  });
+
+  it("drops a date-time that is no date at all only when the profile says so (quirks.responses.invalidDateTimes 'drop')", async () => {
+    const data = {
+      Data: {
+        DomesticVRPId: 'v-1',
+        Status: 'ACSC',
+        CreationDateTime: '2026-12-06T10:00:00+00:00',
+        ExpectedSettlementDateTime: 'not a date',
+      },
+    };
+    const kept = await setup({ data }).client.getVrp(clientContext(), 'v-1');
+    expect(kept.body.Data).toHaveProperty('ExpectedSettlementDateTime', 'not a date');
+    const t = setup({ data });
+    t.profile.quirks.responses.invalidDateTimes = 'drop';
+    const dropped = await t.client.getVrp(clientContext(), 'v-1');
+    expect(dropped.body.Data).not.toHaveProperty('ExpectedSettlementDateTime');
+    expect(dropped.body.Data).toHaveProperty('CreationDateTime', '2026-12-06T10:00:00+00:00');
+  });
 });

@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BankHttpClient, BankHttpMethod } from '@obc/bank-http';
-import { BANK_PROFILE_REGISTRY, BankProfile, BankProfileRegistry } from '@obc/bank-profiles';
-import { BankCallError, DomainError, repairDateTimes } from '@obc/common';
+import {
+  apiFinancialId,
+  BANK_PROFILE_REGISTRY,
+  BankProfile,
+  BankProfileRegistry,
+} from '@obc/bank-profiles';
+import { BankCallError, DomainError, repairResponseDateTimes } from '@obc/common';
 import { DetachedJwsService } from '@obc/fapi';
 import { vrpMapper, type VrpVersionMapper } from '@obc/ob-versions';
 import { ClientContext, TokenService } from '@obc/token-management';
@@ -105,11 +110,16 @@ export class VrpBankClient {
 
   async createVrp(client: ClientContext, write: SignedWrite): Promise<BankResource> {
     const version = this.versionOf(client);
+    const body = version.paymentRequest(write.body);
+    // Profile quirk: a bank that refuses Data.VRPType takes the type from the consent.
+    const sent = this.profiles.get(client.profileId).quirks.requests.omitVrpType
+      ? withoutVrpType(body)
+      : body;
     return this.signed(
       client,
       'vrp.payment.create',
       '/domestic-vrps',
-      { ...write, body: version.paymentRequest(write.body) },
+      { ...write, body: sent },
       'DomesticVRPId',
       version.paymentResponse,
     );
@@ -157,6 +167,8 @@ export class VrpBankClient {
       signingKey: client.signingKey,
       organisationId: write.identity.organisationId,
       softwareStatementId: write.identity.softwareStatementId,
+      // Profile: a bank that wants the pre-v3.1.4 header (b64: false in crit).
+      ...(this.profiles.get(client.profileId).messageSigning.b64Header ? { b64Header: true } : {}),
     });
     const response = await this.call(client, {
       endpoint,
@@ -216,7 +228,8 @@ export class VrpBankClient {
       body: call.body,
       transport: client.transport,
       trustedCaPem: client.trustedCaPem,
-      financialId: client.financialId,
+      // Profile: the VRP API's own financial id when it names one (apis.variableRecurringPayments).
+      financialId: apiFinancialId(profile, 'variableRecurringPayments') ?? client.financialId,
       expectStatus: call.expectStatus,
     });
     // Signed by a bank that signs: every VRP response with a body (a DELETE answers 204).
@@ -230,10 +243,13 @@ export class VrpBankClient {
         response,
       });
     }
-    // Profile quirk: the bank's date-times repaired before anything stores or returns them.
-    const data = profile.quirks.responses.repairDateTimes
-      ? repairDateTimes(response.data)
-      : response.data;
+    // Profile quirks: the bank's date-times repaired (or an invalid one dropped) before anything
+    // stores or returns them.
+    const repaired = repairResponseDateTimes(response.data, profile.quirks.responses);
+    // Profile quirk: a refund account the bank nests under Account, in the standard shape.
+    const data = profile.quirks.responses.unnestVrpRefundAccount
+      ? unnestVrpRefundAccount(repaired)
+      : repaired;
     return { data, interactionId: response.interactionId };
   }
 
@@ -254,6 +270,24 @@ export class VrpBankClient {
     }
     return baseUrl.replace(/\/+$/, '');
   }
+}
+
+/** A VRP request without Data.VRPType (profile quirk quirks.requests.omitVrpType). */
+function withoutVrpType(body: Json): Json {
+  if (!isRecord(body.Data) || !('VRPType' in body.Data)) return body;
+  const { VRPType: _omitted, ...data } = body.Data;
+  return { ...body, Data: data };
+}
+
+/**
+ * A VRP response whose Data.Refund is nested as { Account: {...} } (profile quirk
+ * quirks.responses.unnestVrpRefundAccount), with the account lifted into Data.Refund.
+ */
+export function unnestVrpRefundAccount(body: unknown): unknown {
+  if (!isRecord(body) || !isRecord(body.Data)) return body;
+  const refund = body.Data.Refund;
+  if (!isRecord(refund) || !isRecord(refund.Account) || 'Identification' in refund) return body;
+  return { ...body, Data: { ...body.Data, Refund: refund.Account } };
 }
 
 function enc(id: string): string {

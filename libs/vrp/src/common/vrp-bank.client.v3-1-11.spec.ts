@@ -31,7 +31,7 @@ function setup(data: unknown) {
   const profiles = strictMock<BankProfileRegistry>({ get: jest.fn(() => profile) });
   const client = new VrpBankClient(http, tokens, jws, profiles);
   const sent = (): BankRequest => http.request.mock.calls[0][0] as BankRequest;
-  return { client, http, tokens, sent };
+  return { client, http, tokens, sent, profile };
 }
 
 const identity = { organisationId: 'org', softwareStatementId: 'ss' };
@@ -107,5 +107,28 @@ describe('VrpBankClient on a v3.1.11 bank', () => {
       }),
     ).rejects.toMatchObject({ code: 'bank-profile/unsupported-by-version' });
     expect(http.request).not.toHaveBeenCalled();
+  });
+
+  it('leaves Data.VRPType out of a v3.1.11 VRP when the profile says so (quirks.requests.omitVrpType)', async () => {
+    const { client, sent, profile } = setup({ Data: { DomesticVRPId: 'v-1', Status: 'Pending' } });
+    profile.quirks.requests.omitVrpType = true;
+    await client.createVrp(clientContext(), {
+      identity,
+      auth: { kind: 'consent', accessToken: 'at' },
+      body: {
+        Data: {
+          ConsentId: 'c-1',
+          PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+          VRPType: 'UK.OBIE.VRPType.Sweeping',
+          Initiation: {},
+          Instruction: { InstructedAmount: { Amount: '1.00', Currency: 'GBP' } },
+        },
+        Risk: {},
+      },
+      idempotencyKey: 'k',
+    });
+    const data = JSON.parse(String(sent().body)).Data as Record<string, unknown>;
+    expect(data).not.toHaveProperty('VRPType');
+    expect(data).toHaveProperty('PSUAuthenticationMethod', 'UK.OBIE.SCANotRequired');
   });
 });
