@@ -93,6 +93,12 @@ export interface ContractProfile {
   bankKey: string;
   /** registration.sharedWith: the group profile whose client this brand's registration reuses. */
   sharedWith?: string;
+  /**
+   * The brand's own x-fapi-financial-id in a sharing group, when it takes another id on some API
+   * (apis.<api>.financialId): the group's bank then tells the brand's own id from the one that API
+   * needs, which it could not if every profile used the bank's (see withSharingGroups).
+   */
+  brandFinancialId?: string;
   /** The file's content as written (before schema defaults). */
   document: Record<string, unknown>;
   /**
@@ -175,7 +181,11 @@ export function planProfile(file: string, extra: boolean): ContractProfile {
  * whose registration made a DCR call of its own is refused. The group profile runs first and
  * registers; each brand then registers under the group's software statement and must reuse its
  * client. A group profile missing from the run (profile:check of a brand) is added from the
- * built-in or fixture profiles; every member must imply the same quirks but for the sharing.
+ * built-in or fixture profiles; every member must imply the same quirks but for the sharing and
+ * the x-fapi-financial-id of each API: there the group's bank accepts what any member sends. A
+ * brand that takes another id on some API (Lloyds Banking Group brands paying under the Lloyds
+ * Bank id) keeps a financial id of its own (SHARING_BRAND_FINANCIAL_ID) for the rest, so the bank
+ * still refuses that brand's payment sent under its own id.
  */
 export function withSharingGroups(
   planned: ContractProfile[],
@@ -198,15 +208,41 @@ export function withSharingGroups(
     byId.set(groupId, group);
   }
   const groupQuirks = new Map<string, MockBankQuirks>();
+  const brandIds = new Map<string, string>();
+  const apis = Object.keys(
+    all[0]?.quirks.requests.financialIds ?? {},
+  ) as (keyof MockBankQuirks['requests']['financialIds'])[];
+  /**
+   * What a member sends on each API: its own id where it names none ('any' and 'bank': the
+   * bank's, or the brand's own when it takes another id on some API), else the id it names.
+   */
+  const sentIds = (profile: ContractProfile): MockBankQuirks['requests']['financialIds'] => {
+    const ids = { ...profile.quirks.requests.financialIds };
+    for (const api of apis) if (ids[api] === 'any') ids[api] = 'bank';
+    const takesAnother = apis.some((api) => ids[api] !== 'bank');
+    if (takesAnother && profile.sharedWith !== undefined) {
+      brandIds.set(profile.id, SHARING_BRAND_FINANCIAL_ID);
+      for (const api of apis) if (ids[api] === 'bank') ids[api] = SHARING_BRAND_FINANCIAL_ID;
+    }
+    return ids;
+  };
+  const withoutIds = (q: MockBankQuirks) =>
+    JSON.stringify({ ...q, requests: { ...q.requests, financialIds: undefined } });
   for (const brand of all) {
     if (brand.sharedWith === undefined) continue;
     const group = byId.get(brand.sharedWith) as ContractProfile;
-    const quirks = structuredClone(group.quirks);
+    const quirks = groupQuirks.get(group.id) ?? structuredClone(group.quirks);
     quirks.registration.oneClientPerSoftware = true;
-    if (JSON.stringify(quirks) !== brand.quirkKey)
+    const brandQuirks = structuredClone(brand.quirks);
+    brandQuirks.registration.oneClientPerSoftware = true;
+    if (withoutIds(quirks) !== withoutIds(brandQuirks))
       throw new Error(
-        `${brand.file}: implies other mock-bank quirks than '${group.id}', whose client it shares; a group runs on one mock bank, so its profiles must agree on everything but registration.sharedWith`,
+        `${brand.file}: implies other mock-bank quirks than '${group.id}', whose client it shares; a group runs on one mock bank, so its profiles must agree on everything but registration.sharedWith and the financial id of each API`,
       );
+    if (!groupQuirks.has(group.id)) quirks.requests.financialIds = sentIds(group);
+    const sent = sentIds(brand);
+    for (const api of apis)
+      quirks.requests.financialIds[api] = union(quirks.requests.financialIds[api], sent[api]);
     groupQuirks.set(group.id, quirks);
   }
   return all.map((profile) => {
@@ -214,8 +250,24 @@ export function withSharingGroups(
     const quirks = groupId === undefined ? undefined : groupQuirks.get(groupId);
     if (groupId === undefined || !quirks) return profile;
     const quirkKey = JSON.stringify(quirks);
-    return { ...profile, quirks, quirkKey, bankKey: `${quirkKey}#group:${groupId}` };
+    const brandFinancialId = brandIds.get(profile.id);
+    return {
+      ...profile,
+      quirks,
+      quirkKey,
+      bankKey: `${quirkKey}#group:${groupId}`,
+      ...(brandFinancialId ? { brandFinancialId } : {}),
+    };
   });
+}
+
+/** The financial id of a sharing brand that pays under another organisation's id. */
+export const SHARING_BRAND_FINANCIAL_ID = '0015800000MOCKBRAND';
+
+/** A mock-bank financial-id requirement accepting both (comma-separated ids; 'any' wins). */
+function union(a: string, b: string): string {
+  if (a === 'any' || b === 'any') return 'any';
+  return [...new Set([...a.split(','), ...b.split(',')])].join(',');
 }
 
 /** The environment of one connector serving every runnable profile from its quirk bank. */
@@ -247,7 +299,7 @@ export function contractConnectorEnv(
         ? `${url}/configured-issuer`
         : url,
       wellKnownUrl: `${url}${profile.quirks.discovery.wellKnownPath}`,
-      financialId: options.financialId,
+      financialId: profile.brandFinancialId ?? options.financialId,
       apis,
       tls: { caBundleFile: options.caFile },
     };

@@ -98,15 +98,17 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
   // organisation's id), on the v4.0 and v3.1.11 paths.
   const financialIds = deps.quirks?.requests.financialIds;
   if (financialIds && Object.values(financialIds).some((id) => id !== 'any')) {
-    const expected = (id: string) => (id === 'bank' ? deps.financialId : id);
-    const check = (id: string) => (req: Request, res: Response, next: NextFunction) => {
-      if (id === 'any') return next();
+    // One id, or several comma-separated (a group of brands on one bank, each sending its own).
+    const expected = (ids: string) =>
+      ids.split(',').map((id) => (id === 'bank' ? deps.financialId : id));
+    const check = (ids: string) => (req: Request, res: Response, next: NextFunction) => {
+      if (ids === 'any') return next();
       const given = req.header('x-fapi-financial-id');
-      if (given === expected(id)) return next();
+      if (given !== undefined && expected(ids).includes(given)) return next();
       sendObError(res, 403, [
         {
           ErrorCode: OB_ERROR_CODE.fieldInvalid,
-          Message: `x-fapi-financial-id must be ${expected(id)} on this API${given ? ` (got ${given})` : ''}`,
+          Message: `x-fapi-financial-id must be ${expected(ids).join(' or ')} on this API${given ? ` (got ${given})` : ''}`,
           Path: 'header.x-fapi-financial-id',
         },
       ]);

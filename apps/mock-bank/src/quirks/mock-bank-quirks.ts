@@ -114,7 +114,8 @@ export interface MockBankQuirks {
     /**
      * The x-fapi-financial-id each API's routes require: 'any' (default, not checked), 'bank'
      * (this bank's own financial id) or a literal id (an API served under another organisation's
-     * id, as Lloyds Banking Group takes payments under the Lloyds Bank id for every brand).
+     * id, as Lloyds Banking Group takes payments under the Lloyds Bank id for every brand); or
+     * several of those, comma-separated (a group of brands served by one bank).
      */
     financialIds: {
       accountAndTransaction: string;
