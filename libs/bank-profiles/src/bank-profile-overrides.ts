@@ -1,3 +1,4 @@
+import { PROFILE_OVERRIDE_KEYS } from '@obc/config';
 import { validateProfileDocument } from './bank-profile.schema';
 import { BANK_APIS, BankApiKind, BankProfileDefinition } from './bank-profile.types';
 import type { ProfileOverride } from './bank-profiles.config';
@@ -5,15 +6,9 @@ import type { ProfileOverride } from './bank-profiles.config';
 /** Where overrides come from, as the operator knows it. */
 export const OVERRIDES_SOURCE = 'BANK_PROFILE_OVERRIDES';
 
-const OVERRIDE_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'];
-const MESSAGE_SIGNING_KEYS = [
-  'verifyResponseSignatures',
-  'jwksUrl',
-  'issuer',
-  'trustAnchor',
-  'b64Header',
-];
-const API_OVERRIDE_KEYS = ['baseUrl', 'version', 'financialId'];
+const OVERRIDE_KEYS = PROFILE_OVERRIDE_KEYS.top;
+const MESSAGE_SIGNING_KEYS = PROFILE_OVERRIDE_KEYS.messageSigning;
+const API_OVERRIDE_KEYS = PROFILE_OVERRIDE_KEYS.api;
 
 function overrideProblems(
   id: string,

@@ -34,15 +34,19 @@ const API_NAMES = [
   'paymentInitiation',
   'variableRecurringPayments',
 ] as const;
-const TOP_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'];
-const MESSAGE_SIGNING_KEYS = [
-  'verifyResponseSignatures',
-  'jwksUrl',
-  'issuer',
-  'trustAnchor',
-  'b64Header',
-];
-const API_KEYS = ['baseUrl', 'version', 'financialId'];
+/** The profile members BANK_PROFILE_OVERRIDES may set (also checked by @obc/bank-profiles). */
+export const PROFILE_OVERRIDE_KEYS: {
+  readonly top: readonly string[];
+  readonly api: readonly string[];
+  readonly messageSigning: readonly string[];
+} = {
+  top: ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'],
+  api: ['baseUrl', 'version', 'financialId'],
+  messageSigning: ['verifyResponseSignatures', 'jwksUrl', 'issuer', 'trustAnchor', 'b64Header'],
+};
+const TOP_KEYS = PROFILE_OVERRIDE_KEYS.top;
+const MESSAGE_SIGNING_KEYS = PROFILE_OVERRIDE_KEYS.messageSigning;
+const API_KEYS = PROFILE_OVERRIDE_KEYS.api;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
