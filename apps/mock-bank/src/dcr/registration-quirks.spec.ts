@@ -218,6 +218,28 @@ describe('mock bank that wants the organisation identifier as #hex (subjectDnFor
     expect(String(res.json().error_description)).toMatch(message);
   });
 
+  it('holds a DN sent with private_key_jwt to the same spelling (it is registered all the same)', async () => {
+    const claims = (dn: string) =>
+      registrationClaims(t, ssa, {
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'PS256',
+        tls_client_auth_subject_dn: dn,
+      });
+    const text = await register(
+      t,
+      await signWithTppKey(t.pki, claims(String(t.pki.manifest.transportSubjectDn))),
+      t.mtls,
+    );
+    expect(text.status).toBe(400);
+    expect(String(text.json().error_description)).toMatch(/as 2\.5\.4\.97=#<hex/);
+    const hex = await register(
+      t,
+      await signWithTppKey(t.pki, claims(withHexOrganisationId(t, 0x13))),
+      t.mtls,
+    );
+    expect([hex.status, hex.json().error_description]).toEqual([201, undefined]);
+  });
+
   it('relaxes only the DN length, to 512 (DCR 3.4): longer is refused, other limits stay', async () => {
     const res = await registerWithDn(`CN=${'a'.repeat(520)}`);
     expect(res.status).toBe(400);

@@ -306,13 +306,15 @@ export class RegistrationService {
         `token_endpoint_auth_method ${authMethod} is not supported (${SUPPORTED_AUTH_METHODS.join(', ')})`,
       );
     }
-    if (authMethod === 'tls_client_auth') {
-      if (typeof c.tls_client_auth_subject_dn !== 'string') {
-        throw new RegistrationError(
-          'invalid_client_metadata',
-          'tls_client_auth_subject_dn is required with tls_client_auth',
-        );
-      }
+    if (authMethod === 'tls_client_auth' && typeof c.tls_client_auth_subject_dn !== 'string') {
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        'tls_client_auth_subject_dn is required with tls_client_auth',
+      );
+    }
+    // A DN sent with another auth method is registered too: it must be as good (the bank's
+    // spelling, the presented certificate) as the one tls_client_auth needs.
+    if (typeof c.tls_client_auth_subject_dn === 'string') {
       const dnFormat = this.quirks.subjectDnFormat;
       if (dnFormat !== 'any' && !hasOrganisationIdAs(c.tls_client_auth_subject_dn, dnFormat)) {
         throw new RegistrationError('invalid_client_metadata', DN_FORMAT_REQUIRED[dnFormat]);
