@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Ledger } from './admin/ledger';
 import { ConsentStore } from './consents/consent-store';
 import { RegistrationService } from './dcr/registration.service';
-import { loadRegistrationSchema } from './dcr/registration-schema';
+import { DCR_34_SUBJECT_DN_MAX_LENGTH, loadRegistrationSchema } from './dcr/registration-schema';
 import { DirectorySigner, DirectoryUrls } from './directory/directory-signer';
 import { DirectoryStore } from './directory/directory-store';
 import { DirectoryTokenService } from './directory/directory-token.service';
@@ -47,7 +47,12 @@ export interface RunningMockBank {
 export async function startMockBank(options: MockBankOptions): Promise<RunningMockBank> {
   const quirks = parseMockBankQuirks(options.quirks);
   const pki = await loadTestPki(options.pkiDir);
-  const validateClaims = loadRegistrationSchema(options.specsDir);
+  const validateClaims = loadRegistrationSchema(
+    options.specsDir,
+    quirks.registration.subjectDnFormat === 'oid-hex'
+      ? { subjectDnMaxLength: DCR_34_SUBJECT_DN_MAX_LENGTH }
+      : {},
+  );
   // Every AIS request is validated against the official v4.0 document; start-up fails when it
   // is absent or loads without the operations the bank serves.
   const aisSpec = SpecValidator.load(join(options.specsDir, 'v4.0', 'account-info-openapi.json'), {

@@ -193,6 +193,24 @@ describe('bank profile schema', () => {
     expect(result.definition.quirks.postCreateConsentDelayMs).toBe(250);
   });
 
+  it('validates registration.subjectDnFormat: oid, oid-hex or string', () => {
+    for (const subjectDnFormat of ['oid', 'oid-hex', 'string']) {
+      const ok = validateProfileDocument(
+        profileDocument('d', { registration: { subjectDnFormat } }),
+        'd.json',
+      );
+      if (!ok.ok) throw new Error(ok.problems.join('\n'));
+      expect(ok.definition.registration.subjectDnFormat).toBe(subjectDnFormat);
+    }
+    for (const subjectDnFormat of ['hex', 'OID-HEX', 'organizationIdentifier']) {
+      const bad = validateProfileDocument(
+        profileDocument('d', { registration: { subjectDnFormat } }),
+        'd.json',
+      );
+      expect([subjectDnFormat, bad.ok]).toEqual([subjectDnFormat, false]);
+    }
+  });
+
   it('validates the discovery quirks: overrides of discovery members, the issuer mismatch flag', () => {
     const ok = validateProfileDocument(
       profileDocument('d', {

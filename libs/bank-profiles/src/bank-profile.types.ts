@@ -85,9 +85,10 @@ export interface RegistrationBehaviour {
 
 /**
  * How tls_client_auth_subject_dn writes organizationIdentifier: 'oid' (2.5.4.97=<the value as
- * text>) or 'string' (organizationIdentifier=<the value as text>).
+ * text>), 'oid-hex' (2.5.4.97=#<hex of the value's BER encoding as in the certificate>, RFC 4514
+ * section 2.4) or 'string' (organizationIdentifier=<the value as text>).
  */
-export type SubjectDnFormat = 'oid' | 'string';
+export type SubjectDnFormat = 'oid' | 'oid-hex' | 'string';
 export type DcrSubjectType = 'public' | 'pairwise';
 
 export type DcrGrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';

@@ -10,11 +10,26 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** Validates decoded registration JWT claims; returns human-readable problems (empty when valid). */
 export type RegistrationClaimsValidator = (claims: unknown) => string[];
 
+export interface RegistrationSchemaOptions {
+  /**
+   * The one limit a quirk mode relaxes: maxLength of tls_client_auth_subject_dn (128 in DCR
+   * 3.3). A bank that wants organizationIdentifier as `#hex` (quirk subjectDnFormat 'oid-hex')
+   * accepts the longer DN that makes; DCR 3.4 allows 512.
+   */
+  subjectDnMaxLength?: number;
+}
+
+/** maxLength of tls_client_auth_subject_dn in DCR 3.4, taken by banks that want the hex form. */
+export const DCR_34_SUBJECT_DN_MAX_LENGTH = 512;
+
 /**
  * Compiles `OBClientRegistration1` from the official DCR OpenAPI document. The document is read
  * at start-up, never copied: a missing document stops the bank with the path it looked at.
  */
-export function loadRegistrationSchema(specsDir: string): RegistrationClaimsValidator {
+export function loadRegistrationSchema(
+  specsDir: string,
+  options: RegistrationSchemaOptions = {},
+): RegistrationClaimsValidator {
   const file = join(specsDir, DCR_SPEC_RELATIVE_PATH);
   if (!existsSync(file)) {
     throw new Error(
@@ -30,6 +45,8 @@ export function loadRegistrationSchema(specsDir: string): RegistrationClaimsVali
   }
   const sanitised = sanitise(structuredClone(schemas)) as Record<string, Json>;
   relaxAudience(sanitised);
+  if (options.subjectDnMaxLength !== undefined)
+    relaxSubjectDnLength(sanitised, options.subjectDnMaxLength);
 
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
@@ -70,4 +87,15 @@ function relaxAudience(schemas: Record<string, Json>): void {
   if (!first?.properties?.aud)
     throw new Error('OBClientRegistration1 has an unexpected shape (no aud claim)');
   first.properties.aud = { type: 'string', minLength: 1 };
+}
+
+function relaxSubjectDnLength(schemas: Record<string, Json>, maxLength: number): void {
+  const properties = (schemas.OBRegistrationProperties1 as { properties?: Record<string, Json> })
+    .properties;
+  const dn = properties?.tls_client_auth_subject_dn;
+  if (!dn || typeof dn !== 'object' || Array.isArray(dn) || typeof dn.maxLength !== 'number')
+    throw new Error(
+      'OBRegistrationProperties1 has an unexpected shape (no tls_client_auth_subject_dn maxLength)',
+    );
+  dn.maxLength = maxLength;
 }

@@ -306,21 +306,18 @@ export class RegistrationService {
         `token_endpoint_auth_method ${authMethod} is not supported (${SUPPORTED_AUTH_METHODS.join(', ')})`,
       );
     }
-    if (authMethod === 'tls_client_auth') {
-      if (typeof c.tls_client_auth_subject_dn !== 'string') {
-        throw new RegistrationError(
-          'invalid_client_metadata',
-          'tls_client_auth_subject_dn is required with tls_client_auth',
-        );
-      }
+    if (authMethod === 'tls_client_auth' && typeof c.tls_client_auth_subject_dn !== 'string') {
+      throw new RegistrationError(
+        'invalid_client_metadata',
+        'tls_client_auth_subject_dn is required with tls_client_auth',
+      );
+    }
+    // A DN sent with another auth method is registered too: it must be as good (the bank's
+    // spelling, the presented certificate) as the one tls_client_auth needs.
+    if (typeof c.tls_client_auth_subject_dn === 'string') {
       const dnFormat = this.quirks.subjectDnFormat;
       if (dnFormat !== 'any' && !hasOrganisationIdAs(c.tls_client_auth_subject_dn, dnFormat)) {
-        throw new RegistrationError(
-          'invalid_client_metadata',
-          dnFormat === 'oid'
-            ? 'tls_client_auth_subject_dn must write the organisation identifier as 2.5.4.97='
-            : 'tls_client_auth_subject_dn must write the organisation identifier as organizationIdentifier=',
-        );
+        throw new RegistrationError('invalid_client_metadata', DN_FORMAT_REQUIRED[dnFormat]);
       }
       if (!subjectDnMatches(c.tls_client_auth_subject_dn, cert)) {
         throw new RegistrationError(
@@ -422,11 +419,29 @@ function toResponse(
   return out;
 }
 
-/** Whether the DN writes organizationIdentifier in the given spelling (oid: 2.5.4.97=). */
-function hasOrganisationIdAs(dn: string, format: 'oid' | 'string'): boolean {
-  return format === 'oid'
-    ? /(^|,)\s*(oid\.)?2\.5\.4\.97=/i.test(dn)
-    : /(^|,)\s*organizationIdentifier=/i.test(dn);
+type DnFormat = Exclude<MockBankQuirks['registration']['subjectDnFormat'], 'any'>;
+
+const DN_FORMAT_REQUIRED: Record<DnFormat, string> = {
+  oid: 'tls_client_auth_subject_dn must write the organisation identifier as 2.5.4.97=<text>',
+  'oid-hex':
+    "tls_client_auth_subject_dn must write the organisation identifier as 2.5.4.97=#<hex of the certificate's encoding of the value> (RFC 4514 section 2.4)",
+  string:
+    'tls_client_auth_subject_dn must write the organisation identifier as organizationIdentifier=<text>',
+};
+
+// An attribute starts the DN or follows an RDN (,) or multi-valued RDN (+) separator.
+const DN_FORMAT_PATTERN: Record<DnFormat, RegExp> = {
+  oid: /(^|[,+])\s*(oid\.)?2\.5\.4\.97=(?!#)/i,
+  'oid-hex': /(^|[,+])\s*(oid\.)?2\.5\.4\.97=#/i,
+  string: /(^|[,+])\s*organizationIdentifier=/i,
+};
+
+/**
+ * Whether the DN writes organizationIdentifier in the given spelling. Only the spelling: that
+ * the value (for 'oid-hex', its encoding byte for byte) is the certificate's is subjectDnMatches'.
+ */
+function hasOrganisationIdAs(dn: string, format: DnFormat): boolean {
+  return DN_FORMAT_PATTERN[format].test(dn);
 }
 
 function publicMembers({ kty, n, e, crv, x, y, kid, use, alg }: JWK): JWK {

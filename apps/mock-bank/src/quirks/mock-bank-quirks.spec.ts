@@ -152,6 +152,11 @@ describe('mock bank quirk modes', () => {
         registration: { subjectType: 'pairwise', subjectDnFormat: 'string' },
       }).registration,
     ).toMatchObject({ subjectType: 'pairwise', subjectDnFormat: 'string' });
+    expect(
+      quirksFromProfile({ registration: { subjectDnFormat: 'oid-hex' } }).registration
+        .subjectDnFormat,
+    ).toBe('oid-hex');
+    expect(() => parseMockBankQuirks({ registration: { subjectDnFormat: 'hex' } })).toThrow();
     expect(quirksFromProfile({}).registration.oneClientPerSoftware).toBe(false);
     expect(
       quirksFromProfile({ registration: { sharedWith: 'group-bank' } }).registration

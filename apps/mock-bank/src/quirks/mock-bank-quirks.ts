@@ -32,8 +32,14 @@ export interface MockBankQuirks {
     scopeFormat: 'space-separated' | 'array';
     /** Unit of client_id_issued_at in registration responses. */
     clientIdIssuedAtUnit: 'seconds' | 'milliseconds';
-    /** How organizationIdentifier must be written in tls_client_auth_subject_dn; 'any' (default). */
-    subjectDnFormat: 'any' | 'oid' | 'string';
+    /**
+     * How organizationIdentifier must be written in tls_client_auth_subject_dn; 'any' (default).
+     * 'oid': 2.5.4.97=<text>; 'string': organizationIdentifier=<text>; 'oid-hex': 2.5.4.97=#<hex>,
+     * the hex being the certificate's own encoding of the value (tag included). A bank that
+     * demands the hex form takes the longer DN it makes: in that mode tls_client_auth_subject_dn
+     * may have up to 512 characters (the DCR 3.4 limit) instead of DCR 3.3's 128.
+     */
+    subjectDnFormat: 'any' | 'oid' | 'oid-hex' | 'string';
     /** The only subject_type accepted in registration requests (absent refused too); 'any' (default). */
     subjectType: 'any' | 'public' | 'pairwise';
     /**
@@ -230,7 +236,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'registration.audience': ['any', 'financial-id', 'issuer'],
   'registration.scopeFormat': ['space-separated', 'array'],
   'registration.clientIdIssuedAtUnit': ['seconds', 'milliseconds'],
-  'registration.subjectDnFormat': ['any', 'oid', 'string'],
+  'registration.subjectDnFormat': ['any', 'oid', 'oid-hex', 'string'],
   'registration.subjectType': ['any', 'public', 'pairwise'],
   'idToken.subject': ['consent-id', 'user-id', 'client-id'],
   'tokenEndpoint.tokenType': ['Bearer', 'bearer', 'BEARER'],

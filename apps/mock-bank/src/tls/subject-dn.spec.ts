@@ -18,9 +18,37 @@ describe('parseRfc4514', () => {
     ]);
   });
 
-  it('decodes #hex BER values', () => {
-    const hex = Buffer.concat([Buffer.from([0x0c, 3]), Buffer.from('abc')]).toString('hex');
-    expect(parseRfc4514(`2.5.4.97=#${hex}`)).toEqual([{ oid: '2.5.4.97', value: 'abc' }]);
+  it('decodes #hex BER values by their string type and keeps their bytes', () => {
+    const utf8 = Buffer.concat([Buffer.from([0x0c, 4]), Buffer.from('abé')]);
+    const printable = Buffer.concat([Buffer.from([0x13, 3]), Buffer.from('abc')]);
+    const bmp = Buffer.from([0x1e, 4, 0x00, 0x61, 0x20, 0xac]);
+    expect(
+      parseRfc4514(
+        `2.5.4.97=#${utf8.toString('hex')},CN=#${printable.toString('hex').toUpperCase()}+O=#${bmp.toString('hex')}`,
+      ),
+    ).toEqual([
+      { oid: '2.5.4.97', value: 'abé', encoded: utf8 },
+      { oid: '2.5.4.3', value: 'abc', encoded: printable },
+      { oid: '2.5.4.10', value: 'a€', encoded: bmp },
+    ]);
+  });
+
+  it('decodes a long-form length and refuses hex that is not one string TLV', () => {
+    const long = 'x'.repeat(200);
+    const tlv = Buffer.concat([Buffer.from([0x13, 0x81, 200]), Buffer.from(long)]);
+    expect(parseRfc4514(`2.5.4.97=#${tlv.toString('hex')}`)[0].value).toBe(long);
+    for (const bad of [
+      '13036162',
+      '1302616263',
+      '0201',
+      '020101',
+      '13',
+      '1g',
+      '1301',
+      '0c0161ff',
+    ]) {
+      expect(() => parseRfc4514(`CN=#${bad}`)).toThrow();
+    }
   });
 
   it('rejects unknown attribute names', () => {
@@ -56,6 +84,19 @@ describe('subjectDnMatches', () => {
     const dn = pki.manifest.transportSubjectDn;
     expect(subjectDnMatches(dn, cert)).toBe(true);
     expect(subjectDnMatches(dn.replace('2.5.4.97=', 'organizationIdentifier='), cert)).toBe(true);
+  });
+
+  it("matches a #hex organizationIdentifier only when it is the certificate's encoding", () => {
+    const orgId = `PSDGB-OB-${pki.manifest.organisationId}`;
+    const printable = Buffer.concat([Buffer.from([0x13, orgId.length]), Buffer.from(orgId)]);
+    const utf8 = Buffer.concat([Buffer.from([0x0c, orgId.length]), Buffer.from(orgId)]);
+    const attribute = certificateSubject(cert).find((a) => a.oid === '2.5.4.97');
+    expect(attribute?.encoded).toEqual(printable); // the test PKI's PrintableString, as encoded
+    const dn = pki.manifest.transportSubjectDn;
+    const withHex = (tlv: Buffer) =>
+      dn.replace(/2\.5\.4\.97=[^,]+/, `2.5.4.97=#${tlv.toString('hex')}`);
+    expect(subjectDnMatches(withHex(printable), cert)).toBe(true);
+    expect(subjectDnMatches(withHex(utf8), cert)).toBe(false);
   });
 
   it('does not match ASN.1 order, a missing attribute or another value', () => {

@@ -1,11 +1,17 @@
 import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs the polyfill loaded first
 import * as x509 from '@peculiar/x509';
 import type { X509Certificate } from 'node:crypto';
+import { decodeHexAttributeValue, encodedSubjectOf } from './ber';
 
 /** One attribute of a distinguished name, the type always as a dotted OID. */
 export interface DnAttribute {
   oid: string;
   value: string;
+  /**
+   * The value's BER encoding (tag, length, content): as the certificate encodes it, or as an
+   * RFC 4514 `#hex` value gave it; absent for a value written as text.
+   */
+  encoded?: Buffer;
 }
 
 // Names banks and TPPs put in DN strings. organizationIdentifier has no RFC 4514 short name,
@@ -45,9 +51,10 @@ export function parseRfc4514(dn: string): DnAttribute[] {
     const oid = typeToOid(dn.slice(i, eq));
     let value = '';
     let j = eq + 1;
+    let encoded: Buffer | undefined;
     if (dn[j] === '#') {
       const end = findUnescaped(dn, j);
-      value = decodeHexValue(dn.slice(j + 1, end).trim());
+      ({ value, encoded } = decodeHexAttributeValue(dn.slice(j + 1, end).trim()));
       j = end;
     } else {
       while (j < dn.length && dn[j] !== ',' && dn[j] !== '+' && dn[j] !== ';') {
@@ -72,7 +79,7 @@ export function parseRfc4514(dn: string): DnAttribute[] {
       }
       value = value.trim();
     }
-    attributes.push({ oid, value });
+    attributes.push(encoded ? { oid, value, encoded } : { oid, value });
     i = j + 1;
     while (dn[i] === ' ') i += 1;
   }
@@ -84,27 +91,26 @@ function findUnescaped(dn: string, from: number): number {
   return rest < 0 ? dn.length : from + rest;
 }
 
-/** `#<hex>` is the BER encoding of the value: accept a primitive string (UTF8/Printable/IA5...). */
-function decodeHexValue(hex: string): string {
-  const bytes = Buffer.from(hex, 'hex');
-  if (bytes.length < 2) throw new Error('malformed hex value in distinguished name');
-  let length = bytes[1];
-  let offset = 2;
-  if (length & 0x80) {
-    const n = length & 0x7f;
-    length = bytes.subarray(2, 2 + n).reduce((acc, b) => acc * 256 + b, 0);
-    offset = 2 + n;
-  }
-  return bytes.subarray(offset, offset + length).toString('utf8');
-}
-
-/** The certificate subject as attributes in RFC 4514 order (reverse of the ASN.1 sequence). */
+/**
+ * The certificate subject as attributes in RFC 4514 order (reverse of the ASN.1 sequence), each
+ * with its value's encoding as in the certificate.
+ */
 export function certificateSubject(cert: X509Certificate): DnAttribute[] {
   const name = new x509.X509Certificate(cert.raw).subjectName;
+  const rdns = name.toJSON();
+  const encodedRdns = encodedSubjectOf(cert.raw);
+  if (encodedRdns.length !== rdns.length) throw new Error('certificate subject read two ways');
   const attributes: DnAttribute[] = [];
-  for (const rdn of name.toJSON().reverse()) {
-    for (const [type, values] of Object.entries(rdn)) {
-      for (const value of values) attributes.push({ oid: typeToOid(type), value });
+  for (let k = rdns.length - 1; k >= 0; k -= 1) {
+    const encodedAttributes = [...encodedRdns[k]];
+    for (const [type, values] of Object.entries(rdns[k])) {
+      const oid = typeToOid(type);
+      for (const value of values) {
+        const at = encodedAttributes.findIndex((a) => a.oid === oid);
+        if (at < 0) throw new Error('certificate subject read two ways');
+        const [{ encoded }] = encodedAttributes.splice(at, 1);
+        attributes.push({ oid, value, encoded });
+      }
     }
   }
   return attributes;
@@ -113,7 +119,9 @@ export function certificateSubject(cert: X509Certificate): DnAttribute[] {
 /**
  * Whether a registered `tls_client_auth_subject_dn` names the presented certificate. The order is
  * RFC 4514's (most specific first) and is significant: a DN in ASN.1 order does not match, which
- * is the encoding mistake this mock bank should surface rather than forgive.
+ * is the encoding mistake this mock bank should surface rather than forgive. A value given as
+ * `#hex` claims to be the value's encoding: it must be the certificate's encoding byte for byte
+ * (a UTF8String where the certificate has a PrintableString does not match).
  */
 export function subjectDnMatches(expectedDn: string, cert: X509Certificate): boolean {
   let expected: DnAttribute[];
@@ -125,6 +133,11 @@ export function subjectDnMatches(expectedDn: string, cert: X509Certificate): boo
   const actual = certificateSubject(cert);
   return (
     expected.length === actual.length &&
-    expected.every((a, k) => a.oid === actual[k].oid && a.value === actual[k].value)
+    expected.every(
+      (a, k) =>
+        a.oid === actual[k].oid &&
+        a.value === actual[k].value &&
+        (a.encoded === undefined || a.encoded.equals(actual[k].encoded ?? Buffer.alloc(0))),
+    )
   );
 }

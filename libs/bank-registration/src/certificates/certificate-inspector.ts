@@ -2,12 +2,16 @@ import 'reflect-metadata'; // @peculiar/x509 uses tsyringe, which needs the poly
 import { createHash, createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { X509Certificate as PeculiarCertificate } from '@peculiar/x509';
 import { DomainError } from '@obc/common';
+import { encodedSubject, type EncodedSubjectAttribute } from './subject-der';
 
 /** organizationIdentifier (ETSI / eIDAS), the attribute banks disagree on how to spell. */
 export const ORGANIZATION_IDENTIFIER_OID = '2.5.4.97';
 
-/** How `organizationIdentifier` is written in a subject DN: dotted OID (RFC 4514) or its name. */
-export type SubjectDnFormat = 'oid' | 'string';
+/**
+ * How `organizationIdentifier` is written in a subject DN: dotted OID with the value as text,
+ * dotted OID with the value as `#` and the hex of its encoding (RFC 4514 section 2.4), or its name.
+ */
+export type SubjectDnFormat = 'oid' | 'oid-hex' | 'string';
 
 export interface CertificateFacts {
   subjectDn: string;
@@ -65,23 +69,45 @@ export function escapeDnValue(value: string): string {
 
 /**
  * The subject as an RFC 4514 string (last RDN first, as `tls_client_auth_subject_dn` expects).
- * RFC 4514 spells organizationIdentifier as its dotted OID; some banks want the name instead.
+ * RFC 4514 spells organizationIdentifier as its dotted OID; some banks want the name instead
+ * ('string'), others the dotted OID with the value as `#` and the hex of its BER encoding
+ * ('oid-hex': the value's tag, length and content exactly as encoded in the certificate, so a
+ * PrintableString stays 0x13 and a UTF8String 0x0C). Other attributes are written as text.
  */
 export function formatSubjectDn(pem: string, format: SubjectDnFormat = 'oid'): string {
-  return subjectRdns(pem)
-    .reverse()
-    .map((rdn) =>
-      rdn
+  const rdns = subjectRdns(pem);
+  const encoded = format === 'oid-hex' ? encodedSubjectOf(pem, rdns.length) : undefined;
+  return rdns
+    .map((rdn, index) => {
+      const orgIdValues = (encoded?.[index] ?? [])
+        .filter((attribute) => attribute.oid === ORGANIZATION_IDENTIFIER_OID)
+        .map((attribute) => attribute.valueDer);
+      return rdn
         .map(([type, value]) => {
-          const name =
-            type === ORGANIZATION_IDENTIFIER_OID && format === 'string'
-              ? 'organizationIdentifier'
-              : type;
-          return `${name}=${escapeDnValue(value)}`;
+          if (type !== ORGANIZATION_IDENTIFIER_OID || format === 'oid')
+            return `${type}=${escapeDnValue(value)}`;
+          if (format === 'string') return `organizationIdentifier=${escapeDnValue(value)}`;
+          const der = orgIdValues.shift();
+          if (!der) throw invalidPemError('The certificate subject cannot be read as DER.');
+          return `${type}=#${der.toString('hex').toUpperCase()}`;
         })
-        .join('+'),
-    )
+        .join('+');
+    })
+    .reverse()
     .join(',');
+}
+
+/** The subject as encoded, checked to have the RDNs the decoded subject has. */
+function encodedSubjectOf(pem: string, rdnCount: number): EncodedSubjectAttribute[][] {
+  let encoded: EncodedSubjectAttribute[][];
+  try {
+    encoded = encodedSubject(pem);
+  } catch {
+    throw invalidPemError('The certificate subject cannot be read as DER.');
+  }
+  if (encoded.length !== rdnCount)
+    throw invalidPemError('The certificate subject cannot be read as DER.');
+  return encoded;
 }
 
 /** The OB organisation id: the OU of OB-issued certificates, else the organizationIdentifier. */

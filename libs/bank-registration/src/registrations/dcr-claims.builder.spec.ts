@@ -64,6 +64,22 @@ describe('buildDcrClaims', () => {
     expect(claims).not.toHaveProperty('token_endpoint_auth_signing_alg');
   });
 
+  it("writes organizationIdentifier as the hex of its encoding with subjectDnFormat 'oid-hex'", () => {
+    const claims = buildDcrClaims({
+      ...base,
+      registration: { ...base.registration, subjectDnFormat: 'oid-hex' },
+      tokenEndpointAuthMethod: 'tls_client_auth',
+    });
+    // PrintableString (0x13) of 13 (0x0D) characters: "PSDGB-OB-org1"
+    const hex = Buffer.concat([Buffer.from([0x13, 0x0d]), Buffer.from('PSDGB-OB-org1')])
+      .toString('hex')
+      .toUpperCase();
+    expect(hex).toBe('130D50534447422D4F422D6F726731');
+    expect(claims.tls_client_auth_subject_dn).toBe(
+      `CN=soft1,2.5.4.97=#${hex},OU=org1,O=OpenBanking,C=GB`,
+    );
+  });
+
   it('sends subject_type only when the profile names one (registration.subjectType)', () => {
     expect(buildDcrClaims(base)).not.toHaveProperty('subject_type');
     const claims = buildDcrClaims({

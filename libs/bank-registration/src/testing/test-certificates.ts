@@ -17,8 +17,11 @@ const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = {
 };
 x509.cryptoProvider.set(webcrypto as unknown as X509Crypto);
 
+/** `subject`: an RFC 4514-ish string, or an x509.Name when the value encodings matter. */
 export async function makeCertificate(
-  subject = 'C=GB, O=OpenBanking, OU=0015800001041RbAAI, 2.5.4.97=PSDGB-OB-Unknown0015800001041RB, CN=Tpp Transport',
+  subject:
+    | string
+    | x509.Name = 'C=GB, O=OpenBanking, OU=0015800001041RbAAI, 2.5.4.97=PSDGB-OB-Unknown0015800001041RB, CN=Tpp Transport',
   validity: { notBefore: Date; notAfter: Date } = {
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + 86_400_000),
