@@ -113,6 +113,8 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     hybridResponseInQuery: quirks.authorisation.hybridResponseInQuery,
     intentIdPrefix: quirks.authorisation.intentIdPrefix,
     appLinks: quirks.authorisation.appLinks,
+    plainOAuth: quirks.authorisation.front.plainOAuth,
+    discoveryServed: quirks.discovery.served,
   });
   const registrations = new RegistrationService({
     provider,

@@ -91,6 +91,8 @@ describe('AuthContextService.create', () => {
       transport: { id: 'obwac-1', certificatePem: 'CERT', privateKeyPem: 'KEY' },
       metadataOverrides: {},
       acceptIssuerMismatch: false,
+      mode: 'fetch',
+      jwksUriOptional: false,
     });
     expect(row).toMatchObject({
       consentType: 'account-access',

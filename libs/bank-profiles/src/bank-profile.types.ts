@@ -88,13 +88,22 @@ export const STANDARD_REGISTRATION: RegistrationBehaviour = {
 
 /** Deviations of the bank's OpenID Connect discovery document (see the schema). */
 export interface DiscoveryQuirks {
+  /**
+   * 'fetch': GET the bank's discovery document. 'none': the bank publishes none (plain OAuth 2
+   * servers); nothing is fetched and metadataOverrides is the whole metadata (the schema then
+   * requires issuer, authorization_endpoint and token_endpoint in it).
+   */
+  mode: DiscoveryMode;
   /** Members supplied by the profile, replacing or adding to the bank's document. */
   metadataOverrides: Record<string, unknown>;
   /** Accept a document whose issuer differs from issuerUrl. */
   acceptIssuerMismatch: boolean;
 }
 
+export type DiscoveryMode = 'fetch' | 'none';
+
 export const STANDARD_DISCOVERY: DiscoveryQuirks = {
+  mode: 'fetch',
   metadataOverrides: {},
   acceptIssuerMismatch: false,
 };
@@ -120,11 +129,13 @@ export interface ResponseQuirks {
 export const STANDARD_QUIRKS: BankQuirks = {
   postCreateConsentDelayMs: 0,
   authorisation: {
+    protocol: 'oidc',
     responseType: 'code id_token',
     responseMode: 'fragment',
     pkce: false,
     redundantQueryParams: true,
     acrValues: ['urn:openbanking:psd2:sca', 'urn:openbanking:psd2:ca'],
+    additionalScopes: [],
   },
   idToken: {
     subject: 'any',
@@ -141,6 +152,12 @@ export const STANDARD_QUIRKS: BankQuirks = {
 
 /** The authorisation request's shape (see the schema for each field). */
 export interface AuthorisationQuirks {
+  /**
+   * 'oidc': OpenID Connect with a signed request object and ID tokens (FAPI 1 Advanced).
+   * 'oauth2': a plain OAuth 2 code request, the consent in `consentIdParameter`; no request
+   * object, nonce or ID token (weaker than FAPI: for banks that offer nothing else).
+   */
+  protocol: AuthorisationProtocol;
   responseType: 'code id_token' | 'code';
   responseMode: 'fragment' | 'query';
   pkce: boolean;
@@ -151,7 +168,17 @@ export interface AuthorisationQuirks {
   intentIdPrefix?: string;
   /** Per consent type, the endpoint of the authUrl instead of the discovery one (app deep links). */
   authorisationEndpointByConsentType?: Partial<Record<ConsentType, string>>;
+  /** Protocol 'oauth2': the authorisation request parameter that names the consent. */
+  consentIdParameter?: string;
+  /** Fixed parameters added to the authorisation request (e.g. login_hint). */
+  extraParameters?: Record<string, string>;
+  /** Scope values sent beside the consent type's scope (e.g. 'offline'). */
+  additionalScopes: string[];
+  /** The whole query, base64url-encoded, in the one parameter of this name. */
+  base64QueryParameter?: string;
 }
+
+export type AuthorisationProtocol = 'oidc' | 'oauth2';
 
 /** Documented relaxations of ID-token validation. */
 export interface IdTokenQuirks {

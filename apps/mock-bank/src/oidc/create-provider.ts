@@ -3,6 +3,7 @@ import { errors, Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Ledger } from '../admin/ledger';
 import { CONSENT_STATUS, type ConsentKind, type ConsentStore } from '../consents/consent-store';
 import type { FaultInjector } from '../faults/fault-injector';
+import { FRONT_CONSENT_PARAM } from '../interaction/authorisation-front';
 import type { QuirkRewriter } from '../quirks/quirk-rewriter';
 import { peerCertificate } from '../tls/client-certificate';
 import { subjectDnMatches } from '../tls/subject-dn';
@@ -50,6 +51,13 @@ export interface ProviderOptions {
    * deep link; the authorisation request must come through the app (APP_LINK_HEADER).
    */
   appLinks?: Partial<Record<ConsentKind, string>>;
+  /**
+   * Quirk authorisation.front.plainOAuth: plain OAuth 2 requests (no request object, no openid
+   * scope, so no ID token), their consent handed over by the front door (authorisation-front.ts).
+   */
+  plainOAuth?: boolean;
+  /** Quirk discovery.served false: the well-known document answers 404 (kept for /__admin). */
+  discoveryServed?: boolean;
 }
 
 /**
@@ -86,6 +94,8 @@ export function createProvider({
   hybridResponseInQuery = false,
   intentIdPrefix = '',
   appLinks = {},
+  plainOAuth = false,
+  discoveryServed = true,
 }: ProviderOptions): Provider {
   /** Authorisation requests whose request object's claims were checked (see below). */
   const requestObjectChecked = new WeakSet<object>();
@@ -164,8 +174,11 @@ export function createProvider({
       id_token_signed_response_alg: 'PS256',
       response_types: ['code id_token'],
       token_endpoint_auth_method: 'private_key_jwt',
-      require_auth_time: true,
+      // oidc-provider refuses a request without openid for a client that requires auth_time.
+      require_auth_time: !plainOAuth,
     },
+    // The consent of a plain OAuth 2 request, set only by the front door.
+    ...(plainOAuth ? { extraParams: [FRONT_CONSENT_PARAM] } : {}),
     extraClientMetadata: { properties: ['software_id', 'software_statement', 'software_roles'] },
     features: {
       devInteractions: { enabled: false },
@@ -176,7 +189,9 @@ export function createProvider({
       revocation: { enabled: true },
       requestObjects: {
         enabled: true,
-        requireSignedRequestObject: true,
+        // A bank without OpenID Connect takes no request object (the front door checks the
+        // consent named instead); every other bank requires one.
+        requireSignedRequestObject: !plainOAuth,
         assertJwtClaimsAndHeader: assertRequestObject,
       },
       mTLS: {
@@ -244,15 +259,22 @@ export function createProvider({
 
   // Registered before the faults, so it runs after them: a fault test sees the quirky bank's
   // tokens with the fault on top.
-  if (quirks?.omitsDiscoveryMembers) {
+  if (quirks?.omitsDiscoveryMembers || !discoveryServed) {
     provider.use(async (ctx, next) => {
       await next();
       if (
         ctx.path === '/.well-known/openid-configuration' &&
         ctx.status === 200 &&
         isRecord(ctx.body)
-      )
-        ctx.body = quirks.discoveryDocument(ctx.body);
+      ) {
+        const served = quirks ? quirks.discoveryDocument(ctx.body) : ctx.body;
+        if (discoveryServed) ctx.body = served;
+        else {
+          // Quirk discovery.served false: a plain OAuth 2 server publishes no document.
+          ctx.status = 404;
+          ctx.body = { error: 'not_found', error_description: 'no such resource' };
+        }
+      }
     });
   }
 

@@ -20,6 +20,12 @@ export interface MockBankQuirks {
      * readable at /__admin/openid-configuration.
      */
     omitMembers: string[];
+    /**
+     * false: the bank publishes no discovery document at all (profile discovery.mode 'none'):
+     * the well-known path answers 404 (the standard one and any other). The document oidc-provider
+     * would have served stays readable at /__admin/openid-configuration.
+     */
+    served: boolean;
   };
   registration: {
     /** 'dcr' (default) or 'manual': POST /register refused; clients come from /__admin/clients. */
@@ -65,6 +71,29 @@ export interface MockBankQuirks {
      * in the app, which then calls the endpoint; a browser or any other URL is refused.
      */
     appLinks: { 'account-access': string; 'domestic-payment': string; 'domestic-vrp': string };
+    /**
+     * The authorisation endpoint's front door (see authorisation-front.ts): how the bank wants the
+     * request written, checked before oidc-provider sees it. All off by default.
+     */
+    front: {
+      /**
+       * Plain OAuth 2 (profile quirks.authorisation.protocol 'oauth2'): requests without a request
+       * object are taken (and answered without an ID token, since they carry no openid scope),
+       * naming the consent in `consentIdParameter`; a request that does not is refused.
+       */
+      plainOAuth: boolean;
+      /** The parameter naming the consent in a plain OAuth 2 request ('' none). */
+      consentIdParameter: string;
+      /**
+       * The whole query base64url-encoded in this one parameter (profile
+       * quirks.authorisation.base64QueryParameter); a request written otherwise is refused ('' none).
+       */
+      base64QueryParameter: string;
+      /** 'name=value' parameters every request must carry (profile extraParameters). */
+      requiredParameters: string[];
+      /** Scope values every request must carry (profile additionalScopes). */
+      requiredScopes: string[];
+    };
   };
   idToken: {
     /** What `sub` holds: the consent (intent) id (default), the PSU's user id or the client id. */
@@ -109,7 +138,7 @@ export interface MockBankQuirks {
 export const STANDARD_WELL_KNOWN_PATH = '/.well-known/openid-configuration';
 
 export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
-  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH, omitMembers: [] },
+  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH, omitMembers: [], served: true },
   registration: {
     mode: 'dcr',
     requestContentType: 'any',
@@ -125,6 +154,13 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     hybridResponseInQuery: false,
     intentIdPrefix: '',
     appLinks: { 'account-access': '', 'domestic-payment': '', 'domestic-vrp': '' },
+    front: {
+      plainOAuth: false,
+      consentIdParameter: '',
+      base64QueryParameter: '',
+      requiredParameters: [],
+      requiredScopes: [],
+    },
   },
   idToken: {
     subject: 'consent-id',
@@ -160,7 +196,18 @@ export function parseMockBankQuirks(
 ): MockBankQuirks {
   if (input === undefined || input === null) return structuredClone(base);
   if (!isObject(input)) throw new MockBankQuirksError(`${source} must be a JSON object`);
-  return merge(base, input, source) as unknown as MockBankQuirks;
+  const quirks = merge(base, input, source) as unknown as MockBankQuirks;
+  const front = quirks.authorisation.front;
+  const badParameter = front.requiredParameters.find((p) => !/^[A-Za-z_][\w.-]*=\S+$/.test(p));
+  if (badParameter !== undefined)
+    throw new MockBankQuirksError(
+      `${source}.authorisation.front.requiredParameters: '${badParameter}' is not name=value`,
+    );
+  if (front.plainOAuth && front.consentIdParameter === '')
+    throw new MockBankQuirksError(
+      `${source}.authorisation.front.plainOAuth needs consentIdParameter: the parameter naming the consent`,
+    );
+  return quirks;
 }
 
 const ENUMS: Record<string, readonly string[]> = {
@@ -210,6 +257,12 @@ function merge(base: unknown, patch: Json, path: string): unknown {
       } else if (dotted === 'authorisation.intentIdPrefix') {
         if (typeof value !== 'string' || !/^\S*$/.test(value))
           throw new MockBankQuirksError(`${at} must be a prefix without spaces ('' for none)`);
+      } else if (
+        dotted === 'authorisation.front.consentIdParameter' ||
+        dotted === 'authorisation.front.base64QueryParameter'
+      ) {
+        if (typeof value !== 'string' || !/^([A-Za-z_][A-Za-z0-9_.-]*)?$/.test(value))
+          throw new MockBankQuirksError(`${at} must be a parameter name ('' for none)`);
       } else if (dotted.startsWith('authorisation.appLinks.')) {
         if (
           typeof value !== 'string' ||
@@ -228,7 +281,7 @@ function merge(base: unknown, patch: Json, path: string): unknown {
 interface ProfileView {
   issuerUrl?: string;
   wellKnownUrl?: string;
-  discovery?: { metadataOverrides?: Record<string, unknown> };
+  discovery?: { mode?: string; metadataOverrides?: Record<string, unknown> };
   registration?: {
     mode?: string;
     requestContentType?: string;
@@ -247,6 +300,11 @@ interface ProfileView {
       requestObjectAudience?: string;
       intentIdPrefix?: string;
       authorisationEndpointByConsentType?: Record<string, string>;
+      protocol?: string;
+      consentIdParameter?: string;
+      extraParameters?: Record<string, string>;
+      additionalScopes?: string[];
+      base64QueryParameter?: string;
     };
     idToken?: {
       issuer?: string;
@@ -272,7 +330,9 @@ interface ProfileView {
  * date-times where the profile repairs them; only the request-object audience the profile
  * names, and the intent-id prefix it writes; ID tokens with the `iss` it names and without the
  * openbanking_intent_id it makes optional; consent types it authorises through an app link
- * refused at the authorisation endpoint). ID-token `sub` follows the profile when it names
+ * refused at the authorisation endpoint; no discovery document where the profile supplies the
+ * whole metadata; a plain OAuth 2 request, its consent parameter, extra parameters, scopes and
+ * base64 query insisted on where the profile writes them). ID-token `sub` follows the profile when it names
  * one. Profile defaults (a standard bank) give the standard mock bank.
  */
 export function quirksFromProfile(profile: unknown): MockBankQuirks {
@@ -287,6 +347,7 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
     discovery: {
       wellKnownPath: wellKnownPathOf(p),
       omitMembers: Object.keys(p.discovery?.metadataOverrides ?? {}),
+      served: p.discovery?.mode !== 'none',
     },
     registration: {
       mode: r.mode === 'manual' ? 'manual' : 'dcr',
@@ -306,6 +367,19 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       intentIdPrefix: q.authorisation?.intentIdPrefix ?? '',
       // Every consent type the profile sends elsewhere is authorised only there (Zopa: in its app).
       appLinks: q.authorisation?.authorisationEndpointByConsentType ?? {},
+      // A bank without OpenID Connect takes the request only the way the profile writes it:
+      // plain, naming the consent in its parameter, with its extra parameters and scopes, in
+      // its one base64 parameter.
+      front: {
+        plainOAuth: q.authorisation?.protocol === 'oauth2',
+        consentIdParameter:
+          q.authorisation?.protocol === 'oauth2' ? (q.authorisation.consentIdParameter ?? '') : '',
+        base64QueryParameter: q.authorisation?.base64QueryParameter ?? '',
+        requiredParameters: Object.entries(q.authorisation?.extraParameters ?? {}).map(
+          ([name, value]) => `${name}=${value}`,
+        ),
+        requiredScopes: q.authorisation?.additionalScopes ?? [],
+      },
     },
     idToken: {
       subject,

@@ -5,6 +5,7 @@ import { SecretCipher } from '@obc/persistence';
 import {
   ConsentTokenService,
   DiscoveryService,
+  requireJwksUri,
   TokenService,
   type OpenIdMetadata,
   type TokenSet,
@@ -106,7 +107,12 @@ export class RedirectDelegateService {
       throw new IssuerMismatchError();
     }
 
-    if (quirks.authorisation.responseType === 'code id_token') {
+    // Profile quirk authorisation.protocol 'oauth2': a bank without OpenID Connect sends no ID
+    // token, at the redirect or the token endpoint; none is required, and one sent anyway is
+    // neither checked nor kept. What stands instead: the single-use state (redeemed above), the
+    // issuer parameter when sent, PKCE and the client authentication of the code exchange.
+    const openIdConnect = quirks.authorisation.protocol !== 'oauth2';
+    if (openIdConnect && quirks.authorisation.responseType === 'code id_token') {
       if (params.id_token === undefined) throw new MissingRedirectParameterError('id_token');
       await this.idTokens.validate(params.id_token, {
         ...this.expectations(context, consent, metadata),
@@ -128,6 +134,7 @@ export class RedirectDelegateService {
       redirectUri: context.redirectUri,
       codeVerifier,
     });
+    if (!openIdConnect) delete tokens.idToken;
     if (tokens.idToken !== undefined) {
       await this.idTokens.validate(tokens.idToken, {
         ...this.expectations(context, consent, metadata),
@@ -151,7 +158,7 @@ export class RedirectDelegateService {
       profileId: consent.profile.id,
       issuer: expectedIdTokenIssuer(consent.profile.quirks, metadata.issuer),
       clientId: consent.client.clientId,
-      jwksUri: metadata.jwks_uri,
+      jwksUri: requireJwksUri(metadata, `bank profile '${consent.profile.id}' metadata`),
       trustedCaPem: consent.client.trustedCaPem,
       nonce: context.nonce,
       intentId: consent.intentId,

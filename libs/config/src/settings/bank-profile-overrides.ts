@@ -24,6 +24,11 @@ export interface BankProfileOverride {
     issuer?: string;
     trustAnchor?: string;
   };
+  /**
+   * Members laid over the profile's discovery.metadataOverrides, e.g. the endpoints of a bank
+   * without a discovery document (discovery.mode 'none').
+   */
+  discovery?: { metadataOverrides?: Record<string, unknown> };
 }
 
 const API_NAMES = [
@@ -31,7 +36,15 @@ const API_NAMES = [
   'paymentInitiation',
   'variableRecurringPayments',
 ] as const;
-const TOP_KEYS = ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'];
+const TOP_KEYS = [
+  'issuerUrl',
+  'wellKnownUrl',
+  'financialId',
+  'apis',
+  'tls',
+  'messageSigning',
+  'discovery',
+];
 const MESSAGE_SIGNING_KEYS = ['verifyResponseSignatures', 'jwksUrl', 'issuer', 'trustAnchor'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -92,6 +105,15 @@ function checkOverride(id: string, o: Record<string, unknown>): string[] {
     }
   }
   if (o.messageSigning !== undefined) problems.push(...checkMessageSigning(id, o.messageSigning));
+  if (o.discovery !== undefined) {
+    // Each member is checked by the profile schema once laid over the profile.
+    if (
+      !isObject(o.discovery) ||
+      Object.keys(o.discovery).some((k) => k !== 'metadataOverrides') ||
+      (o.discovery.metadataOverrides !== undefined && !isObject(o.discovery.metadataOverrides))
+    )
+      problems.push(`${id}.discovery must be an object { metadataOverrides: { member: value } }`);
+  }
   return problems;
 }
 
