@@ -115,6 +115,10 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     appLinks: quirks.authorisation.appLinks,
     plainOAuth: quirks.authorisation.front.plainOAuth,
     discoveryServed: quirks.discovery.served,
+    grantScope: {
+      required: quirks.tokenEndpoint.scopeInConsentGrants,
+      values: quirks.authorisation.front.requiredScopes,
+    },
   });
   const registrations = new RegistrationService({
     provider,
@@ -126,6 +130,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     issuer,
     financialId: options.financialId ?? DEFAULT_FINANCIAL_ID,
     quirks: quirks.registration,
+    extraScopes: quirks.authorisation.front.requiredScopes,
   });
   const app = createMockBankApp({
     provider,

@@ -114,9 +114,39 @@ export interface BankQuirks {
   postCreateConsentDelayMs: number;
   authorisation: AuthorisationQuirks;
   idToken: IdTokenQuirks;
-  tokenEndpoint: { noRefreshTokenForPayments: boolean };
+  tokenEndpoint: TokenEndpointQuirks;
   accountAccess: { unsupportedPermissions: string[] };
   responses: ResponseQuirks;
+}
+
+/** Deviations at the token endpoint (see the schema). */
+export interface TokenEndpointQuirks {
+  noRefreshTokenForPayments: boolean;
+  /** Send the authorisation request's scope in a consent's code and refresh grants. */
+  scopeInConsentGrants: boolean;
+}
+
+/** The UK OB scope of each consent type (the `scope` of its authorisation and its tokens). */
+export const CONSENT_TYPE_SCOPE: Readonly<Record<ConsentType, string>> = {
+  'account-access': 'accounts',
+  'domestic-payment': 'payments',
+  'domestic-vrp': 'payments',
+};
+
+/**
+ * The scope of a consent type's authorisation request under a profile: the consent type's
+ * scope and the profile's additionalScopes, after openid unless the protocol is plain OAuth 2.
+ */
+export function consentScope(
+  quirks: Pick<BankQuirks, 'authorisation'>,
+  consentType: ConsentType,
+): string {
+  const { protocol, additionalScopes } = quirks.authorisation;
+  return [
+    ...(protocol === 'oauth2' ? [] : ['openid']),
+    CONSENT_TYPE_SCOPE[consentType],
+    ...additionalScopes,
+  ].join(' ');
 }
 
 /** Repairs of the bank's response bodies (see the schema). */
@@ -145,7 +175,7 @@ export const STANDARD_QUIRKS: BankQuirks = {
     expInMilliseconds: false,
     intentIdClaimOptional: false,
   },
-  tokenEndpoint: { noRefreshTokenForPayments: false },
+  tokenEndpoint: { noRefreshTokenForPayments: false, scopeInConsentGrants: false },
   accountAccess: { unsupportedPermissions: [] },
   responses: { repairDateTimes: false },
 };

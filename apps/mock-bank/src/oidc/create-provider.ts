@@ -58,6 +58,11 @@ export interface ProviderOptions {
   plainOAuth?: boolean;
   /** Quirk discovery.served false: the well-known document answers 404 (kept for /__admin). */
   discoveryServed?: boolean;
+  /**
+   * Quirk tokenEndpoint.scopeInConsentGrants: code and refresh grants must name their scope,
+   * with each of these values (authorisation.front.requiredScopes).
+   */
+  grantScope?: { required: boolean; values: string[] };
 }
 
 /**
@@ -96,6 +101,7 @@ export function createProvider({
   appLinks = {},
   plainOAuth = false,
   discoveryServed = true,
+  grantScope,
 }: ProviderOptions): Provider {
   /** Authorisation requests whose request object's claims were checked (see below). */
   const requestObjectChecked = new WeakSet<object>();
@@ -150,7 +156,9 @@ export function createProvider({
     adapter: createMemoryAdapter(storage),
     jwks: { keys: [signingJwk] },
     clients: [],
-    scopes: SUPPORTED_SCOPES,
+    // Quirk authorisation.front.requiredScopes: the bank's own scopes (e.g. 'offline') are
+    // known, so grants and refresh tokens keep them.
+    scopes: [...new Set([...SUPPORTED_SCOPES, ...(grantScope?.values ?? [])])],
     claims: {
       openid: ['sub'],
       acr: null,
@@ -275,6 +283,30 @@ export function createProvider({
           ctx.body = { error: 'not_found', error_description: 'no such resource' };
         }
       }
+    });
+  }
+
+  if (grantScope?.required) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = (ctx.oidc as { body?: Record<string, unknown> } | undefined)?.body;
+      const grantType = body?.grant_type;
+      if (
+        ctx.path !== '/token' ||
+        ctx.status !== 200 ||
+        (grantType !== 'authorization_code' && grantType !== 'refresh_token')
+      )
+        return;
+      const scope = typeof body?.scope === 'string' ? body.scope.split(' ') : [];
+      const missing =
+        scope.length === 0 ? ['scope'] : grantScope.values.filter((v) => !scope.includes(v));
+      if (missing.length === 0) return;
+      // The grant was used all the same: the connector must authorise again, as with a real bank.
+      ctx.status = 400;
+      ctx.body = {
+        error: 'invalid_request',
+        error_description: `this bank wants the scope (${grantScope.values.join(' ') || 'any'}) in the ${String(grantType)} grant; missing: ${missing.join(' ')}`,
+      };
     });
   }
 

@@ -120,6 +120,12 @@ export interface MockBankQuirks {
     tokenType: 'Bearer' | 'bearer' | 'BEARER';
     /** No refresh token for grants of the payments scope (payment and VRP consents). */
     noRefreshTokenForPayments: boolean;
+    /**
+     * authorization_code and refresh_token grants must carry `scope` (profile
+     * tokenEndpoint.scopeInConsentGrants), with every authorisation.front.requiredScopes value;
+     * a grant without is answered 400 invalid_request.
+     */
+    scopeInConsentGrants: boolean;
   };
   accountAccess: {
     /** Permissions refused (400 UK.OBIE.Field.Invalid) in account-access consents. */
@@ -171,7 +177,11 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     issuer: 'issuer',
     omitIntentId: false,
   },
-  tokenEndpoint: { tokenType: 'Bearer', noRefreshTokenForPayments: false },
+  tokenEndpoint: {
+    tokenType: 'Bearer',
+    noRefreshTokenForPayments: false,
+    scopeInConsentGrants: false,
+  },
   accountAccess: { unsupportedPermissions: [] },
   responses: { links: 'standard', brokenDateTimes: false },
   postCreateConsentDelayMs: 0,
@@ -315,7 +325,7 @@ interface ProfileView {
       authTimeOptional?: boolean;
       expInMilliseconds?: boolean;
     };
-    tokenEndpoint?: { noRefreshTokenForPayments?: boolean };
+    tokenEndpoint?: { noRefreshTokenForPayments?: boolean; scopeInConsentGrants?: boolean };
     accountAccess?: { unsupportedPermissions?: string[] };
     responses?: { repairDateTimes?: boolean };
   };
@@ -397,6 +407,7 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
     },
     tokenEndpoint: {
       noRefreshTokenForPayments: q.tokenEndpoint?.noRefreshTokenForPayments === true,
+      scopeInConsentGrants: q.tokenEndpoint?.scopeInConsentGrants === true,
     },
     accountAccess: { unsupportedPermissions: q.accountAccess?.unsupportedPermissions ?? [] },
     responses: { brokenDateTimes: q.responses?.repairDateTimes === true },
