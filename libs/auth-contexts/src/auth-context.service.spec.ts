@@ -281,6 +281,21 @@ describe('AuthContextService.create', () => {
     );
   });
 
+  it('keeps an app deep link when adding extra parameters to it', async () => {
+    setUp(
+      testConsent(
+        {},
+        {
+          authorisationEndpointByConsentType: { 'account-access': 'bankapp://ob/consent' },
+          extraParameters: { login_hint: 'x' },
+        },
+      ),
+    );
+    const authUrl = (await create()).authUrl;
+    expect(authUrl.startsWith('bankapp://ob/consent?')).toBe(true);
+    expect(new URL(authUrl).searchParams.get('login_hint')).toBe('x');
+  });
+
   it('adds extra parameters and scopes to an OpenID Connect request too', async () => {
     setUp(testConsent({}, { extraParameters: { login_hint: 'x' }, additionalScopes: ['offline'] }));
     const url = new URL((await create()).authUrl);

@@ -212,5 +212,7 @@ function withProfileParameters(authUrl: string, quirks: AuthorisationQuirks): st
   for (const [name, value] of extra)
     if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   const pairs = [...url.searchParams] as [string, string][];
-  return withQuery(`${url.origin}${url.pathname}`, pairs, quirks.base64QueryParameter);
+  // Not origin + pathname: an app deep link (bankapp://...) has no origin.
+  url.search = '';
+  return withQuery(url.toString(), pairs, quirks.base64QueryParameter);
 }
