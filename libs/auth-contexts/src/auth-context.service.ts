@@ -52,7 +52,9 @@ export interface CreatedAuthContext {
 
 /**
  * Starts the authorisation of a consent: a single-use context (random state and nonce, PKCE
- * where the bank takes it) and the bank's authorisation URL with a signed request object.
+ * where the bank takes it) and the bank's authorisation URL with a signed request object, or,
+ * for a bank without OpenID Connect (profile quirk authorisation.protocol 'oauth2'), a plain
+ * OAuth 2 code request naming the consent in the parameter the profile names.
  */
 @Injectable()
 export class AuthContextService {
