@@ -69,14 +69,16 @@ function fetchSsa(pki: LoadedPki, bank: MockBankHandle): Promise<string> {
   });
 }
 
-function httpsGet(pki: LoadedPki, url: string): Promise<string> {
+function httpsGet(pki: LoadedPki, url: string, expectStatus = 200): Promise<string> {
   return new Promise((resolve, reject) => {
     https
       .get(url, { ca: pki.pem.ca }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString('utf8')));
         res.on('end', () =>
-          res.statusCode === 200 ? resolve(text) : reject(new Error(`${url}: ${res.statusCode}`)),
+          res.statusCode === expectStatus
+            ? resolve(text)
+            : reject(new Error(`${url}: ${res.statusCode} (expected ${expectStatus})`)),
         );
       })
       .on('error', reject);
@@ -112,8 +114,13 @@ describe('bank profile contract against the mock bank in each profile’s quirk 
         if (Object.keys(profile.definition.discovery.metadataOverrides).length === 0)
           return profile;
         const bank = banks.get(profile.bankKey) as MockBankHandle;
-        // Served once (with the members left out), the full document is on the admin route.
-        await httpsGet(pki, `${bank.url}${profile.quirks.discovery.wellKnownPath}`);
+        // Served once (with the members left out), the full document is on the admin route. A
+        // bank without discovery (discovery.mode 'none') answers 404, as the real one does.
+        await httpsGet(
+          pki,
+          `${bank.url}${profile.quirks.discovery.wellKnownPath}`,
+          profile.quirks.discovery.served ? 200 : 404,
+        );
         return withMockMetadataOverrides(
           profile,
           await bank.admin<Record<string, unknown>>('/openid-configuration'),

@@ -32,6 +32,7 @@ import { PIS_BASE_PATH, pisRouter } from './pis/pis.router';
 import { VRP_BASE_PATH, vrpRouter } from './vrp/vrp.router';
 import { mountV3, V3_BASE_PATHS, type V3Specs } from './v3-1-11/mount';
 import { STANDARD_WELL_KNOWN_PATH, type MockBankQuirks } from './quirks/mock-bank-quirks';
+import { authorisationFront, frontDoorActive } from './interaction/authorisation-front';
 import { hasResponseQuirks, quirkyResponseBody, type QuirkRewriter } from './quirks/quirk-rewriter';
 import { portalAdminRouter } from './dcr/registration.router';
 
@@ -212,6 +213,9 @@ export function createMockBankApp(deps: MockBankAppDeps): Express {
       next();
     });
   }
+  // Quirk authorisation.front: the authorisation request written the bank's own way.
+  if (deps.quirks && frontDoorActive(deps.quirks.authorisation.front))
+    app.use(authorisationFront(deps.quirks.authorisation.front, deps.consents));
   app.use(interactionRouter(deps));
   // The token-delay fault reads a /token body only while armed, and passes it on raw.
   app.post('/token', tokenDelay.middleware());

@@ -128,6 +128,12 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     hybridResponseInQuery: quirks.authorisation.hybridResponseInQuery,
     intentIdPrefix: quirks.authorisation.intentIdPrefix,
     appLinks: quirks.authorisation.appLinks,
+    plainOAuth: quirks.authorisation.front.plainOAuth,
+    discoveryServed: quirks.discovery.served,
+    grantScope: {
+      required: quirks.tokenEndpoint.scopeInConsentGrants,
+      values: quirks.authorisation.front.requiredScopes,
+    },
   });
   const registrations = new RegistrationService({
     provider,
@@ -139,6 +145,7 @@ export async function startMockBank(options: MockBankOptions): Promise<RunningMo
     issuer,
     financialId: options.financialId ?? DEFAULT_FINANCIAL_ID,
     quirks: quirks.registration,
+    extraScopes: quirks.authorisation.front.requiredScopes,
   });
   const app = createMockBankApp({
     provider,

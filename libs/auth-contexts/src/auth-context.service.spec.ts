@@ -1,3 +1,4 @@
+import type { AuthorisationQuirks } from '@obc/bank-profiles';
 import { createHash } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import { DomainError } from '@obc/common';
@@ -91,6 +92,8 @@ describe('AuthContextService.create', () => {
       transport: { id: 'obwac-1', certificatePem: 'CERT', privateKeyPem: 'KEY' },
       metadataOverrides: {},
       acceptIssuerMismatch: false,
+      mode: 'fetch',
+      jwksUriOptional: false,
     });
     expect(row).toMatchObject({
       consentType: 'account-access',
@@ -230,6 +233,75 @@ describe('AuthContextService.create', () => {
       Record<string, { value?: string }>
     >;
     expect(claims.id_token.openbanking_intent_id.value).toBe('pfx:aac-bank-0001');
+  });
+
+  const PLAIN_OAUTH2: Partial<AuthorisationQuirks> = {
+    protocol: 'oauth2',
+    responseType: 'code',
+    responseMode: 'query',
+    pkce: true,
+    consentIdParameter: 'display',
+    extraParameters: { login_hint: 'coop' },
+    additionalScopes: ['offline'],
+  };
+
+  it("protocol 'oauth2': a plain code request naming the consent, without request object or nonce", async () => {
+    setUp(testConsent({}, PLAIN_OAUTH2));
+    const result = await create();
+    const row = saved();
+    const url = new URL(result.authUrl);
+    const [[verifier]] = cipher.encrypt.mock.calls;
+    expect(url.origin + url.pathname).toBe('https://auth.test-bank.example/authorize');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      realm: 'ob',
+      response_type: 'code',
+      client_id: 'client-123',
+      redirect_uri: 'https://app.example/cb',
+      scope: 'accounts offline',
+      state: result.state,
+      code_challenge_method: 'S256',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      login_hint: 'coop',
+      display: 'aac-bank-0001',
+    });
+    // The state is still single use and the PKCE verifier kept; the nonce is never sent.
+    expect(row.state).toBe(result.state);
+    expect(result.authUrl).not.toContain(row.nonce);
+    expect(row.codeVerifier).toBe(`enc(${verifier})`);
+  });
+
+  it("protocol 'oauth2' with base64QueryParameter: the whole query in that one parameter", async () => {
+    setUp(testConsent({}, { ...PLAIN_OAUTH2, base64QueryParameter: 'data' }));
+    const url = new URL((await create()).authUrl);
+    // The endpoint's own query stays as the bank published it.
+    expect([...url.searchParams.keys()]).toEqual(['realm', 'data']);
+    const inner = Buffer.from(url.searchParams.get('data') ?? '', 'base64url').toString();
+    expect(inner).toMatch(
+      /^response_type=code&client_id=client-123&redirect_uri=https:\/\/app\.example\/cb&scope=accounts\+offline&state=[^&]+&code_challenge_method=S256&code_challenge=[^&]+&login_hint=coop&display=aac-bank-0001$/,
+    );
+  });
+
+  it('keeps an app deep link when adding extra parameters to it', async () => {
+    setUp(
+      testConsent(
+        {},
+        {
+          authorisationEndpointByConsentType: { 'account-access': 'bankapp://ob/consent' },
+          extraParameters: { login_hint: 'x' },
+        },
+      ),
+    );
+    const authUrl = (await create()).authUrl;
+    expect(authUrl.startsWith('bankapp://ob/consent?')).toBe(true);
+    expect(new URL(authUrl).searchParams.get('login_hint')).toBe('x');
+  });
+
+  it('adds extra parameters and scopes to an OpenID Connect request too', async () => {
+    setUp(testConsent({}, { extraParameters: { login_hint: 'x' }, additionalScopes: ['offline'] }));
+    const url = new URL((await create()).authUrl);
+    expect(url.searchParams.get('login_hint')).toBe('x');
+    expect(url.searchParams.get('scope')).toBe('openid accounts offline');
+    expect(decodeJwt(url.searchParams.get('request') ?? '').scope).toBe('openid accounts offline');
   });
 
   it('takes a registered redirect URI and refuses one not registered', async () => {

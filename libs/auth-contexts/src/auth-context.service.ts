@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, RandomSource } from '@obc/common';
 import { ConnectorConfig } from '@obc/config';
+import type { AuthorisationQuirks } from '@obc/bank-profiles';
 import {
   buildAuthorisationUrl,
+  buildOAuth2AuthorisationUrl,
   buildRequestObject,
   createPkcePair,
   KeyStore,
+  withQuery,
   type PkcePair,
 } from '@obc/fapi';
 import { SecretCipher } from '@obc/persistence';
@@ -49,7 +52,9 @@ export interface CreatedAuthContext {
 
 /**
  * Starts the authorisation of a consent: a single-use context (random state and nonce, PKCE
- * where the bank takes it) and the bank's authorisation URL with a signed request object.
+ * where the bank takes it) and the bank's authorisation URL with a signed request object, or,
+ * for a bank without OpenID Connect (profile quirk authorisation.protocol 'oauth2'), a plain
+ * OAuth 2 code request naming the consent in the parameter the profile names.
  */
 @Injectable()
 export class AuthContextService {
@@ -89,42 +94,66 @@ export class AuthContextService {
     const state = this.random.token(STATE_BYTES);
     const nonce = this.random.token(STATE_BYTES);
     const pkce: PkcePair | undefined = quirks.pkce ? createPkcePair(this.random) : undefined;
-    const scope = `openid ${target.scope}`;
-    // The default mode of a response type needs no parameter; only a non-default one is sent.
-    const responseMode = quirks.responseMode === 'query' ? 'query' : undefined;
-    const request = await buildRequestObject({
-      clientId: client.clientId,
-      issuer: metadata.issuer,
-      audience: quirks.requestObjectAudience,
-      responseType: quirks.responseType,
-      redirectUri,
-      scope,
-      state,
-      nonce,
-      intentId: consent.intentId,
-      intentIdPrefix: quirks.intentIdPrefix,
-      acrValues: quirks.acrValues,
-      codeChallenge: pkce?.challenge,
-      responseMode,
-      signingKey: {
-        kid: client.signingKey.kid,
-        privateKey: this.keys.privateKey(client.signingKey.privateKeyPem),
-      },
-      clock: this.clock,
-      random: this.random,
-    });
-    const redundant = quirks.redundantQueryParams;
-    const authUrl = buildAuthorisationUrl(endpoint, {
-      clientId: client.clientId,
-      request,
-      responseType: quirks.responseType,
-      scope,
-      redirectUri: redundant ? redirectUri : undefined,
-      state: redundant ? state : undefined,
-      nonce: redundant ? nonce : undefined,
-      responseMode: redundant ? responseMode : undefined,
-      codeChallenge: redundant ? pkce?.challenge : undefined,
-    });
+    const scope = [target.scope, ...quirks.additionalScopes].join(' ');
+    let authUrl: string;
+    if (quirks.protocol === 'oauth2') {
+      // Profile quirk authorisation.protocol 'oauth2': a plain OAuth 2 code request. The nonce
+      // is still stored but never sent: no ID token will carry it.
+      authUrl = buildOAuth2AuthorisationUrl(
+        endpoint,
+        {
+          clientId: client.clientId,
+          redirectUri,
+          scope,
+          state,
+          codeChallenge: pkce?.challenge,
+          responseMode: quirks.responseMode === 'fragment' ? 'fragment' : undefined,
+          extraParameters: quirks.extraParameters,
+          consent: { parameter: consentIdParameterOf(quirks, profile.id), id: consent.intentId },
+        },
+        quirks.base64QueryParameter,
+      );
+    } else {
+      const oidcScope = `openid ${scope}`;
+      // The default mode of a response type needs no parameter; only a non-default one is sent.
+      const responseMode = quirks.responseMode === 'query' ? 'query' : undefined;
+      const request = await buildRequestObject({
+        clientId: client.clientId,
+        issuer: metadata.issuer,
+        audience: quirks.requestObjectAudience,
+        responseType: quirks.responseType,
+        redirectUri,
+        scope: oidcScope,
+        state,
+        nonce,
+        intentId: consent.intentId,
+        intentIdPrefix: quirks.intentIdPrefix,
+        acrValues: quirks.acrValues,
+        codeChallenge: pkce?.challenge,
+        responseMode,
+        signingKey: {
+          kid: client.signingKey.kid,
+          privateKey: this.keys.privateKey(client.signingKey.privateKeyPem),
+        },
+        clock: this.clock,
+        random: this.random,
+      });
+      const redundant = quirks.redundantQueryParams;
+      authUrl = withProfileParameters(
+        buildAuthorisationUrl(endpoint, {
+          clientId: client.clientId,
+          request,
+          responseType: quirks.responseType,
+          scope: oidcScope,
+          redirectUri: redundant ? redirectUri : undefined,
+          state: redundant ? state : undefined,
+          nonce: redundant ? nonce : undefined,
+          responseMode: redundant ? responseMode : undefined,
+          codeChallenge: redundant ? pkce?.challenge : undefined,
+        }),
+        quirks,
+      );
+    }
 
     const entity = new AuthContextEntity();
     entity.id = this.random.uuid();
@@ -160,4 +189,32 @@ export class AuthContextService {
       expiresAt: saved.expiresAt,
     };
   }
+}
+
+/**
+ * The profile's quirks.authorisation.consentIdParameter. The schema requires it with protocol
+ * 'oauth2'; a hand-built profile without it cannot name its consent, so it is refused here.
+ */
+function consentIdParameterOf(quirks: AuthorisationQuirks, profileId: string): string {
+  if (quirks.consentIdParameter === undefined)
+    throw new Error(
+      `bank profile '${profileId}' has quirks.authorisation.protocol 'oauth2' without consentIdParameter`,
+    );
+  return quirks.consentIdParameter;
+}
+
+/**
+ * Profile quirks extraParameters (added to the query) and base64QueryParameter (the whole query
+ * in that one parameter) on an OpenID Connect authorisation URL.
+ */
+function withProfileParameters(authUrl: string, quirks: AuthorisationQuirks): string {
+  const extra = Object.entries(quirks.extraParameters ?? {});
+  if (extra.length === 0 && quirks.base64QueryParameter === undefined) return authUrl;
+  const url = new URL(authUrl);
+  for (const [name, value] of extra)
+    if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+  const pairs = [...url.searchParams] as [string, string][];
+  // Not origin + pathname: an app deep link (bankapp://...) has no origin.
+  url.search = '';
+  return withQuery(url.toString(), pairs, quirks.base64QueryParameter);
 }

@@ -12,5 +12,7 @@ export function discoveryRequestFor(profile: BankProfile, client: ClientContext)
     transport: client.transport,
     metadataOverrides: profile.discovery.metadataOverrides,
     acceptIssuerMismatch: profile.discovery.acceptIssuerMismatch,
+    mode: profile.discovery.mode,
+    jwksUriOptional: profile.quirks.authorisation.protocol === 'oauth2',
   };
 }

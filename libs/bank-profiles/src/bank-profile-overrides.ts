@@ -51,6 +51,15 @@ function overrideProblems(
   ) {
     problems.push(`${at}: /messageSigning may only hold { ${MESSAGE_SIGNING_KEYS.join(', ')} }`);
   }
+  const discovery: unknown = override.discovery;
+  if (
+    discovery !== undefined &&
+    (discovery === null ||
+      typeof discovery !== 'object' ||
+      Object.keys(discovery).some((k) => k !== 'metadataOverrides'))
+  ) {
+    problems.push(`${at}: /discovery may only hold { metadataOverrides }`);
+  }
   return problems;
 }
 
@@ -98,6 +107,16 @@ export function applyOverrides(
     // Member by member: the schema checks each value when the merged profile is validated.
     if (override.messageSigning !== undefined)
       merged.messageSigning = { ...merged.messageSigning, ...override.messageSigning };
+    // Member by member too: e.g. the endpoints of a bank without discovery (discovery.mode
+    // 'none'), or of a bank whose document omits them, as the operator was told them.
+    if (override.discovery?.metadataOverrides !== undefined)
+      merged.discovery = {
+        ...merged.discovery,
+        metadataOverrides: {
+          ...merged.discovery.metadataOverrides,
+          ...override.discovery.metadataOverrides,
+        },
+      };
     const validated = validateProfileDocument(
       merged,
       `${OVERRIDES_SOURCE}['${id}'] (applied to ${id})`,

@@ -112,13 +112,22 @@ export const STANDARD_REGISTRATION: RegistrationBehaviour = {
 
 /** Deviations of the bank's OpenID Connect discovery document (see the schema). */
 export interface DiscoveryQuirks {
+  /**
+   * 'fetch': GET the bank's discovery document. 'none': the bank publishes none (plain OAuth 2
+   * servers); nothing is fetched and metadataOverrides is the whole metadata (the schema then
+   * requires issuer, authorization_endpoint and token_endpoint in it).
+   */
+  mode: DiscoveryMode;
   /** Members supplied by the profile, replacing or adding to the bank's document. */
   metadataOverrides: Record<string, unknown>;
   /** Accept a document whose issuer differs from issuerUrl. */
   acceptIssuerMismatch: boolean;
 }
 
+export type DiscoveryMode = 'fetch' | 'none';
+
 export const STANDARD_DISCOVERY: DiscoveryQuirks = {
+  mode: 'fetch',
   metadataOverrides: {},
   acceptIssuerMismatch: false,
 };
@@ -129,7 +138,7 @@ export interface BankQuirks {
   postCreateConsentDelayMs: number;
   authorisation: AuthorisationQuirks;
   idToken: IdTokenQuirks;
-  tokenEndpoint: { noRefreshTokenForPayments: boolean };
+  tokenEndpoint: TokenEndpointQuirks;
   accountAccess: { unsupportedPermissions: string[] };
   requests: RequestQuirks;
   responses: ResponseQuirks;
@@ -139,6 +148,36 @@ export interface BankQuirks {
 export interface RequestQuirks {
   /** Send domestic-VRP payment requests without Data.VRPType (Barclays). */
   omitVrpType: boolean;
+}
+
+/** Deviations at the token endpoint (see the schema). */
+export interface TokenEndpointQuirks {
+  noRefreshTokenForPayments: boolean;
+  /** Send the authorisation request's scope in a consent's code and refresh grants. */
+  scopeInConsentGrants: boolean;
+}
+
+/** The UK OB scope of each consent type (the `scope` of its authorisation and its tokens). */
+export const CONSENT_TYPE_SCOPE: Readonly<Record<ConsentType, string>> = {
+  'account-access': 'accounts',
+  'domestic-payment': 'payments',
+  'domestic-vrp': 'payments',
+};
+
+/**
+ * The scope of a consent type's authorisation request under a profile: the consent type's
+ * scope and the profile's additionalScopes, after openid unless the protocol is plain OAuth 2.
+ */
+export function consentScope(
+  quirks: Pick<BankQuirks, 'authorisation'>,
+  consentType: ConsentType,
+): string {
+  const { protocol, additionalScopes } = quirks.authorisation;
+  return [
+    ...(protocol === 'oauth2' ? [] : ['openid']),
+    CONSENT_TYPE_SCOPE[consentType],
+    ...additionalScopes,
+  ].join(' ');
 }
 
 /** Repairs of the bank's response bodies (see the schema). */
@@ -155,11 +194,13 @@ export interface ResponseQuirks {
 export const STANDARD_QUIRKS: BankQuirks = {
   postCreateConsentDelayMs: 0,
   authorisation: {
+    protocol: 'oidc',
     responseType: 'code id_token',
     responseMode: 'fragment',
     pkce: false,
     redundantQueryParams: true,
     acrValues: ['urn:openbanking:psd2:sca', 'urn:openbanking:psd2:ca'],
+    additionalScopes: [],
   },
   idToken: {
     subject: 'any',
@@ -169,7 +210,7 @@ export const STANDARD_QUIRKS: BankQuirks = {
     expInMilliseconds: false,
     intentIdClaimOptional: false,
   },
-  tokenEndpoint: { noRefreshTokenForPayments: false },
+  tokenEndpoint: { noRefreshTokenForPayments: false, scopeInConsentGrants: false },
   accountAccess: { unsupportedPermissions: [] },
   requests: { omitVrpType: false },
   responses: { repairDateTimes: false, invalidDateTimes: 'keep', unnestVrpRefundAccount: false },
@@ -177,6 +218,12 @@ export const STANDARD_QUIRKS: BankQuirks = {
 
 /** The authorisation request's shape (see the schema for each field). */
 export interface AuthorisationQuirks {
+  /**
+   * 'oidc': OpenID Connect with a signed request object and ID tokens (FAPI 1 Advanced).
+   * 'oauth2': a plain OAuth 2 code request, the consent in `consentIdParameter`; no request
+   * object, nonce or ID token (weaker than FAPI: for banks that offer nothing else).
+   */
+  protocol: AuthorisationProtocol;
   responseType: 'code id_token' | 'code';
   responseMode: 'fragment' | 'query';
   pkce: boolean;
@@ -187,7 +234,17 @@ export interface AuthorisationQuirks {
   intentIdPrefix?: string;
   /** Per consent type, the endpoint of the authUrl instead of the discovery one (app deep links). */
   authorisationEndpointByConsentType?: Partial<Record<ConsentType, string>>;
+  /** Protocol 'oauth2': the authorisation request parameter that names the consent. */
+  consentIdParameter?: string;
+  /** Fixed parameters added to the authorisation request (e.g. login_hint). */
+  extraParameters?: Record<string, string>;
+  /** Scope values sent beside the consent type's scope (e.g. 'offline'). */
+  additionalScopes: string[];
+  /** The whole query, base64url-encoded, in the one parameter of this name. */
+  base64QueryParameter?: string;
 }
+
+export type AuthorisationProtocol = 'oidc' | 'oauth2';
 
 /** Documented relaxations of ID-token validation. */
 export interface IdTokenQuirks {

@@ -12,6 +12,8 @@ export interface ProfileOverride {
   apis?: Partial<Record<BankApiKind, { baseUrl?: string; version?: string; financialId?: string }>>;
   tls?: { caBundleFile?: string };
   messageSigning?: Partial<MessageSigning>;
+  /** Members laid over the profile's discovery.metadataOverrides (one by one). */
+  discovery?: { metadataOverrides?: Record<string, unknown> };
 }
 
 export interface BankProfilesConfig {

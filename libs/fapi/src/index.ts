@@ -4,6 +4,7 @@ export * from './pkce';
 export * from './openid-scope';
 export * from './request-object';
 export * from './authorisation-url';
+export * from './oauth2-authorisation-url';
 export * from './jwks.errors';
 export * from './jwks.cache';
 export * from './id-token.error';

@@ -1,4 +1,5 @@
 import { BankTransport } from '@obc/bank-http';
+import type { ConsentType } from './consent-tokens/consent-ref';
 
 export type TokenEndpointAuthMethod =
   'tls_client_auth' | 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post';
@@ -20,4 +21,9 @@ export interface ClientContext {
   financialId: string;
   /** The jwks_uri of the bank's OpenID configuration (the default for its response signatures). */
   bankJwksUri?: string;
+  /**
+   * Profile quirk tokenEndpoint.scopeInConsentGrants: per consent type, the `scope` its
+   * authorization_code and refresh_token grants carry. Absent: those grants send no scope.
+   */
+  consentGrantScopes?: Partial<Record<ConsentType, string>>;
 }

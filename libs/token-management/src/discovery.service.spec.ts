@@ -179,6 +179,36 @@ describe('DiscoveryService', () => {
     expect(served).toBe(4);
   });
 
+  it("discovery.mode 'none': fetches nothing, the profile's members are the metadata", async () => {
+    const members = {
+      issuer: 'https://as.bank.example',
+      authorization_endpoint: 'https://bank.example/openbanking/coop/oauthRedirect',
+      token_endpoint: 'https://as.bank.example/oauth2/token',
+    };
+    const metadata = await service.getMetadata({
+      ...request(),
+      mode: 'none',
+      metadataOverrides: members,
+      jwksUriOptional: true,
+    });
+    expect(served).toBe(0);
+    expect(metadata).toMatchObject(members);
+    expect(metadata.jwks_uri).toBeUndefined();
+    // The issuer is the profile's own: nothing to compare with issuerUrl.
+    expect(metadata.issuer).not.toBe(request().issuerUrl);
+  });
+
+  it("discovery.mode 'none': checks the members like a served document", async () => {
+    const incomplete = service.getMetadata({
+      ...request(),
+      mode: 'none',
+      metadataOverrides: { issuer: 'https://as.bank.example', token_endpoint: 'http://plain' },
+    });
+    await expect(incomplete).rejects.toMatchObject({ code: 'discovery/invalid-metadata' });
+    await expect(incomplete).rejects.toThrow(/token_endpoint .*https.*jwks_uri is required/);
+    expect(served).toBe(0);
+  });
+
   it('rejects a document missing what we need, naming each field', async () => {
     server.setHandler((_req, res) => {
       const doc = {

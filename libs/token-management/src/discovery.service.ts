@@ -23,6 +23,16 @@ export interface DiscoveryRequest {
   metadataOverrides?: Record<string, unknown>;
   /** Profile `discovery.acceptIssuerMismatch`: use a document whose issuer differs from ours. */
   acceptIssuerMismatch?: boolean;
+  /**
+   * Profile `discovery.mode`: 'fetch' (default) or 'none', the bank publishes no document and
+   * `metadataOverrides` are the whole metadata (nothing is fetched).
+   */
+  mode?: 'fetch' | 'none';
+  /**
+   * Profile `quirks.authorisation.protocol` 'oauth2': no ID tokens to check, so metadata
+   * without a jwks_uri is usable (only with mode 'none'; a fetched document must have one).
+   */
+  jwksUriOptional?: boolean;
 }
 
 interface CachedMetadata {
@@ -60,6 +70,7 @@ export class DiscoveryService {
   }
 
   async getMetadata(req: DiscoveryRequest): Promise<OpenIdMetadata> {
+    if (req.mode === 'none') return profileMetadata(req);
     const url = wellKnownUrlFor(req);
     // Keyed by profile and URL, so an override of the URL takes effect at once.
     const key = `${req.profileId}\u0000${url}`;
@@ -110,6 +121,19 @@ export class DiscoveryService {
     });
     return metadata;
   }
+}
+
+/**
+ * Profile discovery.mode 'none': the profile's members are the whole metadata (a bank that
+ * publishes no discovery document, e.g. a plain OAuth 2 server). Checked like a fetched
+ * document; its issuer is the profile's own, so there is nothing to compare it with.
+ */
+function profileMetadata(req: DiscoveryRequest): OpenIdMetadata {
+  return parseOpenIdMetadata(
+    structuredClone(req.metadataOverrides ?? {}),
+    `bank profile '${req.profileId}' discovery.metadataOverrides (discovery.mode 'none')`,
+    { jwksUriOptional: req.jwksUriOptional === true },
+  );
 }
 
 /** The bank's document with the profile's members laid over it (only when it is an object). */

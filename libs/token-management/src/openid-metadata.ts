@@ -4,7 +4,11 @@ import { DomainError, FieldError } from '@obc/common';
 export interface OpenIdMetadata {
   issuer: string;
   token_endpoint: string;
-  jwks_uri: string;
+  /**
+   * Always present in a fetched document; a profile without discovery (discovery.mode 'none')
+   * that runs plain OAuth 2 (no ID tokens to check) may leave it out.
+   */
+  jwks_uri?: string;
   authorization_endpoint?: string;
   registration_endpoint?: string;
   mtls_endpoint_aliases?: {
@@ -54,13 +58,18 @@ function isStringList(value: unknown): value is string[] {
  * Checks the members we rely on and returns them typed; everything else stays in `raw`.
  * Every endpoint must be https: these URLs receive client credentials and assertions.
  */
-export function parseOpenIdMetadata(doc: unknown, source: string): OpenIdMetadata {
+export function parseOpenIdMetadata(
+  doc: unknown,
+  source: string,
+  options: { jwksUriOptional?: boolean } = {},
+): OpenIdMetadata {
   const errors: FieldError[] = [];
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw invalidMetadata(source, [{ field: '(document)', message: 'must be a JSON object' }]);
   }
   const raw = doc as Record<string, unknown>;
   for (const field of REQUIRED_URLS) {
+    if (field === 'jwks_uri' && options.jwksUriOptional && raw[field] === undefined) continue;
     if (!isHttpsUrl(raw[field]))
       errors.push({ field, message: 'is required and must be an https URL' });
   }
@@ -88,15 +97,23 @@ export function parseOpenIdMetadata(doc: unknown, source: string): OpenIdMetadat
   const out: OpenIdMetadata = {
     issuer: raw.issuer as string,
     token_endpoint: raw.token_endpoint as string,
-    jwks_uri: raw.jwks_uri as string,
     raw,
   };
+  if (raw.jwks_uri !== undefined) out.jwks_uri = raw.jwks_uri as string;
   for (const field of OPTIONAL_URLS)
     if (raw[field] !== undefined) out[field] = raw[field] as string;
   for (const field of STRING_LISTS)
     if (raw[field] !== undefined) out[field] = raw[field] as string[];
   if (aliases !== undefined) out.mtls_endpoint_aliases = aliases as Record<string, string>;
   return out;
+}
+
+/** The bank's jwks_uri, for checking its ID tokens: a metadata without one cannot serve. */
+export function requireJwksUri(metadata: OpenIdMetadata, source: string): string {
+  if (metadata.jwks_uri !== undefined) return metadata.jwks_uri;
+  throw invalidMetadata(source, [
+    { field: 'jwks_uri', message: 'is required to check the bank’s ID tokens' },
+  ]);
 }
 
 function invalidMetadata(source: string, errors: FieldError[]): DomainError {

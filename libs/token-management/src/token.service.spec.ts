@@ -424,6 +424,25 @@ describe('TokenService (client credentials over mTLS)', () => {
       ]);
     });
 
+    it('sends scope in code and refresh grants when given (quirks.tokenEndpoint.scopeInConsentGrants)', async () => {
+      server.setHandler((_req, res) =>
+        tokenAnswer(res, { access_token: 'at', refresh_token: 'rt', token_type: 'bearer' }),
+      );
+      const coop = client({ authMethod: 'client_secret_post', clientSecret: 'shh' });
+      await service.exchangeAuthorisationCode(coop, {
+        code: 'c',
+        redirectUri: 'https://tpp.example/cb',
+        codeVerifier: 'v',
+        scope: 'accounts offline',
+      });
+      await service.refreshGrant(coop, 'rt-0', 'accounts offline');
+      await service.refreshGrant(coop, 'rt-1');
+      const [code, refresh, plainRefresh] = server.requests.map((r) => form(r));
+      expect(code.scope).toBe('accounts offline');
+      expect(refresh).toMatchObject({ grant_type: 'refresh_token', scope: 'accounts offline' });
+      expect(plainRefresh).not.toHaveProperty('scope');
+    });
+
     it('invalid_grant becomes consent/not-authorised (forbidden); other errors pass through', async () => {
       server.setHandler((_req, res) =>
         tokenAnswer(res, { error: 'invalid_grant', error_description: 'revoked' }, 400),

@@ -17,6 +17,8 @@ export interface AuthorisationCodeGrant {
   redirectUri: string;
   /** The PKCE verifier, when the authorisation request carried a code challenge. */
   codeVerifier?: string;
+  /** Sent as `scope` when given (profile quirk tokenEndpoint.scopeInConsentGrants). */
+  scope?: string;
 }
 
 interface CachedToken {
@@ -102,15 +104,24 @@ export class TokenService {
       redirect_uri: grant.redirectUri,
     };
     if (grant.codeVerifier !== undefined) params.code_verifier = grant.codeVerifier;
+    if (grant.scope !== undefined) params.scope = grant.scope;
     return toTokenSet(await this.consentGrant(client, 'token.authorization-code', params));
   }
 
-  /** Renews a consent's access token; a refused refresh token → ConsentGrantError. */
-  async refreshGrant(client: ClientContext, refreshToken: string): Promise<TokenSet> {
+  /**
+   * Renews a consent's access token; a refused refresh token → ConsentGrantError. `scope` is
+   * sent when given (profile quirk tokenEndpoint.scopeInConsentGrants).
+   */
+  async refreshGrant(
+    client: ClientContext,
+    refreshToken: string,
+    scope?: string,
+  ): Promise<TokenSet> {
     return toTokenSet(
       await this.consentGrant(client, 'token.refresh', {
         grant_type: 'refresh_token',
         refresh_token: refreshToken,
+        ...(scope !== undefined ? { scope } : {}),
       }),
     );
   }

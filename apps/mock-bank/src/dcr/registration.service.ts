@@ -25,6 +25,11 @@ export interface RegistrationDeps {
   financialId: string;
   /** Quirk mode (registration part); the standard when absent. */
   quirks?: MockBankQuirks['registration'];
+  /**
+   * Scopes of the bank's own beyond the standard ones (quirk authorisation.front.requiredScopes,
+   * e.g. the Co-operative Bank's 'offline'), granted to the clients made in its portal.
+   */
+  extraScopes?: string[];
 }
 
 /** The JSON a registration answers with (OB registration response). */
@@ -87,7 +92,9 @@ export class RegistrationService {
         : {}),
       grant_types: SUPPORTED_GRANT_TYPES,
       response_types: ['code id_token', 'code'],
-      scope: input.scope ?? 'openid accounts payments fundsconfirmations',
+      scope:
+        input.scope ??
+        ['openid accounts payments fundsconfirmations', ...(this.deps.extraScopes ?? [])].join(' '),
       application_type: 'web',
       id_token_signed_response_alg: 'PS256',
       request_object_signing_alg: 'PS256',

@@ -4,6 +4,7 @@ import { CONSENT_STATUS, type ConsentStore, type StoredConsent } from '../consen
 import { sampleAccounts, samplePsu } from '../data/sample-data';
 import { SCA_ACR } from '../oidc/create-provider';
 import { intentIdFromClaims } from '../oidc/intent-claims';
+import { FRONT_CONSENT_PARAM } from './authorisation-front';
 import type { MockBankQuirks } from '../quirks/mock-bank-quirks';
 import { renderConsentPage, renderMessagePage, type ConsentPageAccount } from './consent-page';
 
@@ -35,6 +36,10 @@ function selectedAccounts(body: unknown): string[] {
   return chosen.length > 0 ? chosen : known;
 }
 
+function stringParam(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
 /** Names of every claim the request asked for, so the grant covers them all. */
 function requestedClaims(claims: unknown): string[] {
   let parsed: unknown = claims;
@@ -62,7 +67,11 @@ export function interactionRouter({ provider, consents, quirks }: InteractionDep
   async function load(req: Request, res: Response) {
     const details: InteractionDetails = await provider.interactionDetails(req, res);
     if (details.uid !== req.params.uid) throw new InteractionProblem('interaction mismatch');
-    const intentId = intentIdFromClaims(details.params.claims, intentIdPrefix);
+    // A plain OAuth 2 request (quirk authorisation.front.plainOAuth) names its consent through
+    // the front door, which checked it; every other request in its request object's claims.
+    const intentId = quirks?.authorisation.front.plainOAuth
+      ? stringParam(details.params[FRONT_CONSENT_PARAM])
+      : intentIdFromClaims(details.params.claims, intentIdPrefix);
     const consent = intentId ? consents.get(intentId) : undefined;
     if (!consent) throw new InteractionProblem('the consent for this request no longer exists');
     return { details, consent };

@@ -3,6 +3,7 @@ import { errors, Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Ledger } from '../admin/ledger';
 import { CONSENT_STATUS, type ConsentKind, type ConsentStore } from '../consents/consent-store';
 import type { FaultInjector } from '../faults/fault-injector';
+import { FRONT_CONSENT_PARAM } from '../interaction/authorisation-front';
 import type { QuirkRewriter } from '../quirks/quirk-rewriter';
 import { peerCertificate } from '../tls/client-certificate';
 import { subjectDnMatches } from '../tls/subject-dn';
@@ -50,6 +51,18 @@ export interface ProviderOptions {
    * deep link; the authorisation request must come through the app (APP_LINK_HEADER).
    */
   appLinks?: Partial<Record<ConsentKind, string>>;
+  /**
+   * Quirk authorisation.front.plainOAuth: plain OAuth 2 requests (no request object, no openid
+   * scope, so no ID token), their consent handed over by the front door (authorisation-front.ts).
+   */
+  plainOAuth?: boolean;
+  /** Quirk discovery.served false: the well-known document answers 404 (kept for /__admin). */
+  discoveryServed?: boolean;
+  /**
+   * Quirk tokenEndpoint.scopeInConsentGrants: code and refresh grants must name their scope,
+   * with each of these values (authorisation.front.requiredScopes).
+   */
+  grantScope?: { required: boolean; values: string[] };
 }
 
 /**
@@ -86,6 +99,9 @@ export function createProvider({
   hybridResponseInQuery = false,
   intentIdPrefix = '',
   appLinks = {},
+  plainOAuth = false,
+  discoveryServed = true,
+  grantScope,
 }: ProviderOptions): Provider {
   /** Authorisation requests whose request object's claims were checked (see below). */
   const requestObjectChecked = new WeakSet<object>();
@@ -140,7 +156,9 @@ export function createProvider({
     adapter: createMemoryAdapter(storage),
     jwks: { keys: [signingJwk] },
     clients: [],
-    scopes: SUPPORTED_SCOPES,
+    // Quirk authorisation.front.requiredScopes: the bank's own scopes (e.g. 'offline') are
+    // known, so grants and refresh tokens keep them.
+    scopes: [...new Set([...SUPPORTED_SCOPES, ...(grantScope?.values ?? [])])],
     claims: {
       openid: ['sub'],
       acr: null,
@@ -164,8 +182,11 @@ export function createProvider({
       id_token_signed_response_alg: 'PS256',
       response_types: ['code id_token'],
       token_endpoint_auth_method: 'private_key_jwt',
-      require_auth_time: true,
+      // oidc-provider refuses a request without openid for a client that requires auth_time.
+      require_auth_time: !plainOAuth,
     },
+    // The consent of a plain OAuth 2 request, set only by the front door.
+    ...(plainOAuth ? { extraParams: [FRONT_CONSENT_PARAM] } : {}),
     extraClientMetadata: { properties: ['software_id', 'software_statement', 'software_roles'] },
     features: {
       devInteractions: { enabled: false },
@@ -176,7 +197,9 @@ export function createProvider({
       revocation: { enabled: true },
       requestObjects: {
         enabled: true,
-        requireSignedRequestObject: true,
+        // A bank without OpenID Connect takes no request object (the front door checks the
+        // consent named instead); every other bank requires one.
+        requireSignedRequestObject: !plainOAuth,
         assertJwtClaimsAndHeader: assertRequestObject,
       },
       mTLS: {
@@ -244,15 +267,46 @@ export function createProvider({
 
   // Registered before the faults, so it runs after them: a fault test sees the quirky bank's
   // tokens with the fault on top.
-  if (quirks?.omitsDiscoveryMembers) {
+  if (quirks?.omitsDiscoveryMembers || !discoveryServed) {
     provider.use(async (ctx, next) => {
       await next();
       if (
         ctx.path === '/.well-known/openid-configuration' &&
         ctx.status === 200 &&
         isRecord(ctx.body)
+      ) {
+        const served = quirks ? quirks.discoveryDocument(ctx.body) : ctx.body;
+        if (discoveryServed) ctx.body = served;
+        else {
+          // Quirk discovery.served false: a plain OAuth 2 server publishes no document.
+          ctx.status = 404;
+          ctx.body = { error: 'not_found', error_description: 'no such resource' };
+        }
+      }
+    });
+  }
+
+  if (grantScope?.required) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = (ctx.oidc as { body?: Record<string, unknown> } | undefined)?.body;
+      const grantType = body?.grant_type;
+      if (
+        ctx.path !== '/token' ||
+        ctx.status !== 200 ||
+        (grantType !== 'authorization_code' && grantType !== 'refresh_token')
       )
-        ctx.body = quirks.discoveryDocument(ctx.body);
+        return;
+      const scope = typeof body?.scope === 'string' ? body.scope.split(' ') : [];
+      const missing =
+        scope.length === 0 ? ['scope'] : grantScope.values.filter((v) => !scope.includes(v));
+      if (missing.length === 0) return;
+      // The grant was used all the same: the connector must authorise again, as with a real bank.
+      ctx.status = 400;
+      ctx.body = {
+        error: 'invalid_request',
+        error_description: `this bank wants the scope (${grantScope.values.join(' ') || 'any'}) in the ${String(grantType)} grant; missing: ${missing.join(' ')}`,
+      };
     });
   }
 

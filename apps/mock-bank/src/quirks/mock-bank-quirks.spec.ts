@@ -45,6 +45,7 @@ describe('mock bank quirk modes', () => {
     expect(obie.discovery).toEqual({
       wellKnownPath: '/.well-known/openid-configuration',
       omitMembers: [],
+      served: true,
     });
     expect(
       quirksFromProfile({ discovery: { metadataOverrides: { jwks_uri: 'https://x/jwks' } } })

@@ -20,6 +20,12 @@ export interface MockBankQuirks {
      * readable at /__admin/openid-configuration.
      */
     omitMembers: string[];
+    /**
+     * false: the bank publishes no discovery document at all (profile discovery.mode 'none'):
+     * the well-known path answers 404 (the standard one and any other). The document oidc-provider
+     * would have served stays readable at /__admin/openid-configuration.
+     */
+    served: boolean;
   };
   registration: {
     /** 'dcr' (default) or 'manual': POST /register refused; clients come from /__admin/clients. */
@@ -79,6 +85,29 @@ export interface MockBankQuirks {
      * in the app, which then calls the endpoint; a browser or any other URL is refused.
      */
     appLinks: { 'account-access': string; 'domestic-payment': string; 'domestic-vrp': string };
+    /**
+     * The authorisation endpoint's front door (see authorisation-front.ts): how the bank wants the
+     * request written, checked before oidc-provider sees it. All off by default.
+     */
+    front: {
+      /**
+       * Plain OAuth 2 (profile quirks.authorisation.protocol 'oauth2'): requests without a request
+       * object are taken (and answered without an ID token, since they carry no openid scope),
+       * naming the consent in `consentIdParameter`; a request that does not is refused.
+       */
+      plainOAuth: boolean;
+      /** The parameter naming the consent in a plain OAuth 2 request ('' none). */
+      consentIdParameter: string;
+      /**
+       * The whole query base64url-encoded in this one parameter (profile
+       * quirks.authorisation.base64QueryParameter); a request written otherwise is refused ('' none).
+       */
+      base64QueryParameter: string;
+      /** 'name=value' parameters every request must carry (profile extraParameters). */
+      requiredParameters: string[];
+      /** Scope values every request must carry (profile additionalScopes). */
+      requiredScopes: string[];
+    };
   };
   idToken: {
     /** What `sub` holds: the consent (intent) id (default), the PSU's user id or the client id. */
@@ -105,6 +134,12 @@ export interface MockBankQuirks {
     tokenType: 'Bearer' | 'bearer' | 'BEARER';
     /** No refresh token for grants of the payments scope (payment and VRP consents). */
     noRefreshTokenForPayments: boolean;
+    /**
+     * authorization_code and refresh_token grants must carry `scope` (profile
+     * tokenEndpoint.scopeInConsentGrants), with every authorisation.front.requiredScopes value;
+     * a grant without is answered 400 invalid_request.
+     */
+    scopeInConsentGrants: boolean;
   };
   accountAccess: {
     /** Permissions refused (400 UK.OBIE.Field.Invalid) in account-access consents. */
@@ -153,7 +188,7 @@ export interface MockBankQuirks {
 export const STANDARD_WELL_KNOWN_PATH = '/.well-known/openid-configuration';
 
 export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
-  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH, omitMembers: [] },
+  discovery: { wellKnownPath: STANDARD_WELL_KNOWN_PATH, omitMembers: [], served: true },
   registration: {
     mode: 'dcr',
     requestContentType: 'any',
@@ -171,6 +206,13 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     hybridResponseInQuery: false,
     intentIdPrefix: '',
     appLinks: { 'account-access': '', 'domestic-payment': '', 'domestic-vrp': '' },
+    front: {
+      plainOAuth: false,
+      consentIdParameter: '',
+      base64QueryParameter: '',
+      requiredParameters: [],
+      requiredScopes: [],
+    },
   },
   idToken: {
     subject: 'consent-id',
@@ -181,7 +223,11 @@ export const STANDARD_MOCK_BANK_QUIRKS: MockBankQuirks = {
     issuer: 'issuer',
     omitIntentId: false,
   },
-  tokenEndpoint: { tokenType: 'Bearer', noRefreshTokenForPayments: false },
+  tokenEndpoint: {
+    tokenType: 'Bearer',
+    noRefreshTokenForPayments: false,
+    scopeInConsentGrants: false,
+  },
   accountAccess: { unsupportedPermissions: [] },
   requests: {
     refuseVrpType: false,
@@ -227,7 +273,18 @@ export function parseMockBankQuirks(
 ): MockBankQuirks {
   if (input === undefined || input === null) return structuredClone(base);
   if (!isObject(input)) throw new MockBankQuirksError(`${source} must be a JSON object`);
-  return merge(base, input, source) as unknown as MockBankQuirks;
+  const quirks = merge(base, input, source) as unknown as MockBankQuirks;
+  const front = quirks.authorisation.front;
+  const badParameter = front.requiredParameters.find((p) => !/^[A-Za-z_][\w.-]*=\S+$/.test(p));
+  if (badParameter !== undefined)
+    throw new MockBankQuirksError(
+      `${source}.authorisation.front.requiredParameters: '${badParameter}' is not name=value`,
+    );
+  if (front.plainOAuth && front.consentIdParameter === '')
+    throw new MockBankQuirksError(
+      `${source}.authorisation.front.plainOAuth needs consentIdParameter: the parameter naming the consent`,
+    );
+  return quirks;
 }
 
 const ENUMS: Record<string, readonly string[]> = {
@@ -281,6 +338,12 @@ function merge(base: unknown, patch: Json, path: string): unknown {
       } else if (dotted === 'authorisation.intentIdPrefix') {
         if (typeof value !== 'string' || !/^\S*$/.test(value))
           throw new MockBankQuirksError(`${at} must be a prefix without spaces ('' for none)`);
+      } else if (
+        dotted === 'authorisation.front.consentIdParameter' ||
+        dotted === 'authorisation.front.base64QueryParameter'
+      ) {
+        if (typeof value !== 'string' || !/^([A-Za-z_][A-Za-z0-9_.-]*)?$/.test(value))
+          throw new MockBankQuirksError(`${at} must be a parameter name ('' for none)`);
       } else if (dotted.startsWith('authorisation.appLinks.')) {
         if (
           typeof value !== 'string' ||
@@ -302,7 +365,7 @@ interface ProfileView {
   requiredConfiguration?: string[];
   apis?: Record<string, { financialId?: string } | undefined>;
   messageSigning?: { b64Header?: boolean };
-  discovery?: { metadataOverrides?: Record<string, unknown> };
+  discovery?: { mode?: string; metadataOverrides?: Record<string, unknown> };
   registration?: {
     mode?: string;
     requestContentType?: string;
@@ -323,6 +386,11 @@ interface ProfileView {
       requestObjectAudience?: string;
       intentIdPrefix?: string;
       authorisationEndpointByConsentType?: Record<string, string>;
+      protocol?: string;
+      consentIdParameter?: string;
+      extraParameters?: Record<string, string>;
+      additionalScopes?: string[];
+      base64QueryParameter?: string;
     };
     idToken?: {
       issuer?: string;
@@ -333,7 +401,7 @@ interface ProfileView {
       authTimeOptional?: boolean;
       expInMilliseconds?: boolean;
     };
-    tokenEndpoint?: { noRefreshTokenForPayments?: boolean };
+    tokenEndpoint?: { noRefreshTokenForPayments?: boolean; scopeInConsentGrants?: boolean };
     accountAccess?: { unsupportedPermissions?: string[] };
     requests?: { omitVrpType?: boolean };
     responses?: {
@@ -353,7 +421,9 @@ interface ProfileView {
  * date-times where the profile repairs them; only the request-object audience the profile
  * names, and the intent-id prefix it writes; ID tokens with the `iss` it names and without the
  * openbanking_intent_id it makes optional; consent types it authorises through an app link
- * refused at the authorisation endpoint). ID-token `sub` follows the profile when it names
+ * refused at the authorisation endpoint; no discovery document where the profile supplies the
+ * whole metadata; a plain OAuth 2 request, its consent parameter, extra parameters, scopes and
+ * base64 query insisted on where the profile writes them). ID-token `sub` follows the profile when it names
  * one. Profile defaults (a standard bank) give the standard mock bank.
  */
 export function quirksFromProfile(profile: unknown): MockBankQuirks {
@@ -368,6 +438,7 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
     discovery: {
       wellKnownPath: wellKnownPathOf(p),
       omitMembers: Object.keys(p.discovery?.metadataOverrides ?? {}),
+      served: p.discovery?.mode !== 'none',
     },
     registration: {
       mode: r.mode === 'manual' ? 'manual' : 'dcr',
@@ -389,6 +460,19 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
       intentIdPrefix: q.authorisation?.intentIdPrefix ?? '',
       // Every consent type the profile sends elsewhere is authorised only there (Zopa: in its app).
       appLinks: q.authorisation?.authorisationEndpointByConsentType ?? {},
+      // A bank without OpenID Connect takes the request only the way the profile writes it:
+      // plain, naming the consent in its parameter, with its extra parameters and scopes, in
+      // its one base64 parameter.
+      front: {
+        plainOAuth: q.authorisation?.protocol === 'oauth2',
+        consentIdParameter:
+          q.authorisation?.protocol === 'oauth2' ? (q.authorisation.consentIdParameter ?? '') : '',
+        base64QueryParameter: q.authorisation?.base64QueryParameter ?? '',
+        requiredParameters: Object.entries(q.authorisation?.extraParameters ?? {}).map(
+          ([name, value]) => `${name}=${value}`,
+        ),
+        requiredScopes: q.authorisation?.additionalScopes ?? [],
+      },
     },
     idToken: {
       subject,
@@ -406,6 +490,7 @@ export function quirksFromProfile(profile: unknown): MockBankQuirks {
     },
     tokenEndpoint: {
       noRefreshTokenForPayments: q.tokenEndpoint?.noRefreshTokenForPayments === true,
+      scopeInConsentGrants: q.tokenEndpoint?.scopeInConsentGrants === true,
     },
     accountAccess: { unsupportedPermissions: q.accountAccess?.unsupportedPermissions ?? [] },
     requests: {

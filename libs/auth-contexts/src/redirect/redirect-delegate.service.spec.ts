@@ -1,3 +1,4 @@
+import type { AuthorisationQuirks } from '@obc/bank-profiles';
 import type { ConsentType } from '@obc/bank-profiles';
 import { DomainError } from '@obc/common';
 import { IdTokenError, type IdTokenValidator } from '@obc/fapi';
@@ -361,6 +362,70 @@ describe('RedirectDelegateService.complete', () => {
       { accessToken: 'at-2', tokenType: 'Bearer' },
     );
     expect(onAuthorised).toHaveBeenCalledWith('consent-1');
+  });
+
+  const PLAIN_OAUTH2: Partial<AuthorisationQuirks> = {
+    protocol: 'oauth2',
+    responseType: 'code',
+    responseMode: 'query',
+    pkce: true,
+    consentIdParameter: 'display',
+  };
+
+  it("protocol 'oauth2': no ID token required or checked; state, iss, PKCE and the exchange still are", async () => {
+    setUp(
+      contextRow({ codeVerifier: 'enc(verifier-1)', responseMode: 'query' }),
+      testConsent({}, PLAIN_OAUTH2),
+    );
+    // A bank without OpenID Connect has no jwks_uri; nothing needs one.
+    discovery.getMetadata.mockResolvedValue({ ...testMetadata(), jwks_uri: undefined });
+    await expect(
+      service.complete({ state: 'state-1', code: 'code-1', iss: ISSUER }),
+    ).resolves.toEqual({ consentType: 'account-access', consentId: 'consent-1' });
+    expect(idTokens.validate).not.toHaveBeenCalled();
+    expect(tokens.exchangeAuthorisationCode).toHaveBeenCalledWith(expect.anything(), {
+      code: 'code-1',
+      redirectUri: 'https://app.example/cb',
+      codeVerifier: 'verifier-1',
+    });
+    // An ID token sent anyway is neither checked nor kept.
+    expect(consentTokens.store).toHaveBeenCalledWith(
+      { consentType: 'account-access', consentId: 'consent-1' },
+      { accessToken: 'at-1', refreshToken: 'rt-1', expiresIn: 300, tokenType: 'Bearer' },
+    );
+    // The state was single use.
+    await expect(service.complete({ state: 'state-1', code: 'code-1' })).rejects.toMatchObject({
+      code: 'auth/unknown-state',
+    });
+  });
+
+  it('names the scope in the code exchange when the client says so (tokenEndpoint.scopeInConsentGrants)', async () => {
+    const consent = testConsent({}, PLAIN_OAUTH2);
+    consent.client = {
+      ...consent.client,
+      consentGrantScopes: { 'account-access': 'accounts offline', 'domestic-payment': 'payments' },
+    };
+    setUp(contextRow({ responseMode: 'query' }), consent);
+    await service.complete({ state: 'state-1', code: 'code-1' });
+    expect(tokens.exchangeAuthorisationCode).toHaveBeenCalledWith(expect.anything(), {
+      code: 'code-1',
+      redirectUri: 'https://app.example/cb',
+      codeVerifier: undefined,
+      scope: 'accounts offline',
+    });
+  });
+
+  it("protocol 'oauth2': another issuer, a missing code or a bank error still fail; nothing stored", async () => {
+    for (const params of [
+      { state: 'state-1', code: 'code-1', iss: 'https://evil.example' },
+      { state: 'state-1' },
+      { state: 'state-1', error: 'access_denied' },
+    ] as RedirectParameters[]) {
+      setUp(contextRow({ responseMode: 'query' }), testConsent({}, PLAIN_OAUTH2));
+      await expect(service.complete(params)).rejects.toBeInstanceOf(DomainError);
+      expect(tokens.exchangeAuthorisationCode).not.toHaveBeenCalled();
+      expectNothingStored();
+    }
   });
 
   it('a failure to store the tokens leaves the consent unauthorised', async () => {

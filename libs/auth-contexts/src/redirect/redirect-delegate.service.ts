@@ -5,6 +5,7 @@ import { SecretCipher } from '@obc/persistence';
 import {
   ConsentTokenService,
   DiscoveryService,
+  requireJwksUri,
   TokenService,
   type OpenIdMetadata,
   type TokenSet,
@@ -106,7 +107,12 @@ export class RedirectDelegateService {
       throw new IssuerMismatchError();
     }
 
-    if (quirks.authorisation.responseType === 'code id_token') {
+    // Profile quirk authorisation.protocol 'oauth2': a bank without OpenID Connect sends no ID
+    // token, at the redirect or the token endpoint; none is required, and one sent anyway is
+    // neither checked nor kept. What stands instead: the single-use state (redeemed above), the
+    // issuer parameter when sent, PKCE and the client authentication of the code exchange.
+    const openIdConnect = quirks.authorisation.protocol !== 'oauth2';
+    if (openIdConnect && quirks.authorisation.responseType === 'code id_token') {
       if (params.id_token === undefined) throw new MissingRedirectParameterError('id_token');
       await this.idTokens.validate(params.id_token, {
         ...this.expectations(context, consent, metadata),
@@ -123,11 +129,15 @@ export class RedirectDelegateService {
             rowId: context.id,
             column: 'codeVerifier',
           });
-    const tokens = await this.tokens.exchangeAuthorisationCode(client, {
+    const exchanged = await this.tokens.exchangeAuthorisationCode(client, {
       code: params.code,
       redirectUri: context.redirectUri,
       codeVerifier,
+      ...(client.consentGrantScopes?.[context.consentType] !== undefined
+        ? { scope: client.consentGrantScopes[context.consentType] }
+        : {}),
     });
+    const tokens = openIdConnect ? exchanged : withoutIdToken(exchanged);
     if (tokens.idToken !== undefined) {
       await this.idTokens.validate(tokens.idToken, {
         ...this.expectations(context, consent, metadata),
@@ -151,7 +161,7 @@ export class RedirectDelegateService {
       profileId: consent.profile.id,
       issuer: expectedIdTokenIssuer(consent.profile.quirks, metadata.issuer),
       clientId: consent.client.clientId,
-      jwksUri: metadata.jwks_uri,
+      jwksUri: requireJwksUri(metadata, `bank profile '${consent.profile.id}' metadata`),
       trustedCaPem: consent.client.trustedCaPem,
       nonce: context.nonce,
       intentId: consent.intentId,
@@ -175,6 +185,12 @@ export function expectedIdTokenIssuer(quirks: BankQuirks, discoveryIssuer: strin
   // The schema requires requestObjectAudience with this value; a hand-built profile without it
   // falls back to nothing looser than the discovery issuer.
   return quirks.authorisation.requestObjectAudience ?? discoveryIssuer;
+}
+
+/** Protocol 'oauth2': an ID token the bank sends anyway was not asked for; it is not kept. */
+function withoutIdToken(tokens: TokenSet): TokenSet {
+  const { idToken: _unasked, ...rest } = tokens;
+  return rest;
 }
 
 /**

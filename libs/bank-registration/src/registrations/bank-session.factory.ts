@@ -62,6 +62,8 @@ export class BankSessionFactory {
       transport,
       metadataOverrides: profile.discovery.metadataOverrides,
       acceptIssuerMismatch: profile.discovery.acceptIssuerMismatch,
+      mode: profile.discovery.mode,
+      jwksUriOptional: profile.quirks.authorisation.protocol === 'oauth2',
     });
     return { profile, metadata, transport, signingKey, trustedCaPem };
   }

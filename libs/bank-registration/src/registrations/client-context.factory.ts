@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CONSENT_TYPES, consentScope } from '@obc/bank-profiles';
 import { DomainError } from '@obc/common';
 import { SecretCipher } from '@obc/persistence';
 import {
@@ -99,6 +100,15 @@ export class ClientContextFactory {
       signingKey: { kid: session.signingKey.kid, privateKeyPem: session.signingKey.privateKeyPem },
       financialId: session.profile.financialId,
       bankJwksUri: session.metadata.jwks_uri,
+      // Profile quirk tokenEndpoint.scopeInConsentGrants: each consent type's grants name the
+      // scope its authorisation asked for.
+      ...(session.profile.quirks.tokenEndpoint.scopeInConsentGrants
+        ? {
+            consentGrantScopes: Object.fromEntries(
+              CONSENT_TYPES.map((type) => [type, consentScope(session.profile.quirks, type)]),
+            ),
+          }
+        : {}),
     };
     return { context, session };
   }

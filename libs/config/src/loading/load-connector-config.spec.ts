@@ -191,6 +191,8 @@ describe('loadConnectorConfig: each setting', () => {
           issuer: '0015800001041RHAAY',
           trustAnchor: 'openbanking.org.uk',
         },
+        // A bank without a discovery document: its endpoints as the operator was told them.
+        discovery: { metadataOverrides: { token_endpoint: 'https://127.0.0.1:9443/token' } },
       },
     };
     const c = await loadConnectorConfig({
@@ -434,6 +436,14 @@ describe('loadConnectorConfig: errors name the variable and what it expects', ()
     [
       '{"bank": {"messageSigning": {"issuer": ""}}}',
       'bank.messageSigning.issuer must be a non-empty string',
+    ],
+    [
+      '{"bank": {"discovery": {"mode": "none"}}}',
+      'bank.discovery must be an object { metadataOverrides: { member: value } }',
+    ],
+    [
+      '{"bank": {"discovery": {"metadataOverrides": ["issuer"]}}}',
+      'bank.discovery must be an object { metadataOverrides: { member: value } }',
     ],
   ])('BANK_PROFILE_OVERRIDES %s', async (raw, expected) => {
     const e = await errorOf({ ...base, BANK_PROFILE_OVERRIDES: raw });

@@ -27,6 +27,11 @@ export interface BankProfileOverride {
     trustAnchor?: string;
     b64Header?: boolean;
   };
+  /**
+   * Members laid over the profile's discovery.metadataOverrides, e.g. the endpoints of a bank
+   * without a discovery document (discovery.mode 'none').
+   */
+  discovery?: { metadataOverrides?: Record<string, unknown> };
 }
 
 const API_NAMES = [
@@ -40,7 +45,7 @@ export const PROFILE_OVERRIDE_KEYS: {
   readonly api: readonly string[];
   readonly messageSigning: readonly string[];
 } = {
-  top: ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning'],
+  top: ['issuerUrl', 'wellKnownUrl', 'financialId', 'apis', 'tls', 'messageSigning', 'discovery'],
   api: ['baseUrl', 'version', 'financialId'],
   messageSigning: ['verifyResponseSignatures', 'jwksUrl', 'issuer', 'trustAnchor', 'b64Header'],
 };
@@ -108,6 +113,15 @@ function checkOverride(id: string, o: Record<string, unknown>): string[] {
     }
   }
   if (o.messageSigning !== undefined) problems.push(...checkMessageSigning(id, o.messageSigning));
+  if (o.discovery !== undefined) {
+    // Each member is checked by the profile schema once laid over the profile.
+    if (
+      !isObject(o.discovery) ||
+      Object.keys(o.discovery).some((k) => k !== 'metadataOverrides') ||
+      (o.discovery.metadataOverrides !== undefined && !isObject(o.discovery.metadataOverrides))
+    )
+      problems.push(`${id}.discovery must be an object { metadataOverrides: { member: value } }`);
+  }
   return problems;
 }
 

@@ -328,7 +328,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: {},
     refine: refineBankProfileOverrides,
     description:
-      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl, version, financialId } }, tls: { caBundleFile }, messageSigning: { verifyResponseSignatures, jwksUrl, issuer, trustAnchor, b64Header } }` overriding profile values (see the bank profile schema for each).',
+      'JSON object `profileId -> { issuerUrl, wellKnownUrl, financialId, apis: { accountAndTransaction|paymentInitiation|variableRecurringPayments: { baseUrl, version, financialId } }, tls: { caBundleFile }, messageSigning: { verifyResponseSignatures, jwksUrl, issuer, trustAnchor, b64Header }, discovery: { metadataOverrides } }` overriding profile values (see the bank profile schema for each).',
   },
   {
     env: 'BANK_CA_BUNDLE_FILE',

@@ -47,7 +47,7 @@ describe('ConsentTokenService', () => {
   let clock: ManualClock;
   let repo: InMemoryConsentTokenRepository;
   let cipher: jest.Mocked<SecretCipher>;
-  let refreshGrant: jest.Mock<Promise<TokenSet>, [ClientContext, string]>;
+  let refreshGrant: jest.Mock<Promise<TokenSet>, [ClientContext, string, string?]>;
   let service: ConsentTokenService;
 
   const replica = () =>
@@ -64,7 +64,7 @@ describe('ConsentTokenService', () => {
     clock = new ManualClock();
     repo = new InMemoryConsentTokenRepository();
     cipher = fakeCipher();
-    refreshGrant = jest.fn<Promise<TokenSet>, [ClientContext, string]>();
+    refreshGrant = jest.fn<Promise<TokenSet>, [ClientContext, string, string?]>();
     service = replica();
   });
 
@@ -114,7 +114,7 @@ describe('ConsentTokenService', () => {
     );
     clock.advanceSeconds(1);
     expect(await service.getAccessToken(ref, client)).toBe('access-2');
-    expect(refreshGrant).toHaveBeenCalledWith(client, 'refresh-1');
+    expect(refreshGrant).toHaveBeenCalledWith(client, 'refresh-1', undefined);
     expect(stored().version).toBe(2);
     expect(await decryptStored('refreshToken')).toBe('refresh-2');
     expect(await decryptStored('accessToken')).toBe('access-2');
@@ -124,7 +124,19 @@ describe('ConsentTokenService', () => {
     refreshGrant.mockResolvedValueOnce(tokens({ accessToken: 'access-3', refreshToken: 'r-3' }));
     clock.advanceSeconds(600);
     expect(await service.getAccessToken(ref, client)).toBe('access-3');
-    expect(refreshGrant).toHaveBeenLastCalledWith(client, 'refresh-2');
+    expect(refreshGrant).toHaveBeenLastCalledWith(client, 'refresh-2', undefined);
+  });
+
+  it("refreshes with the consent type's scope when the client names one (scopeInConsentGrants)", async () => {
+    const coop: ClientContext = {
+      ...client,
+      consentGrantScopes: { 'account-access': 'accounts offline', 'domestic-payment': 'payments' },
+    };
+    await service.store(ref, tokens());
+    clock.advanceSeconds(301);
+    refreshGrant.mockResolvedValueOnce(tokens({ accessToken: 'access-2' }));
+    expect(await service.getAccessToken(ref, coop)).toBe('access-2');
+    expect(refreshGrant).toHaveBeenCalledWith(coop, 'refresh-1', 'accounts offline');
   });
 
   it('keeps the stored refresh token when a refresh response has none', async () => {

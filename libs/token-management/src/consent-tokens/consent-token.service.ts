@@ -180,7 +180,11 @@ export class ConsentTokenService {
         const refreshToken = await this.decrypt(row, 'refreshToken', row.refreshToken);
         const requestedAtMs = this.clock.nowMs();
         try {
-          const tokens = await this.tokens.refreshGrant(client, refreshToken);
+          const tokens = await this.tokens.refreshGrant(
+            client,
+            refreshToken,
+            client.consentGrantScopes?.[ref.consentType],
+          );
           // The rotated refresh token commits with the access token, or neither does.
           await this.apply(row, tokens, requestedAtMs);
           await save(row);
