@@ -39,9 +39,13 @@ describe('mock bank quirk modes', () => {
       audience: 'financial-id',
       requestContentType: 'application/jwt',
       clientIdIssuedAtUnit: 'milliseconds',
-      subjectDnFormat: 'oid',
+      subjectDnFormat: 'string',
       mode: 'dcr',
     });
+    // A profile that states no subjectDnFormat gets the schema default, 'oid'.
+    expect(quirksFromProfile({ registration: { mode: 'dcr' } }).registration.subjectDnFormat).toBe(
+      'oid',
+    );
     expect(obie.discovery).toEqual({
       wellKnownPath: '/.well-known/openid-configuration',
       omitMembers: [],
