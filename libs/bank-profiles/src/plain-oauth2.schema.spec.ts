@@ -104,6 +104,16 @@ describe("discovery.mode 'none' and quirks.authorisation.protocol 'oauth2'", () 
     expect(hybrid).toMatch(/\/quirks\/authorisation\/responseType must be equal to constant/);
   });
 
+  it("refuses protocol 'oauth2' without PKCE: with no ID token, PKCE binds the code to the request", () => {
+    const { pkce: _on, ...withoutPkce } = PLAIN_OAUTH2;
+    expect(problemsOf({ quirks: { authorisation: withoutPkce } })).toContain(
+      '/quirks/authorisation/pkce is required',
+    );
+    expect(problemsOf({ quirks: { authorisation: { ...PLAIN_OAUTH2, pkce: false } } })).toMatch(
+      /\/quirks\/authorisation\/pkce must be equal to constant/,
+    );
+  });
+
   it('refuses extra parameters that would replace what the connector writes', () => {
     expect(problemsOf({ quirks: { authorisation: { extraParameters: { state: 'x' } } } })).toMatch(
       /\/quirks\/authorisation\/extraParameters/,
