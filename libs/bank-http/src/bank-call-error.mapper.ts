@@ -83,6 +83,23 @@ export function invalidResponseError(
   );
 }
 
+/** The bank's body ran past the most the connector reads (BankHttpSettings.maxResponseBytes). */
+export function responseTooLargeError(
+  status: number,
+  ctx: BankCallContext,
+  limitBytes: number,
+  cause: unknown,
+): BankCallError {
+  return new BankCallError(
+    'bank/invalid-response',
+    'bank-failure',
+    'The bank sent a response that cannot be read',
+    { ...ctx, status, body: null },
+    `The bank's answer to ${ctx.method} ${ctx.endpoint} (status ${status}) is larger than the ${limitBytes} bytes the connector reads; it was not read further.`,
+    cause,
+  );
+}
+
 export function timeoutError(
   ctx: BankCallContext,
   timeoutMs: number,

@@ -292,6 +292,44 @@ describe('BankHttpClient', () => {
     expect(e.bank?.status).toBe(201);
   });
 
+  it('stops reading a body larger than maxResponseBytes: bank/invalid-response, nothing kept', async () => {
+    const small = new BankHttpClient(new CryptoRandomSource(), {
+      timeoutMs: 2_000,
+      policy: NO_RETRIES,
+      maxResponseBytes: 1_000,
+    });
+    try {
+      const body = (n: number) => JSON.stringify({ pad: 'x'.repeat(n - 10) });
+      server.setHandler((req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(req.url?.endsWith('big') ? body(50_000) : body(1_000)),
+      );
+      const ok = await small.request({
+        profileId: 'p',
+        endpoint: 'e',
+        method: 'GET',
+        url: `${server.url}/fits`,
+        trustedCaPem: pki.caPem,
+      });
+      expect(ok.rawBody).toHaveLength(1_000);
+      const e = await failure(
+        small.request({
+          profileId: 'p',
+          endpoint: 'e',
+          method: 'GET',
+          url: `${server.url}/big`,
+          trustedCaPem: pki.caPem,
+        }),
+      );
+      expect(e.code).toBe('bank/invalid-response');
+      expect(e.bank).toMatchObject({ status: 200, body: null });
+      expect(e.detail).toMatch(/larger than the 1000 bytes/);
+    } finally {
+      small.onModuleDestroy();
+    }
+  });
+
   it('maps a connection closed before any answer to bank/connection-reset', async () => {
     server.setHandler((_req, res) => res.socket?.destroy());
     const e = await failure(call());

@@ -9,6 +9,7 @@ import {
   errorForStatus,
   incompleteResponseError,
   invalidResponseError,
+  responseTooLargeError,
   noSlotError,
   timeoutError,
   transportError,
@@ -28,11 +29,15 @@ import { CircuitBreaker, CircuitState } from './policy/circuit-breaker';
 import { ConcurrencyLimiter, SlotUnavailable } from './policy/concurrency-limiter';
 import { Sleeper, TimerSleeper } from './policy/sleeper';
 import { BankRequest, BankResponse } from './bank-http.types';
-import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settings';
+import {
+  BankHttpSettings,
+  DEFAULT_BANK_HTTP_SETTINGS,
+  MAX_BANK_RESPONSE_BYTES,
+} from './bank-http.settings';
 import { BankHttpMetrics, NoopBankHttpMetrics, statusClassOf } from './bank-http.metrics';
 import { serializeBankBody } from './body-serializer';
 import { TlsAgentCache } from './tls-agent.cache';
-import { bankHttpsAdapter } from './https-adapter';
+import { bankHttpsAdapter, RESPONSE_TOO_LARGE } from './https-adapter';
 
 export const INTERACTION_ID_HEADER = 'x-fapi-interaction-id';
 export const FINANCIAL_ID_HEADER = 'x-fapi-financial-id';
@@ -75,6 +80,7 @@ export class BankHttpClient implements OnModuleDestroy {
     this.agents = agents ?? new TlsAgentCache();
     this.http = axios.create({
       adapter: bankHttpsAdapter,
+      maxContentLength: this.settings.maxResponseBytes ?? MAX_BANK_RESPONSE_BYTES,
       maxRedirects: 0,
       // Proxies from the environment would break mTLS (the agent's client cert never reaches the bank).
       proxy: false,
@@ -273,11 +279,13 @@ export class BankHttpClient implements OnModuleDestroy {
     } catch (e: unknown) {
       const answered = isAxiosError(e) ? e.response?.status : undefined;
       const error =
-        timedOut || isTimeout(e)
-          ? timeoutError(ctx, timeoutMs, e)
-          : answered !== undefined
-            ? incompleteResponseError(answered, ctx, e)
-            : transportError(ctx, errorCodes(e), e);
+        isAxiosError(e) && e.code === RESPONSE_TOO_LARGE && answered !== undefined
+          ? responseTooLargeError(answered, ctx, this.http.defaults.maxContentLength ?? 0, e)
+          : timedOut || isTimeout(e)
+            ? timeoutError(ctx, timeoutMs, e)
+            : answered !== undefined
+              ? incompleteResponseError(answered, ctx, e)
+              : transportError(ctx, errorCodes(e), e);
       this.logCall(req, ctx, answered ?? null, started, error);
       throw error;
     } finally {

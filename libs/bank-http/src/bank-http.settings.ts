@@ -14,6 +14,14 @@ export abstract class BankHttpSettings {
    * `callPolicy` overrides; absent: the defaults of `defaultBankCallPolicy(timeoutMs)`.
    */
   abstract readonly policy?: BankCallPolicy;
+  /**
+   * The largest bank response body read, in bytes (default MAX_BANK_RESPONSE_BYTES); a bigger one
+   * is cut off and the call fails with bank/invalid-response instead of filling the heap.
+   */
+  abstract readonly maxResponseBytes?: number;
 }
+
+/** 16 MiB: far above any OB page (transaction pages run to hundreds of KB), far below the heap. */
+export const MAX_BANK_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export const DEFAULT_BANK_HTTP_SETTINGS: BankHttpSettings = { timeoutMs: 30_000 };

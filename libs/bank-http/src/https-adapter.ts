@@ -8,6 +8,9 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 
+/** The AxiosError code of a response cut off at `maxContentLength`. */
+export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
+
 /** Sent on every bank call unless the caller names another (no client library version leaks). */
 export const BANK_USER_AGENT = 'uk-open-banking-connector';
 
@@ -23,7 +26,8 @@ export const BANK_USER_AGENT = 'uk-open-banking-connector';
  * Failures keep axios' shape, which BankHttpClient maps: a broken connection rejects with the
  * socket or TLS error as `cause` (and its `code`); a response cut off after its status rejects
  * with that status in `response`; an abort rejects with ERR_CANCELED; the socket idle timeout
- * (`timeout`) with ECONNABORTED.
+ * (`timeout`) with ECONNABORTED; a body beyond `maxContentLength` (when positive) is not read
+ * further and rejects with RESPONSE_TOO_LARGE, its status in `response`.
  */
 export const bankHttpsAdapter: AxiosAdapter = (config) =>
   new Promise<AxiosResponse>((resolve, reject) => {
@@ -88,7 +92,25 @@ export const bankHttpsAdapter: AxiosAdapter = (config) =>
         request: req,
         data,
       });
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const limit = config.maxContentLength ?? -1;
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (limit > 0 && received > limit) {
+          fail(
+            new AxiosError(
+              `the response is larger than ${limit} bytes`,
+              RESPONSE_TOO_LARGE,
+              config,
+              req,
+              response(Buffer.alloc(0)),
+            ),
+          );
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
       res.on('end', () => {
         if (settled) return;
         settled = true;

@@ -540,7 +540,7 @@ export const ERROR_CATALOGUE: readonly ErrorArea[] = [
         statuses: [502],
         title: 'The bank sent a response that cannot be read',
         meaning:
-          'The bank answered with a body that is not JSON, or not the OB shape the call needs; what arrived is in `bank.body`.',
+          'The bank answered with a body that is not JSON, not the OB shape the call needs, or larger than the 16 MiB the connector reads; what arrived is in `bank.body` (nothing for an oversized body).',
         action:
           'Retry with the same Idempotency-Key (a creation may have happened at the bank); report persistent failures to the bank.',
       },
