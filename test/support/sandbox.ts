@@ -285,15 +285,15 @@ export interface Sandbox {
   dir: string;
   pki: LoadedPki;
   bank: MockBankHandle;
-  /** Absent with `database: 'sqlite'`. */
-  db?: TestDatabase;
+  /** The PostgreSQL test database (throws with `database: 'sqlite'`). */
+  readonly db: TestDatabase;
   apiKey: string;
   encryptionKey: string;
   connectors: ConnectorHandle[];
   /** The first connector. */
   connector: ConnectorHandle;
-  /** Set when started with `register: true`. */
-  registration?: RegistrationJourneyResult;
+  /** The registration journey's result (throws unless started with `register: true`). */
+  readonly registration: RegistrationJourneyResult;
   /** The connector environment for this sandbox (without the per-replica env), plus `extra`. */
   env(extra?: Record<string, string>): Record<string, string>;
   /** The options to start one more connector on the same bank, database and keys. */
@@ -367,12 +367,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       dir,
       pki,
       bank: startedBank,
-      db,
+      get db(): TestDatabase {
+        if (!db) throw new Error("startSandbox: no PostgreSQL database with database: 'sqlite'");
+        return db;
+      },
       apiKey,
       encryptionKey,
       connectors,
       connector: connectors[0],
-      registration,
+      get registration(): RegistrationJourneyResult {
+        if (!registration) throw new Error('startSandbox: started without register: true');
+        return registration;
+      },
       env,
       connectorOptions,
       stop,
