@@ -7,6 +7,8 @@ import { LoadedPki } from '../../apps/mock-bank/src/pki';
 import { ApiResponse } from '../support/api-client';
 import {
   authoriseConsent,
+  CREDITOR,
+  domesticPaymentConsent,
   registrationJourney,
   RegistrationJourneyResult,
   sweepingVrpConsent,
@@ -26,11 +28,6 @@ import {
 jest.setTimeout(300_000);
 
 const REDIRECT = 'https://tpp.example/callback';
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 /**
  * Short enough for a test to wait out, long enough that a retry made right after the crash is
  * still inside it on a busy machine; longer than BANK_HTTP_TIMEOUT_MS, as the connector demands.
@@ -220,20 +217,7 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     const witness = await start();
     const consent = await victim.api.post<Created>(
       '/v1/pisp/domestic-payment-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            Initiation: {
-              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
-              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
-              InstructedAmount: { Amount: '12.34', Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
+      domesticPaymentConsent(registration.bankRegistrationId, '12.34'),
       { 'idempotency-key': randomUUID() },
     );
     expect(consent.status).toBe(201);
