@@ -12,6 +12,7 @@ import {
   registrationJourney,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
 import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
 import {
@@ -285,23 +286,7 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     const send = (c: ConnectorHandle) =>
       c.api.post<Created & { code?: string }>(
         '/v1/vrp/domestic-vrps',
-        {
-          domesticVrpConsentId: consent.body.id,
-          externalApiRequest: {
-            Data: {
-              PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-              VRPType: 'UK.OBIE.VRPType.Sweeping',
-              Initiation: { CreditorAccount: CREDITOR },
-              Instruction: {
-                InstructionIdentification: 'vrp-crash',
-                EndToEndIdentification: 'vrp-crash',
-                InstructedAmount: { Amount: '20.00', Currency: 'GBP' },
-                CreditorAccount: CREDITOR,
-              },
-            },
-            Risk: {},
-          },
-        },
+        sweepingVrpPayment(consent.body.id, { CreditorAccount: CREDITOR }, '20.00', 'crash'),
         { 'idempotency-key': key },
       );
     const { result } = await crashDuringBankCall(consent.body.externalApiId, victim, witness, send);

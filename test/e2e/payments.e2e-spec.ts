@@ -5,6 +5,7 @@ import {
   CREDITOR,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
 import { describeWithPostgres } from '../support/postgres';
 import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
@@ -174,23 +175,7 @@ describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
         Created & { code?: string; bank?: { body: { Errors: { ErrorCode: string }[] } } }
       >(
         '/v1/vrp/domestic-vrps',
-        {
-          domesticVrpConsentId: consent.body.id,
-          externalApiRequest: {
-            Data: {
-              PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-              VRPType: 'UK.OBIE.VRPType.Sweeping',
-              Initiation: initiation,
-              Instruction: {
-                InstructionIdentification: `vrp-${n}`,
-                EndToEndIdentification: `vrp-${n}`,
-                InstructedAmount: { Amount: '45.00', Currency: 'GBP' },
-                CreditorAccount: CREDITOR,
-              },
-            },
-            Risk: {},
-          },
-        },
+        sweepingVrpPayment(consent.body.id, initiation, '45.00', String(n)),
         { 'idempotency-key': randomUUID() },
       );
     expect((await pay(1)).status).toBe(201);

@@ -9,6 +9,7 @@ import {
   registrationJourney,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
 import { describeWithPostgres } from '../support/postgres';
 import { RoundRobinApiClient, RoutedRequest } from '../support/round-robin';
@@ -299,23 +300,8 @@ describeWithPostgres('three replicas behind a round-robin client (PostgreSQL, mT
       bank,
       `/v1/vrp/domestic-vrp-consents/${consent.body.id}/auth-contexts`,
     );
-    const payment = (n: number) => ({
-      domesticVrpConsentId: consent.body.id,
-      externalApiRequest: {
-        Data: {
-          PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-          VRPType: 'UK.OBIE.VRPType.Sweeping',
-          Initiation: initiation,
-          Instruction: {
-            InstructionIdentification: `vrp-${n}`,
-            EndToEndIdentification: `vrp-${n}`,
-            InstructedAmount: { Amount: '20.00', Currency: 'GBP' },
-            CreditorAccount: CREDITOR,
-          },
-        },
-        Risk: {},
-      },
-    });
+    const payment = (n: number) =>
+      sweepingVrpPayment(consent.body.id, initiation, '20.00', String(n));
     const first = await api.post<Created>('/v1/vrp/domestic-vrps', payment(1), {
       'idempotency-key': randomUUID(),
     });

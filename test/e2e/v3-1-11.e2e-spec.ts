@@ -5,6 +5,7 @@ import {
   CREDITOR,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
 import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
 
@@ -216,23 +217,7 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
     expect(funds.status).toBe(201);
     const vrp = await connector.api.post<Created>(
       '/v1/vrp/domestic-vrps',
-      {
-        domesticVrpConsentId: consent.body.id,
-        externalApiRequest: {
-          Data: {
-            PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-            VRPType: 'UK.OBIE.VRPType.Sweeping',
-            Initiation: initiation,
-            Instruction: {
-              InstructionIdentification: 'vrp-1',
-              EndToEndIdentification: 'vrp-1',
-              InstructedAmount: { Amount: '20.00', Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpPayment(consent.body.id, initiation, '20.00', '1'),
       { 'idempotency-key': randomUUID() },
     );
     expect(vrp.status).toBe(201);

@@ -328,3 +328,32 @@ export async function authorisedPaymentConsent<T extends { id: string }>(
   );
   return consent.body;
 }
+
+/**
+ * The body of POST /v1/vrp/domestic-vrps under a sweeping VRP consent made with `initiation`:
+ * `amount` GBP to CREDITOR, both identifications `vrp-<ref>`.
+ */
+export function sweepingVrpPayment(
+  domesticVrpConsentId: string,
+  initiation: Record<string, unknown>,
+  amount: string,
+  ref: string,
+): Record<string, unknown> {
+  return {
+    domesticVrpConsentId,
+    externalApiRequest: {
+      Data: {
+        PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+        VRPType: 'UK.OBIE.VRPType.Sweeping',
+        Initiation: initiation,
+        Instruction: {
+          InstructionIdentification: `vrp-${ref}`,
+          EndToEndIdentification: `vrp-${ref}`,
+          InstructedAmount: { Amount: amount, Currency: 'GBP' },
+          CreditorAccount: CREDITOR,
+        },
+      },
+      Risk: {},
+    },
+  };
+}
