@@ -1,7 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { LoadedPki } from '../../apps/mock-bank/src/pki';
 import { ApiResponse } from '../support/api-client';
@@ -9,24 +5,12 @@ import {
   authoriseAccountAccess,
   AuthorisedConsent,
   redirectParameters,
-  registrationJourney,
   RegistrationJourneyResult,
 } from '../support/journeys';
-import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
-import {
-  connectorEnvironment,
-  ConnectorHandle,
-  createPki,
-  enrolTpp,
-  MockBankHandle,
-  runMigrations,
-  startConnector,
-  startMockBank,
-} from '../support/sandbox';
+import { describeWithPostgres, TestDatabase } from '../support/postgres';
+import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
 
 jest.setTimeout(180_000);
-
-const REDIRECT = 'https://tpp.example/callback';
 
 interface ObList {
   Data: Record<string, unknown[]>;
@@ -39,7 +23,7 @@ interface ObList {
  * (the second with a one-second auth-context TTL), the mock bank as a separate process.
  */
 describeWithPostgres('account access end to end (PostgreSQL, mTLS, two replicas)', () => {
-  let dir: string;
+  let sandbox: Sandbox;
   let pki: LoadedPki;
   let bank: MockBankHandle;
   let db: TestDatabase;
@@ -49,40 +33,22 @@ describeWithPostgres('account access end to end (PostgreSQL, mTLS, two replicas)
   let consent: AuthorisedConsent;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-ais-'));
-    pki = await createPki(join(dir, 'pki'));
-    bank = await startMockBank(pki);
-    await enrolTpp(pki, bank, [REDIRECT]);
-    db = await createTestDatabase();
-    const apiKey = randomBytes(24).toString('base64url');
-    const encryptionKey = randomBytes(32).toString('base64');
     // The bank's access tokens live 300 s; the connectors treat them as expired 5 s after issue
     // (early expiry 295 s), so the time-based refresh is exercised without waiting minutes.
     const tokens = { TOKEN_EARLY_EXPIRY_SECONDS: '295' };
-    await runMigrations(
-      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
-    );
-    [a, b] = await Promise.all([
-      startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey, env: tokens }),
-      startConnector({
-        pki,
-        bank,
-        databaseUrl: db.url,
-        apiKey,
-        encryptionKey,
-        env: { ...tokens, AUTH_CONTEXT_TTL_SECONDS: '1' },
-      }),
-    ]);
-    registration = await registrationJourney(a.api, pki, { redirectUri: REDIRECT });
+    sandbox = await startSandbox({
+      tempPrefix: 'obc-e2e-ais-',
+      replicas: 2,
+      connectorEnv: (_bank, replica) =>
+        replica === 0 ? tokens : { ...tokens, AUTH_CONTEXT_TTL_SECONDS: '1' },
+      register: true,
+    });
+    ({ pki, bank, db, registration } = sandbox);
+    [a, b] = sandbox.connectors;
     consent = await authoriseAccountAccess(a.api, bank, registration.bankRegistrationId);
   });
 
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await bank?.stop();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   const read = (c: ConnectorHandle, path: string, consentId = consent.consentId) =>
     c.api.get<ObList>(path, { 'x-account-access-consent-id': consentId });

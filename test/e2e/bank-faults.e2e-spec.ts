@@ -11,7 +11,7 @@ import { ApiResponse } from '../support/api-client';
 import {
   authoriseAccountAccess,
   AuthorisedConsent,
-  authoriseConsent,
+  authorisedPaymentConsent as authorisedConsentAt,
   redirectParameters,
   registrationJourney,
   RegistrationJourneyResult,
@@ -36,11 +36,6 @@ jest.setTimeout(240_000);
 const REDIRECT = 'https://tpp.example/callback';
 const ACCOUNTS_PATH = '/open-banking/v4.0/aisp/accounts';
 const PAYMENTS_PATH = '/open-banking/v4.0/pisp/domestic-payments';
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 
 /**
  * The connector's short call policy for this suite: short enough to keep the run quick, long
@@ -464,36 +459,13 @@ describeWithPostgres('bank faults end to end (PostgreSQL, mTLS, call policy)', (
   const bankPayments = async () =>
     (await bank.admin<{ payments: BankPayment[] }>('/payments')).payments;
 
-  async function authorisedPaymentConsent(amount: string): Promise<{
-    id: string;
-    externalApiId: string;
-  }> {
-    const created = await connector.api.post<{ id: string; externalApiId: string }>(
-      '/v1/pisp/domestic-payment-consents',
-      {
-        bankRegistrationId: registrations['mock-bank'],
-        externalApiRequest: {
-          Data: {
-            Initiation: {
-              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
-              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
-              InstructedAmount: { Amount: amount, Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
-      { 'idempotency-key': randomUUID() },
-    );
-    expect(created.status).toBe(201);
-    await authoriseConsent(
+  const authorisedPaymentConsent = (amount: string) =>
+    authorisedConsentAt<{ id: string; externalApiId: string }>(
       connector.api,
       bank,
-      `/v1/pisp/domestic-payment-consents/${created.body.id}/auth-contexts`,
+      registrations['mock-bank'],
+      amount,
     );
-    return created.body;
-  }
 
   async function connectorPayments(consentId: string): Promise<{ externalApiId: string }[]> {
     return query<{ externalApiId: string }>(

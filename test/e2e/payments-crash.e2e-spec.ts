@@ -7,9 +7,12 @@ import { LoadedPki } from '../../apps/mock-bank/src/pki';
 import { ApiResponse } from '../support/api-client';
 import {
   authoriseConsent,
+  CREDITOR,
+  domesticPaymentConsent,
   registrationJourney,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
 import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
 import {
@@ -26,11 +29,6 @@ import {
 jest.setTimeout(300_000);
 
 const REDIRECT = 'https://tpp.example/callback';
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 /**
  * Short enough for a test to wait out, long enough that a retry made right after the crash is
  * still inside it on a busy machine; longer than BANK_HTTP_TIMEOUT_MS, as the connector demands.
@@ -220,20 +218,7 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     const witness = await start();
     const consent = await victim.api.post<Created>(
       '/v1/pisp/domestic-payment-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            Initiation: {
-              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
-              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
-              InstructedAmount: { Amount: '12.34', Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
+      domesticPaymentConsent(registration.bankRegistrationId, '12.34'),
       { 'idempotency-key': randomUUID() },
     );
     expect(consent.status).toBe(201);
@@ -301,23 +286,7 @@ describeWithPostgres('payments: the connector killed between the bank call and i
     const send = (c: ConnectorHandle) =>
       c.api.post<Created & { code?: string }>(
         '/v1/vrp/domestic-vrps',
-        {
-          domesticVrpConsentId: consent.body.id,
-          externalApiRequest: {
-            Data: {
-              PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-              VRPType: 'UK.OBIE.VRPType.Sweeping',
-              Initiation: { CreditorAccount: CREDITOR },
-              Instruction: {
-                InstructionIdentification: 'vrp-crash',
-                EndToEndIdentification: 'vrp-crash',
-                InstructedAmount: { Amount: '20.00', Currency: 'GBP' },
-                CreditorAccount: CREDITOR,
-              },
-            },
-            Risk: {},
-          },
-        },
+        sweepingVrpPayment(consent.body.id, { CreditorAccount: CREDITOR }, '20.00', 'crash'),
         { 'idempotency-key': key },
       );
     const { result } = await crashDuringBankCall(consent.body.externalApiId, victim, witness, send);

@@ -1,34 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { LoadedPki } from '../../apps/mock-bank/src/pki';
 import {
   authoriseConsent,
-  registrationJourney,
+  domesticPaymentConsent,
   RegistrationJourneyResult,
 } from '../support/journeys';
-import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
-import {
-  connectorEnvironment,
-  ConnectorHandle,
-  createPki,
-  enrolTpp,
-  MockBankHandle,
-  runMigrations,
-  startConnector,
-  startMockBank,
-} from '../support/sandbox';
+import { describeWithPostgres, TestDatabase } from '../support/postgres';
+import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
 
 jest.setTimeout(180_000);
-
-const REDIRECT = 'https://tpp.example/callback';
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 
 interface Created {
   id: string;
@@ -55,8 +35,7 @@ interface StoredTokenRow {
  * through replica B, which has never seen the token and reads it (encrypted) from the database.
  */
 describeWithPostgres('payments: a consent without a refresh token, used from any replica', () => {
-  let dir: string;
-  let pki: LoadedPki;
+  let sandbox: Sandbox;
   let bank: MockBankHandle;
   let db: TestDatabase;
   let replicaA: ConnectorHandle;
@@ -64,28 +43,12 @@ describeWithPostgres('payments: a consent without a refresh token, used from any
   let registration: RegistrationJourneyResult;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-replicas-'));
-    pki = await createPki(join(dir, 'pki'));
-    bank = await startMockBank(pki);
-    await enrolTpp(pki, bank, [REDIRECT]);
-    db = await createTestDatabase();
-    const apiKey = randomBytes(24).toString('base64url');
-    const encryptionKey = randomBytes(32).toString('base64');
-    await runMigrations(
-      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
-    );
-    const options = { pki, bank, databaseUrl: db.url, apiKey, encryptionKey };
-    [replicaA, replicaB] = await Promise.all([startConnector(options), startConnector(options)]);
-    registration = await registrationJourney(replicaA.api, pki, { redirectUri: REDIRECT });
+    sandbox = await startSandbox({ tempPrefix: 'obc-e2e-replicas-', replicas: 2, register: true });
+    ({ bank, db, registration } = sandbox);
+    [replicaA, replicaB] = sandbox.connectors;
   });
 
-  afterAll(async () => {
-    await replicaA?.stop();
-    await replicaB?.stop();
-    await bank?.stop();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   const bankPayments = async (consentId: string) =>
     (
@@ -110,20 +73,7 @@ describeWithPostgres('payments: a consent without a refresh token, used from any
   async function consentWithoutRefreshToken(amount: string): Promise<Created> {
     const consent = await replicaA.api.post<Created>(
       '/v1/pisp/domestic-payment-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            Initiation: {
-              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
-              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
-              InstructedAmount: { Amount: amount, Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
+      domesticPaymentConsent(registration.bankRegistrationId, amount),
       { 'idempotency-key': randomUUID() },
     );
     expect(consent.status).toBe(201);

@@ -1,34 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LoadedPki } from '../../apps/mock-bank/src/pki';
+import { randomUUID } from 'node:crypto';
 import {
   authoriseConsent,
-  registrationJourney,
+  CREDITOR,
+  domesticPaymentConsent,
   RegistrationJourneyResult,
   sweepingVrpConsent,
 } from '../support/journeys';
-import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
-import {
-  connectorEnvironment,
-  ConnectorHandle,
-  createPki,
-  enrolTpp,
-  MockBankHandle,
-  runMigrations,
-  startConnector,
-  startMockBank,
-} from '../support/sandbox';
+import { describeWithPostgres } from '../support/postgres';
+import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
 
 jest.setTimeout(180_000);
-
-const REDIRECT = 'https://tpp.example/callback';
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 
 interface Created {
   id: string;
@@ -61,36 +42,20 @@ interface LedgerEvent {
  * (test/support/sandbox.ts), and the mock bank signs every PIS and VRP response.
  */
 describeWithPostgres('payments: bank response signatures (PostgreSQL, mTLS)', () => {
-  let dir: string;
-  let pki: LoadedPki;
+  let sandbox: Sandbox;
   let bank: MockBankHandle;
-  let db: TestDatabase;
   let connector: ConnectorHandle;
   let registration: RegistrationJourneyResult;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-sig-'));
-    pki = await createPki(join(dir, 'pki'));
-    bank = await startMockBank(pki);
-    await enrolTpp(pki, bank, [REDIRECT]);
-    db = await createTestDatabase();
-    const apiKey = randomBytes(24).toString('base64url');
-    const encryptionKey = randomBytes(32).toString('base64');
-    const env = connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey });
-    expect(JSON.parse(env.BANK_PROFILE_OVERRIDES)['mock-bank'].messageSigning).toEqual({
+    sandbox = await startSandbox({ tempPrefix: 'obc-e2e-sig-', register: true });
+    ({ bank, connector, registration } = sandbox);
+    expect(JSON.parse(sandbox.env().BANK_PROFILE_OVERRIDES)['mock-bank'].messageSigning).toEqual({
       verifyResponseSignatures: true,
     });
-    await runMigrations(env);
-    connector = await startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey });
-    registration = await registrationJourney(connector.api, pki, { redirectUri: REDIRECT });
   });
 
-  afterAll(async () => {
-    await connector?.stop();
-    await bank?.stop();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   const bankPayments = async (consentId: string) =>
     (await bank.admin<{ payments: BankPayment[] }>('/payments')).payments.filter(
@@ -101,20 +66,8 @@ describeWithPostgres('payments: bank response signatures (PostgreSQL, mTLS)', ()
       (e) => e.type === 'payment.idempotent-replay' && e.consentId === consentId,
     );
 
-  const paymentConsentBody = (amount: string) => ({
-    bankRegistrationId: registration.bankRegistrationId,
-    externalApiRequest: {
-      Data: {
-        Initiation: {
-          InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
-          EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
-          InstructedAmount: { Amount: amount, Currency: 'GBP' },
-          CreditorAccount: CREDITOR,
-        },
-      },
-      Risk: {},
-    },
-  });
+  const paymentConsentBody = (amount: string) =>
+    domesticPaymentConsent(registration.bankRegistrationId, amount);
 
   function expectSignatureProblem(
     res: { status: number; headers: Headers; body: Problem },

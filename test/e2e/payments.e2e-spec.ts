@@ -1,34 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LoadedPki } from '../../apps/mock-bank/src/pki';
+import { randomUUID } from 'node:crypto';
 import {
+  authorisedPaymentConsent as authorisedConsentAt,
   authoriseConsent,
-  registrationJourney,
+  CREDITOR,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
-import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
-import {
-  connectorEnvironment,
-  ConnectorHandle,
-  createPki,
-  enrolTpp,
-  MockBankHandle,
-  runMigrations,
-  startConnector,
-  startMockBank,
-} from '../support/sandbox';
+import { describeWithPostgres } from '../support/postgres';
+import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
 
 jest.setTimeout(180_000);
-
-const REDIRECT = 'https://tpp.example/callback';
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 
 interface Created {
   id: string;
@@ -46,65 +28,23 @@ interface BankPayment {
 
 /** Payments end to end over real mTLS: signed requests, idempotency, the bank's ledger. */
 describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
-  let dir: string;
-  let pki: LoadedPki;
+  let sandbox: Sandbox;
   let bank: MockBankHandle;
-  let db: TestDatabase;
   let connector: ConnectorHandle;
   let registration: RegistrationJourneyResult;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-pay-'));
-    pki = await createPki(join(dir, 'pki'));
-    bank = await startMockBank(pki);
-    await enrolTpp(pki, bank, [REDIRECT]);
-    db = await createTestDatabase();
-    const apiKey = randomBytes(24).toString('base64url');
-    const encryptionKey = randomBytes(32).toString('base64');
-    await runMigrations(
-      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
-    );
-    connector = await startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey });
-    registration = await registrationJourney(connector.api, pki, { redirectUri: REDIRECT });
+    sandbox = await startSandbox({ tempPrefix: 'obc-e2e-pay-', register: true });
+    ({ bank, connector, registration } = sandbox);
   });
 
-  afterAll(async () => {
-    await connector?.stop();
-    await bank?.stop();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   const bankPayments = async () =>
     (await bank.admin<{ payments: BankPayment[] }>('/payments')).payments;
 
-  async function authorisedPaymentConsent(amount = '10.50'): Promise<Created> {
-    const consent = await connector.api.post<Created>(
-      '/v1/pisp/domestic-payment-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            Initiation: {
-              InstructionIdentification: `i-${randomUUID().slice(0, 8)}`,
-              EndToEndIdentification: `e-${randomUUID().slice(0, 8)}`,
-              InstructedAmount: { Amount: amount, Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
-      { 'idempotency-key': randomUUID() },
-    );
-    expect(consent.status).toBe(201);
-    await authoriseConsent(
-      connector.api,
-      bank,
-      `/v1/pisp/domestic-payment-consents/${consent.body.id}/auth-contexts`,
-    );
-    return consent.body;
-  }
+  const authorisedPaymentConsent = (amount = '10.50') =>
+    authorisedConsentAt<Created>(connector.api, bank, registration.bankRegistrationId, amount);
 
   it('PIS: consent, authorisation, funds confirmation, payment, payment read and details', async () => {
     const consent = await authorisedPaymentConsent();
@@ -235,23 +175,7 @@ describeWithPostgres('payments and VRP end to end (PostgreSQL, mTLS)', () => {
         Created & { code?: string; bank?: { body: { Errors: { ErrorCode: string }[] } } }
       >(
         '/v1/vrp/domestic-vrps',
-        {
-          domesticVrpConsentId: consent.body.id,
-          externalApiRequest: {
-            Data: {
-              PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-              VRPType: 'UK.OBIE.VRPType.Sweeping',
-              Initiation: initiation,
-              Instruction: {
-                InstructionIdentification: `vrp-${n}`,
-                EndToEndIdentification: `vrp-${n}`,
-                InstructedAmount: { Amount: '45.00', Currency: 'GBP' },
-                CreditorAccount: CREDITOR,
-              },
-            },
-            Risk: {},
-          },
-        },
+        sweepingVrpPayment(consent.body.id, initiation, '45.00', String(n)),
         { 'idempotency-key': randomUUID() },
       );
     expect((await pay(1)).status).toBe(201);

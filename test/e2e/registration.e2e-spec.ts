@@ -1,31 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { LoadedPki } from '../../apps/mock-bank/src/pki';
-import { registrationJourney, RegistrationJourneyResult } from '../support/journeys';
-import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
-import {
-  ConnectorHandle,
-  createPki,
-  enrolTpp,
-  MockBankHandle,
-  runMigrations,
-  startConnector,
-  startMockBank,
-  connectorEnvironment,
-} from '../support/sandbox';
+import { RegistrationJourneyResult } from '../support/journeys';
+import { describeWithPostgres, TestDatabase } from '../support/postgres';
+import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
 
 jest.setTimeout(120_000);
-
-const REDIRECT = 'https://tpp.example/callback';
 
 /**
  * The foundation journey end to end: connector and mock bank as separate processes, real mTLS on
  * 127.0.0.1, the connector on a real PostgreSQL database it migrates with the migration command.
  */
 describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
+  let sandbox: Sandbox;
   let dir: string;
   let pki: LoadedPki;
   let bank: MockBankHandle;
@@ -34,27 +23,11 @@ describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
   let journey: RegistrationJourneyResult;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-reg-'));
-    pki = await createPki(join(dir, 'pki'));
-    bank = await startMockBank(pki);
-    await enrolTpp(pki, bank, [REDIRECT]);
-    db = await createTestDatabase();
-    const apiKey = randomBytes(24).toString('base64url');
-    const encryptionKey = randomBytes(32).toString('base64');
-    // PostgreSQL does not migrate on start: run the migration command first, as the Helm Job does.
-    await runMigrations(
-      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
-    );
-    connector = await startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey });
-    journey = await registrationJourney(connector.api, pki, { redirectUri: REDIRECT });
+    sandbox = await startSandbox({ tempPrefix: 'obc-e2e-reg-', register: true });
+    ({ dir, pki, bank, connector, db, registration: journey } = sandbox);
   });
 
-  afterAll(async () => {
-    await connector?.stop();
-    await bank?.stop();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   it('registers by DCR and reads the registration back with a client-credentials token', async () => {
     expect(journey.steps.map((s) => s.status)).toEqual([201, 201, 201, 201, 200]);
@@ -188,7 +161,7 @@ describeWithPostgres('bank registration end to end (PostgreSQL, mTLS)', () => {
     });
 
     it('DCR rejected by the bank: the bank error is in bank.body', async () => {
-      // The directory's SSA lists only REDIRECT; the bank refuses any other redirect URI.
+      // The directory's SSA lists only SANDBOX_REDIRECT; the bank refuses any other redirect URI.
       const res = await connector.api.post('/v1/manage/bank-registrations', {
         bankProfile: 'mock-bank',
         softwareStatementId: journey.softwareStatementId,

@@ -1,39 +1,29 @@
 import { AUTHORISED_CONSENT_TTL_MS } from '../../libs/account-access/src/consents/account-access-consent.repository';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LoadedPki } from '../../apps/mock-bank/src/pki';
+import { randomUUID } from 'node:crypto';
 import { ApiResponse } from '../support/api-client';
 import {
   authoriseAccountAccess,
   authoriseConsent,
+  CREDITOR,
+  domesticPaymentConsent,
   registrationJourney,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
-import { createTestDatabase, describeWithPostgres, TestDatabase } from '../support/postgres';
+import { describeWithPostgres } from '../support/postgres';
 import { RoundRobinApiClient, RoutedRequest } from '../support/round-robin';
 import {
-  connectorEnvironment,
   ConnectorHandle,
-  createPki,
-  enrolTpp,
   MockBankHandle,
-  runMigrations,
-  startConnector,
-  startMockBank,
+  Sandbox,
+  SANDBOX_REDIRECT,
+  startSandbox,
 } from '../support/sandbox';
 
 jest.setTimeout(300_000);
 
-const REDIRECT = 'https://tpp.example/callback';
 const REPLICAS = 3;
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 
 interface ObList {
   Data: Record<string, unknown[]>;
@@ -61,40 +51,25 @@ interface BankPayment {
  * all be correct whichever replica serves a call.
  */
 describeWithPostgres('three replicas behind a round-robin client (PostgreSQL, mTLS)', () => {
-  let dir: string;
-  let pki: LoadedPki;
+  let sandbox: Sandbox;
   let bank: MockBankHandle;
-  let db: TestDatabase;
-  const replicas: ConnectorHandle[] = [];
+  let replicas: ConnectorHandle[];
   let api: RoundRobinApiClient;
   let registration: RegistrationJourneyResult;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-scale-'));
-    pki = await createPki(join(dir, 'pki'));
-    bank = await startMockBank(pki);
-    await enrolTpp(pki, bank, [REDIRECT]);
-    db = await createTestDatabase();
-    const apiKey = randomBytes(24).toString('base64url');
-    const encryptionKey = randomBytes(32).toString('base64');
-    await runMigrations(
-      connectorEnvironment({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
-    );
-    // One at a time: three cold starts at once on a busy two-core machine only compete.
-    for (let i = 0; i < REPLICAS; i += 1)
-      replicas.push(
-        await startConnector({ pki, bank, databaseUrl: db.url, apiKey, encryptionKey }),
-      );
+    sandbox = await startSandbox({
+      tempPrefix: 'obc-e2e-scale-',
+      replicas: REPLICAS,
+      // One at a time: three cold starts at once on a busy two-core machine only compete.
+      startOneAtATime: true,
+    });
+    ({ bank, connectors: replicas } = sandbox);
     api = new RoundRobinApiClient(replicas.map((r) => r.api));
-    registration = await registrationJourney(api, pki, { redirectUri: REDIRECT });
+    registration = await registrationJourney(api, sandbox.pki, { redirectUri: SANDBOX_REDIRECT });
   });
 
-  afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.stop()));
-    await bank?.stop();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   const grants = async (type: string) => (await bank.ledger()).counts.tokenGrants[type] ?? 0;
   const bankPayments = async (consentId: string) =>
@@ -259,20 +234,7 @@ describeWithPostgres('three replicas behind a round-robin client (PostgreSQL, mT
   function paymentConsent(amount: string, key: string, ref = key.slice(0, 8)) {
     return api.post<Created>(
       '/v1/pisp/domestic-payment-consents',
-      {
-        bankRegistrationId: registration.bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            Initiation: {
-              InstructionIdentification: `i-${ref}`,
-              EndToEndIdentification: `e-${ref}`,
-              InstructedAmount: { Amount: amount, Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
+      domesticPaymentConsent(registration.bankRegistrationId, amount, ref),
       { 'idempotency-key': key },
     );
   }
@@ -338,23 +300,8 @@ describeWithPostgres('three replicas behind a round-robin client (PostgreSQL, mT
       bank,
       `/v1/vrp/domestic-vrp-consents/${consent.body.id}/auth-contexts`,
     );
-    const payment = (n: number) => ({
-      domesticVrpConsentId: consent.body.id,
-      externalApiRequest: {
-        Data: {
-          PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-          VRPType: 'UK.OBIE.VRPType.Sweeping',
-          Initiation: initiation,
-          Instruction: {
-            InstructionIdentification: `vrp-${n}`,
-            EndToEndIdentification: `vrp-${n}`,
-            InstructedAmount: { Amount: '20.00', Currency: 'GBP' },
-            CreditorAccount: CREDITOR,
-          },
-        },
-        Risk: {},
-      },
-    });
+    const payment = (n: number) =>
+      sweepingVrpPayment(consent.body.id, initiation, '20.00', String(n));
     const first = await api.post<Created>('/v1/vrp/domestic-vrps', payment(1), {
       'idempotency-key': randomUUID(),
     });

@@ -1,32 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LoadedPki } from '../../apps/mock-bank/src/pki';
+import { randomUUID } from 'node:crypto';
 import {
   authoriseAccountAccess,
   authoriseConsent,
-  registrationJourney,
+  CREDITOR,
   RegistrationJourneyResult,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../support/journeys';
-import {
-  ConnectorHandle,
-  createPki,
-  enrolTpp,
-  MockBankHandle,
-  startConnector,
-  startMockBank,
-} from '../support/sandbox';
+import { ConnectorHandle, MockBankHandle, Sandbox, startSandbox } from '../support/sandbox';
 
 jest.setTimeout(180_000);
-
-const REDIRECT = 'https://tpp.example/callback';
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 
 interface Created {
   id: string;
@@ -50,48 +33,39 @@ interface ObList {
  * documents). The connector's API stays v4.0 throughout.
  */
 describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
-  let dir: string;
-  let pki: LoadedPki;
+  let sandbox: Sandbox;
   let bank: MockBankHandle;
   let connector: ConnectorHandle;
   let registration: RegistrationJourneyResult;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'obc-e2e-v311-'));
-    pki = await createPki(join(dir, 'pki'));
-    bank = await startMockBank(pki);
-    await enrolTpp(pki, bank, [REDIRECT]);
-    const v3 = (path: string) => ({ version: 'v3.1.11', baseUrl: `${bank.url}${path}` });
-    connector = await startConnector({
-      pki,
-      bank,
-      sqlitePath: join(dir, 'connector.sqlite'),
-      apiKey: randomBytes(24).toString('base64url'),
-      encryptionKey: randomBytes(32).toString('base64'),
-      env: {
-        BANK_PROFILE_OVERRIDES: JSON.stringify({
-          'mock-bank': {
-            issuerUrl: bank.url,
-            apis: {
-              accountAndTransaction: v3('/open-banking/v3.1/aisp'),
-              paymentInitiation: v3('/open-banking/v3.1/pisp'),
-              // The v3.1.11 VRP document's server is /open-banking/v3.1/pisp.
-              variableRecurringPayments: v3('/open-banking/v3.1/pisp'),
+    sandbox = await startSandbox({
+      tempPrefix: 'obc-e2e-v311-',
+      database: 'sqlite',
+      connectorEnv: (bank) => {
+        const v3 = (path: string) => ({ version: 'v3.1.11', baseUrl: `${bank.url}${path}` });
+        return {
+          BANK_PROFILE_OVERRIDES: JSON.stringify({
+            'mock-bank': {
+              issuerUrl: bank.url,
+              apis: {
+                accountAndTransaction: v3('/open-banking/v3.1/aisp'),
+                paymentInitiation: v3('/open-banking/v3.1/pisp'),
+                // The v3.1.11 VRP document's server is /open-banking/v3.1/pisp.
+                variableRecurringPayments: v3('/open-banking/v3.1/pisp'),
+              },
+              // The v3.1.11 front signs what it sends: the connector checks those signatures.
+              messageSigning: { verifyResponseSignatures: true },
             },
-            // The v3.1.11 front signs what it sends: the connector checks those signatures.
-            messageSigning: { verifyResponseSignatures: true },
-          },
-        }),
+          }),
+        };
       },
+      register: true,
     });
-    registration = await registrationJourney(connector.api, pki, { redirectUri: REDIRECT });
+    ({ bank, connector, registration } = sandbox);
   });
 
-  afterAll(async () => {
-    await connector?.stop();
-    await bank?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => sandbox?.stop());
 
   it('the profile says v3.1.11 for every API', async () => {
     const profile = await connector.api.get<{ apiVersions: Record<string, string> }>(
@@ -243,23 +217,7 @@ describe('a v3.1.11 bank end to end (SQLite, mTLS)', () => {
     expect(funds.status).toBe(201);
     const vrp = await connector.api.post<Created>(
       '/v1/vrp/domestic-vrps',
-      {
-        domesticVrpConsentId: consent.body.id,
-        externalApiRequest: {
-          Data: {
-            PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-            VRPType: 'UK.OBIE.VRPType.Sweeping',
-            Initiation: initiation,
-            Instruction: {
-              InstructionIdentification: 'vrp-1',
-              EndToEndIdentification: 'vrp-1',
-              InstructedAmount: { Amount: '20.00', Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpPayment(consent.body.id, initiation, '20.00', '1'),
       { 'idempotency-key': randomUUID() },
     );
     expect(vrp.status).toBe(201);

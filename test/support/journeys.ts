@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { LoadedPki } from '../../apps/mock-bank/src/pki';
 import { ApiResponse, ConnectorApiClient } from './api-client';
@@ -266,6 +267,91 @@ export function sweepingVrpConsent(
           ],
         },
         Initiation: initiation,
+      },
+      Risk: {},
+    },
+  };
+}
+
+/** The creditor account the payment journeys pay (a mock-bank sort code and account number). */
+export const CREDITOR = {
+  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+  Identification: '08080021325698',
+  Name: 'ACME Inc',
+};
+
+/**
+ * The body of POST /v1/pisp/domestic-payment-consents paying `amount` GBP to CREDITOR. With a
+ * `ref` the identifications are `i-<ref>` and `e-<ref>` (the same ref makes the same body, for
+ * replays); without one each is random.
+ */
+export function domesticPaymentConsent(
+  bankRegistrationId: string,
+  amount: string,
+  ref?: string,
+): Record<string, unknown> {
+  const id = () => ref ?? randomUUID().slice(0, 8);
+  return {
+    bankRegistrationId,
+    externalApiRequest: {
+      Data: {
+        Initiation: {
+          InstructionIdentification: `i-${id()}`,
+          EndToEndIdentification: `e-${id()}`,
+          InstructedAmount: { Amount: amount, Currency: 'GBP' },
+          CreditorAccount: CREDITOR,
+        },
+      },
+      Risk: {},
+    },
+  };
+}
+
+/** Creates a domestic payment consent (a fresh idempotency key) and authorises it at the mock bank. */
+export async function authorisedPaymentConsent<T extends { id: string }>(
+  api: ConnectorApiClient,
+  bank: { admin<R>(path: string, body?: unknown): Promise<R> },
+  bankRegistrationId: string,
+  amount: string,
+): Promise<T> {
+  const consent = await api.post<T>(
+    '/v1/pisp/domestic-payment-consents',
+    domesticPaymentConsent(bankRegistrationId, amount),
+    { 'idempotency-key': randomUUID() },
+  );
+  if (consent.status !== 201)
+    throw new JourneyError('POST /v1/pisp/domestic-payment-consents', consent);
+  await authoriseConsent(
+    api,
+    bank,
+    `/v1/pisp/domestic-payment-consents/${consent.body.id}/auth-contexts`,
+  );
+  return consent.body;
+}
+
+/**
+ * The body of POST /v1/vrp/domestic-vrps under a sweeping VRP consent made with `initiation`:
+ * `amount` GBP to CREDITOR, both identifications `vrp-<ref>`.
+ */
+export function sweepingVrpPayment(
+  domesticVrpConsentId: string,
+  initiation: Record<string, unknown>,
+  amount: string,
+  ref: string,
+): Record<string, unknown> {
+  return {
+    domesticVrpConsentId,
+    externalApiRequest: {
+      Data: {
+        PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+        VRPType: 'UK.OBIE.VRPType.Sweeping',
+        Initiation: initiation,
+        Instruction: {
+          InstructionIdentification: `vrp-${ref}`,
+          EndToEndIdentification: `vrp-${ref}`,
+          InstructedAmount: { Amount: amount, Currency: 'GBP' },
+          CreditorAccount: CREDITOR,
+        },
       },
       Risk: {},
     },

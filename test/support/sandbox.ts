@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   generateTestPki,
@@ -8,6 +9,8 @@ import {
   tppEnrolment,
 } from '../../apps/mock-bank/src/pki';
 import { ConnectorApiClient } from './api-client';
+import { registrationJourney, RegistrationJourneyResult } from './journeys';
+import { createTestDatabase, TestDatabase } from './postgres';
 import { RunningProcess, startProcess } from './processes';
 
 /** The repository root (this file lives in test/support, or dist/test/support when built). */
@@ -252,4 +255,136 @@ export async function runMigrations(env: Record<string, string>): Promise<string
   await new Promise<void>((r) => proc.child.on('exit', () => r()));
   if (proc.child.exitCode !== 0) throw new Error(`migrations failed:\n${proc.output()}`);
   return proc.output();
+}
+
+/** The redirect URI the e2e suites enrol their TPP with. */
+export const SANDBOX_REDIRECT = 'https://tpp.example/callback';
+
+export interface SandboxOptions {
+  /** Prefix of the temporary directory (PKI, SQLite file, anything the suite writes). */
+  tempPrefix: string;
+  /** Redirect URIs enrolled in the mock directory; default [SANDBOX_REDIRECT]. */
+  redirectUris?: string[];
+  /** Options of the mock bank process. */
+  bank?: { env?: Record<string, string>; echo?: boolean };
+  /** 'postgres' (default): a fresh test database, migrated first; 'sqlite': a file in the temp dir. */
+  database?: 'postgres' | 'sqlite';
+  /** Number of connector processes on the one database; default 1. */
+  replicas?: number;
+  /** Start the replicas one after another instead of all at once. */
+  startOneAtATime?: boolean;
+  /** Extra connector environment, the same for every replica or per replica (index from 0). */
+  connectorEnv?:
+    Record<string, string> | ((bank: MockBankHandle, replica: number) => Record<string, string>);
+  /** Run registrationJourney through the first connector (redirect: the first redirect URI). */
+  register?: boolean;
+  echo?: boolean;
+}
+
+export interface Sandbox {
+  dir: string;
+  pki: LoadedPki;
+  bank: MockBankHandle;
+  /** The PostgreSQL test database (throws with `database: 'sqlite'`). */
+  readonly db: TestDatabase;
+  apiKey: string;
+  encryptionKey: string;
+  connectors: ConnectorHandle[];
+  /** The first connector. */
+  connector: ConnectorHandle;
+  /** The registration journey's result (throws unless started with `register: true`). */
+  readonly registration: RegistrationJourneyResult;
+  /** The connector environment for this sandbox (without the per-replica env), plus `extra`. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  /** The options to start one more connector on the same bank, database and keys. */
+  connectorOptions(env?: Record<string, string>): ConnectorStartOptions;
+  /** Stops the connectors and the bank, drops the database, removes the temp dir. Safe to repeat. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The start-up every e2e suite shares: a temp dir, a test PKI, the mock bank with the TPP
+ * enrolled, a database (migrated when PostgreSQL), one or more connectors with one API key and
+ * encryption key, optionally the registration journey. On a failure part way, whatever already
+ * started is stopped before the error is rethrown.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const redirectUris = options.redirectUris ?? [SANDBOX_REDIRECT];
+  const dir = mkdtempSync(join(tmpdir(), options.tempPrefix));
+  const apiKey = randomBytes(24).toString('base64url');
+  const encryptionKey = randomBytes(32).toString('base64');
+  const connectors: ConnectorHandle[] = [];
+  let bank: MockBankHandle | undefined;
+  let db: TestDatabase | undefined;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(connectors.map((c) => c.stop()));
+    await bank?.stop();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const pki = await createPki(join(dir, 'pki'));
+    const startedBank = await startMockBank(pki, { echo: options.echo, ...options.bank });
+    bank = startedBank;
+    await enrolTpp(pki, startedBank, redirectUris);
+    if ((options.database ?? 'postgres') === 'postgres') db = await createTestDatabase();
+    const connectorOptions = (env?: Record<string, string>): ConnectorStartOptions => ({
+      pki,
+      bank: startedBank,
+      ...(db ? { databaseUrl: db.url } : { sqlitePath: join(dir, 'connector.sqlite') }),
+      apiKey,
+      encryptionKey,
+      echo: options.echo,
+      env,
+    });
+    const env = (extra?: Record<string, string>) =>
+      connectorEnvironment({ ...connectorOptions(extra), apiKey, encryptionKey });
+    // PostgreSQL does not migrate on start: run the migration command first, as the Helm Job does.
+    if (db) await runMigrations(env());
+    const replicaEnv = (i: number) =>
+      typeof options.connectorEnv === 'function'
+        ? options.connectorEnv(startedBank, i)
+        : options.connectorEnv;
+    const count = options.replicas ?? 1;
+    if (options.startOneAtATime)
+      for (let i = 0; i < count; i += 1)
+        connectors.push(await startConnector(connectorOptions(replicaEnv(i))));
+    else {
+      const started = await Promise.allSettled(
+        Array.from({ length: count }, (_, i) => startConnector(connectorOptions(replicaEnv(i)))),
+      );
+      for (const s of started) if (s.status === 'fulfilled') connectors.push(s.value);
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    const registration = options.register
+      ? await registrationJourney(connectors[0].api, pki, { redirectUri: redirectUris[0] })
+      : undefined;
+    return {
+      dir,
+      pki,
+      bank: startedBank,
+      get db(): TestDatabase {
+        if (!db) throw new Error("startSandbox: no PostgreSQL database with database: 'sqlite'");
+        return db;
+      },
+      apiKey,
+      encryptionKey,
+      connectors,
+      connector: connectors[0],
+      get registration(): RegistrationJourneyResult {
+        if (!registration) throw new Error('startSandbox: started without register: true');
+        return registration;
+      },
+      env,
+      connectorOptions,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
