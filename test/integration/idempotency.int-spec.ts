@@ -206,4 +206,26 @@ describeWithPostgres('idempotency on PostgreSQL across two replicas', () => {
     )) as { indexdef: string }[];
     expect(indexes[0]?.indexdef).toMatch(/UNIQUE INDEX .*\(scope, "callerId", key\)/);
   });
+
+  it('retention deletes settled records last touched before the cutoff, never one in progress', async () => {
+    const repo = new IdempotencyRecordRepository(sources[0].getRepository(IdempotencyRecordEntity));
+    const old = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    const insert = async (key: string, status: string, updated: Date) =>
+      sources[0].query(
+        `INSERT INTO idempotency_record (id, scope, "callerId", "key", "requestHash", "bankIdempotencyKey", status, attempt, created, updated)
+         VALUES (gen_random_uuid(), $1, $2, $3, 'h', $4, $5, 1, $6, $6)`,
+        [scope, callerId, key, `bk-${key}`, status, updated],
+      );
+    await insert('old-completed', 'completed', old);
+    await insert('old-retryable', 'failed-retryable', old);
+    await insert('old-in-progress', 'in-progress', old);
+    await insert('recent-completed', 'completed', new Date());
+    const cutoff = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    expect(await repo.purgeSettledBefore(cutoff)).toBe(2);
+    expect(await record('old-completed')).toBeUndefined();
+    expect(await record('old-retryable')).toBeUndefined();
+    expect(await record('old-in-progress')).toMatchObject({ status: 'in-progress' });
+    expect(await record('recent-completed')).toMatchObject({ status: 'completed' });
+    expect(await record('k-100')).toMatchObject({ status: 'completed' });
+  });
 });

@@ -15,7 +15,7 @@ import {
   PrometheusTokenMetrics,
 } from '@obc/observability';
 import { PaymentInitiationModule } from '@obc/payment-initiation';
-import { PersistenceModule } from '@obc/persistence';
+import { PersistenceModule, RetentionModule } from '@obc/persistence';
 import { TokenManagementModule } from '@obc/token-management';
 import { VrpModule } from '@obc/vrp';
 import { loggerOptions } from './logging';
@@ -45,6 +45,7 @@ export class AppModule {
         ConnectorConfigModule.forRoot({ env: options.env }),
         LoggerModule.forRootAsync({ inject: [ConnectorConfig], useFactory: loggerOptions }),
         PersistenceModule.forRoot({ migrations: connectorMigrations }),
+        RetentionModule,
         BankProfilesModule,
         ObservabilityModule.forRoot(),
         BankHttpModule.forRoot({

@@ -71,6 +71,21 @@ describe('auth_context on SQLite', () => {
     expect(await repository.consume('state-b', now)).toMatchObject({ state: 'state-b' });
   });
 
+  it('retention deletes the contexts that expired before the cutoff, redeemed or not', async () => {
+    const repository = new AuthContextRepository(ds);
+    const expired = (state: string, id: string, expiresAt: string) =>
+      repository.insert(Object.assign(row(state, id), { expiresAt: new Date(expiresAt) }));
+    await expired('old', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', '2026-01-02T03:14:05.000Z');
+    await expired('old-used', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', '2026-01-03T00:00:00.000Z');
+    await repository.consume('old-used', new Date('2026-01-02T23:59:00.000Z'));
+    await expired('recent', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', '2026-02-10T00:00:00.000Z');
+    expect(await repository.purgeExpiredBefore(new Date('2026-02-01T00:00:00.000Z'))).toBe(2);
+    const left = (await ds.query(`SELECT state FROM auth_context`)) as { state: string }[];
+    expect(left.map((r) => r.state)).toEqual(['recent']);
+    // A deleted state is unknown: it can never be redeemed.
+    expect(await repository.consume('old', new Date('2026-02-01T00:00:00.000Z'))).toBeUndefined();
+  });
+
   it('refuses a second context with the same state, and migrates down', async () => {
     const repository = new AuthContextRepository(ds);
     await repository.insert(row('dup', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'));

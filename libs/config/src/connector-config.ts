@@ -84,6 +84,8 @@ export interface ConnectorConfigTree {
   tokens: { earlyExpirySeconds: number; refreshLockWaitSeconds: number };
   /** How long an in-flight Idempotency-Key is held before a retry may take it over. */
   idempotency: { lockSeconds: number };
+  /** Housekeeping of rows past their use (RetentionService). */
+  retention: { days: number; sweepMinutes: number };
   /** OpenTelemetry tracing; `otlpEndpoint` is required when enabled (checked at start-up). */
   tracing: { enabled: boolean; otlpEndpoint?: string; serviceName: string; sampleRatio: number };
 }
@@ -110,6 +112,7 @@ export class ConnectorConfig implements ConnectorConfigTree {
   readonly authContexts!: ConnectorConfigTree['authContexts'];
   readonly tokens!: ConnectorConfigTree['tokens'];
   readonly idempotency!: ConnectorConfigTree['idempotency'];
+  readonly retention!: ConnectorConfigTree['retention'];
   readonly tracing!: ConnectorConfigTree['tracing'];
   declare readonly secretSources: SecretSources;
 

@@ -24,3 +24,5 @@ export * from './idempotency/idempotency-record.repository';
 export * from './idempotency/idempotency.service';
 export * from './idempotency/idempotency.module';
 export * from './idempotency/idempotency.migrations';
+export * from './retention/retention.service';
+export * from './retention/retention.module';

@@ -394,6 +394,26 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
       'How long a payment or consent creation holds its Idempotency-Key while it calls the bank. A retry with the same key within this time gets 409 `idempotency/in-progress`; after it (the replica that held the key crashed), a retry takes the key over and calls the bank again with the same `x-idempotency-key`, so the bank answers with its first result instead of paying twice. Must be longer than `BANK_HTTP_TIMEOUT_MS`.',
   },
   {
+    env: 'DATA_RETENTION_DAYS',
+    path: 'retention.days',
+    type: 'integer',
+    min: 1,
+    max: 3650,
+    default: 30,
+    description:
+      'Rows that are only history once used are deleted this many days after their last use: auth contexts (redeemed or expired) and settled idempotency records (a retry with the same Idempotency-Key after that is a new request; banks forget their x-idempotency-key after 24 hours). Consents, tokens, payments and registrations are never deleted by it.',
+  },
+  {
+    env: 'DATA_RETENTION_SWEEP_MINUTES',
+    path: 'retention.sweepMinutes',
+    type: 'integer',
+    min: 1,
+    max: 10080,
+    default: 60,
+    description:
+      'Minutes between two retention sweeps on each replica (the first runs at start-up).',
+  },
+  {
     env: 'TOKEN_REFRESH_LOCK_WAIT_SECONDS',
     path: 'tokens.refreshLockWaitSeconds',
     type: 'integer',

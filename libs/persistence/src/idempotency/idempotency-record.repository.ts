@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { In, LessThan, Not, QueryFailedError, Repository } from 'typeorm';
+import { RetentionService } from '../retention/retention.service';
 import { IdempotencyRecordEntity, type IdempotencyOutcome } from './idempotency-record.entity';
 
 export interface IdempotencyRecordKey {
@@ -22,11 +23,31 @@ export interface StoredOutcome {
  * (many connections, many replicas) and SQLite (one connection).
  */
 @Injectable()
-export class IdempotencyRecordRepository {
+export class IdempotencyRecordRepository implements OnModuleInit {
   constructor(
     @InjectRepository(IdempotencyRecordEntity)
     private readonly rows: Repository<IdempotencyRecordEntity>,
+    @Optional() private readonly retention?: RetentionService,
   ) {}
+
+  onModuleInit(): void {
+    this.retention?.register({
+      name: 'idempotency_record',
+      purgeOlderThan: (cutoff) => this.purgeSettledBefore(cutoff),
+    });
+  }
+
+  /**
+   * Deletes records last touched before `cutoff` that no request holds: settled ones (completed,
+   * or failed retryably and never retried). One held in progress is kept whatever its age.
+   */
+  async purgeSettledBefore(cutoff: Date): Promise<number> {
+    const result = await this.rows.delete({
+      updated: LessThan(cutoff),
+      status: Not('in-progress'),
+    });
+    return result.affected ?? 0;
+  }
 
   /** Inserts (committed at once); false when a record with the same scope, caller and key exists. */
   async insertIfAbsent(record: IdempotencyRecordEntity): Promise<boolean> {
