@@ -28,7 +28,6 @@ export interface ConsentTokens {
 /** What auth-contexts needs to authorise a consent (ConsentAuthorisationTarget). */
 export interface AccountAccessAuthorisationTarget {
   consentType: typeof ACCOUNT_ACCESS_CONSENT_TYPE;
-  scope: string;
   describe(consentId: string): Promise<{
     client: ClientContext;
     profile: BankProfile;

@@ -35,7 +35,6 @@ describe('AuthContextService.create', () => {
     describeConsent = jest.fn().mockResolvedValue(consent);
     const target: ConsentAuthorisationTarget = {
       consentType: 'account-access',
-      scope: 'accounts',
       describe: describeConsent,
       onAuthorised: jest.fn(),
     };

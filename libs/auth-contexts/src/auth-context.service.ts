@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, RandomSource } from '@obc/common';
 import { ConnectorConfig } from '@obc/config';
-import type { AuthorisationQuirks } from '@obc/bank-profiles';
+import { consentScope, type AuthorisationQuirks } from '@obc/bank-profiles';
 import {
   buildAuthorisationUrl,
   buildOAuth2AuthorisationUrl,
@@ -94,7 +94,9 @@ export class AuthContextService {
     const state = this.random.token(STATE_BYTES);
     const nonce = this.random.token(STATE_BYTES);
     const pkce: PkcePair | undefined = quirks.pkce ? createPkcePair(this.random) : undefined;
-    const scope = [target.scope, ...quirks.additionalScopes].join(' ');
+    // One scope for the authorisation and the consent's grants: openid (unless plain OAuth 2),
+    // the consent type's OB scope and the profile's additionalScopes.
+    const scope = consentScope(profile.quirks, target.consentType);
     let authUrl: string;
     if (quirks.protocol === 'oauth2') {
       // Profile quirk authorisation.protocol 'oauth2': a plain OAuth 2 code request. The nonce
@@ -114,7 +116,6 @@ export class AuthContextService {
         quirks.base64QueryParameter,
       );
     } else {
-      const oidcScope = `openid ${scope}`;
       // The default mode of a response type needs no parameter; only a non-default one is sent.
       const responseMode = quirks.responseMode === 'query' ? 'query' : undefined;
       const request = await buildRequestObject({
@@ -123,7 +124,7 @@ export class AuthContextService {
         audience: quirks.requestObjectAudience,
         responseType: quirks.responseType,
         redirectUri,
-        scope: oidcScope,
+        scope,
         state,
         nonce,
         intentId: consent.intentId,
@@ -144,7 +145,7 @@ export class AuthContextService {
           clientId: client.clientId,
           request,
           responseType: quirks.responseType,
-          scope: oidcScope,
+          scope,
           redirectUri: redundant ? redirectUri : undefined,
           state: redundant ? state : undefined,
           nonce: redundant ? nonce : undefined,

@@ -20,9 +20,8 @@ export interface ConsentDescription {
  * `onModuleInit`, so this lib never imports a feature lib.
  */
 export interface ConsentAuthorisationTarget {
+  /** Also names the OB scope the consent is authorised with (consentScope in @obc/bank-profiles). */
   consentType: ConsentType;
-  /** The OB scope of the consent (`accounts`, `payments`); `openid` is added here. */
-  scope: string;
   describe(consentId: string): Promise<ConsentDescription>;
   /** Called once tokens are stored: the feature marks its consent authorised. */
   onAuthorised(consentId: string): Promise<void>;

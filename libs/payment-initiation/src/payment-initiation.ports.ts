@@ -28,7 +28,6 @@ export interface PaymentConsentTokens {
 
 export interface DomesticPaymentAuthorisationTarget {
   consentType: typeof DOMESTIC_PAYMENT_CONSENT_TYPE;
-  scope: string;
   describe(consentId: string): Promise<{
     client: ClientContext;
     profile: BankProfile;

@@ -7,7 +7,6 @@ import {
   CONSENT_AUTHORISATION_REGISTRY,
   ConsentAuthorisationRegistryPort,
 } from '../account-access.ports';
-import { ACCOUNTS_SCOPE } from './account-access-consent-bank.client';
 import { AccountAccessConsentService } from './account-access-consent.service';
 
 /** Tells auth-contexts how to authorise an account-access consent. */
@@ -28,7 +27,6 @@ export class AccountAccessAuthorisationTargetRegistrar implements OnModuleInit {
   target(): AccountAccessAuthorisationTarget {
     return {
       consentType: ACCOUNT_ACCESS_CONSENT_TYPE,
-      scope: ACCOUNTS_SCOPE,
       describe: async (consentId) => {
         const row = await this.consents.find(consentId);
         const details = await this.clients.details(row.bankRegistrationId);

@@ -1,4 +1,9 @@
-import { BankProfileRegistry, buildBankProfile, STANDARD_QUIRKS } from '@obc/bank-profiles';
+import {
+  BankProfileRegistry,
+  buildBankProfile,
+  CONSENT_TYPE_SCOPE,
+  STANDARD_QUIRKS,
+} from '@obc/bank-profiles';
 import type { ClientContextFactory } from '@obc/bank-registration';
 import { Clock, DomainError, NotFoundError, RandomSource } from '@obc/common';
 import type { AuthContextsPort, ConsentTokens, Sleeper } from '../account-access.ports';
@@ -236,7 +241,8 @@ describe('AccountAccessAuthorisationTargetRegistrar', () => {
     expect(registry.register).toHaveBeenCalledTimes(1);
     const target = registry.register.mock.calls[0][0] as ReturnType<typeof registrar.target>;
     expect(target.consentType).toBe('account-access');
-    expect(target.scope).toBe('accounts');
+    // The consent type names the scope it is authorised with.
+    expect(CONSENT_TYPE_SCOPE[target.consentType]).toBe('accounts');
 
     const row = consentRow();
     repo.findActive.mockResolvedValue(row);

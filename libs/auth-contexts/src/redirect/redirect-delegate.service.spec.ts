@@ -65,13 +65,11 @@ describe('RedirectDelegateService.complete', () => {
     const registry = new ConsentAuthorisationRegistry();
     registry.register({
       consentType: 'account-access',
-      scope: 'accounts',
       describe: describeConsent,
       onAuthorised,
     });
     registry.register({
       consentType: 'domestic-payment',
-      scope: 'payments',
       describe: describeConsent,
       onAuthorised,
     });

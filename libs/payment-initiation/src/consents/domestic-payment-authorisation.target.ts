@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
-import { PAYMENTS_SCOPE } from '../bank/pisp-bank.client';
 import {
   DOMESTIC_PAYMENT_CONSENT_TYPE,
   DomesticPaymentAuthorisationTarget,
@@ -28,7 +27,6 @@ export class DomesticPaymentAuthorisationTargetRegistrar implements OnModuleInit
   target(): DomesticPaymentAuthorisationTarget {
     return {
       consentType: DOMESTIC_PAYMENT_CONSENT_TYPE,
-      scope: PAYMENTS_SCOPE,
       describe: async (consentId) => {
         const row = await this.consents.find(consentId);
         const details = await this.clients.details(row.bankRegistrationId);

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConsentAuthorisationRegistry, ConsentAuthorisationTarget } from '@obc/auth-contexts';
 import { BANK_PROFILE_REGISTRY, BankProfileRegistry } from '@obc/bank-profiles';
 import { ClientContextFactory } from '@obc/bank-registration';
-import { DOMESTIC_VRP_CONSENT_TYPE, PAYMENTS_SCOPE } from '../vrp.ports';
+import { DOMESTIC_VRP_CONSENT_TYPE } from '../vrp.ports';
 import { DomesticVrpConsentService } from './domestic-vrp-consent.service';
 
 /** Tells auth-contexts how to authorise a domestic VRP consent. */
@@ -22,7 +22,6 @@ export class VrpAuthorisationTargetRegistrar implements OnModuleInit {
   target(): ConsentAuthorisationTarget {
     return {
       consentType: DOMESTIC_VRP_CONSENT_TYPE,
-      scope: PAYMENTS_SCOPE,
       describe: async (consentId) => {
         const row = await this.consents.find(consentId);
         const details = await this.clients.details(row.bankRegistrationId);
