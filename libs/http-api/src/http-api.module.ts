@@ -21,7 +21,8 @@ import { HealthController } from './health/health.controller';
     },
     ApiKeyStrategy,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
-    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    ProblemDetailsFilter,
+    { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
 })
 export class HttpApiModule {}

@@ -39,6 +39,13 @@ export class ConnectorMetrics {
     registers: [this.registry],
   });
 
+  /** One answered API request: its duration and its count, under the same labels. */
+  recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status_class: httpStatusClass(status) };
+    this.httpServerDuration.observe(labels, seconds);
+    this.httpServerRequests.inc(labels);
+  }
+
   readonly bankRequests = new Counter({
     name: `${METRIC_PREFIX}bank_requests_total`,
     help: 'Calls to banks, by bank profile, logical endpoint, method and status class (none: no answer).',

@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { ConnectorMetrics, httpStatusClass } from './connector-metrics';
+import { ConnectorMetrics } from './connector-metrics';
 
 /** The route label of a request no route matched: raw URLs would explode the label set. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -23,14 +23,9 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     const record = (): void => {
       if (recorded) return;
       recorded = true;
-      const labels = {
-        method: req.method,
-        route: routeOf(req) === ownRoute ? UNMATCHED_ROUTE : routeTemplateOf(req),
-        status_class: httpStatusClass(res.statusCode),
-      };
+      const route = routeOf(req) === ownRoute ? UNMATCHED_ROUTE : routeTemplateOf(req);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.metrics.httpServerDuration.observe(labels, seconds);
-      this.metrics.httpServerRequests.inc(labels);
+      this.metrics.recordHttpRequest(req.method, route, res.statusCode, seconds);
     };
     // 'close' also covers callers that hang up before the response is finished.
     res.once('finish', record);

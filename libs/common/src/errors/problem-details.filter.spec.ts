@@ -2,21 +2,19 @@ import { ArgumentsHost, Logger } from '@nestjs/common';
 import { BankCallError, DomainError } from './domain.error';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
-function render(exception: unknown): { status: number; headers: Record<string, string> } {
+function render(exception: unknown): {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+} {
   const headers: Record<string, string> = {};
-  let status = 0;
+  let body = '';
   const res = {
     headersSent: false,
-    setHeader: (k: string, v: string) => void (headers[k.toLowerCase()] = v),
-    status(s: number) {
-      status = s;
-      return this;
-    },
-    type() {
-      return this;
-    },
-    send() {
-      return this;
+    statusCode: 0,
+    setHeader: (k: string, v: string | number) => void (headers[k.toLowerCase()] = String(v)),
+    end(chunk: string) {
+      body = chunk;
     },
   };
   const host = {
@@ -26,7 +24,7 @@ function render(exception: unknown): { status: number; headers: Record<string, s
     }),
   } as unknown as ArgumentsHost;
   new ProblemDetailsFilter().catch(exception, host);
-  return { status, headers };
+  return { status: res.statusCode, headers, body };
 }
 
 describe('ProblemDetailsFilter Retry-After', () => {
@@ -43,5 +41,23 @@ describe('ProblemDetailsFilter Retry-After', () => {
 
   it('sends none otherwise', () => {
     expect(render(new DomainError('x/y', 'conflict', 't')).headers['retry-after']).toBeUndefined();
+  });
+});
+
+describe('ProblemDetailsFilter response', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('answers problem+json in UTF-8 with its length, the instance and the code', () => {
+    const out = render(
+      new DomainError('consent/consumed', 'conflict', 'The consent has been used'),
+    );
+    expect(out.status).toBe(409);
+    expect(out.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(out.headers['content-length']).toBe(String(Buffer.byteLength(out.body)));
+    expect(JSON.parse(out.body)).toMatchObject({
+      code: 'consent/consumed',
+      status: 409,
+      instance: '/v1/x',
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   Logger,
   Optional,
 } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain.error';
 import { ERROR_TRANSLATOR, type ErrorTranslator } from './error-translator';
@@ -56,14 +57,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(@Optional() @Inject(ERROR_TRANSLATOR) private readonly translate?: ErrorTranslator) {}
 
   catch(thrown: unknown, host: ArgumentsHost): void {
-    const exception = this.translated(thrown);
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request>();
-    const res = ctx.getResponse<Response>();
+    this.respond(thrown, ctx.getRequest<Request>(), ctx.getResponse<Response>());
+  }
+
+  /**
+   * Renders an error as problem+json on Node's own request and response objects, so a request
+   * served ahead of Express (the AISP read path) answers its errors byte for byte as the
+   * filter does.
+   */
+  respond(
+    thrown: unknown,
+    req: IncomingMessage & { originalUrl?: string },
+    res: ServerResponse,
+  ): void {
+    const exception = this.translated(thrown);
     const problem = this.toProblem(exception);
     const requestId = req.headers?.[REQUEST_ID_HEADER] as string | undefined;
     if (requestId) problem.requestId = requestId;
-    problem.instance = req.originalUrl?.split('?')[0];
+    problem.instance = (req.originalUrl ?? req.url)?.split('?')[0];
     if (problem.status >= 500 && !(exception instanceof DomainError)) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(`unhandled ${err.name}: ${err.message}`, err.stack);
@@ -72,7 +84,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const retryAfter = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;
     if (retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
       res.setHeader('retry-after', String(Math.ceil(retryAfter)));
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    const body = JSON.stringify(problem);
+    res.statusCode = problem.status;
+    res.setHeader('content-type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
   }
 
   /** A lower layer's error the translator recognises (database down...), logged once here. */

@@ -76,17 +76,14 @@ describe('ProblemDetailsFilter with the database translator', () => {
     const sent: { status?: number; body?: string; type?: string } = {};
     const res = {
       headersSent: false,
-      status(s: number) {
+      set statusCode(s: number) {
         sent.status = s;
-        return res;
       },
-      type(t: string) {
-        sent.type = t;
-        return res;
+      setHeader(name: string, value: string) {
+        if (name === 'content-type') sent.type = value;
       },
-      send(b: string) {
+      end(b: string) {
         sent.body = b;
-        return res;
       },
     };
     const host = {
@@ -106,7 +103,7 @@ describe('ProblemDetailsFilter with the database translator', () => {
       error,
     );
     expect(withTranslator.status).toBe(503);
-    expect(withTranslator.type).toBe('application/problem+json');
+    expect(withTranslator.type).toBe('application/problem+json; charset=utf-8');
     expect(withTranslator.json).toMatchObject({
       code: 'database/unavailable',
       status: 503,
