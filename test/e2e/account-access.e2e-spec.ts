@@ -224,6 +224,83 @@ describeWithPostgres('account access end to end (PostgreSQL, mTLS, two replicas)
     });
   });
 
+  it('the fast read path answers as the controller does: bodies, headers, problems and metrics', async () => {
+    // Express routes a trailing slash to the controller; the fast path only takes the exact
+    // path. So each pair is one request through each path of the same replica.
+    const accounts = await read(a, '/v1/aisp/accounts');
+    const accountId = (accounts.body.Data.Account as { AccountId: string }[])[0].AccountId;
+    const VARYING = ['date', 'x-request-id', 'x-fapi-interaction-id', 'keep-alive', 'connection'];
+    const headersOf = (r: ApiResponse<unknown>) =>
+      Object.fromEntries([...r.headers.entries()].filter(([name]) => !VARYING.includes(name)));
+    const pairs: [string, Record<string, string>][] = [
+      ['/v1/aisp/accounts', {}],
+      [`/v1/aisp/accounts/${accountId}/transactions?fromBookingDateTime=2020-01-01T00:00:00Z`, {}],
+      [`/v1/aisp/accounts/${encodeURIComponent(accountId)}/balances`, {}],
+      ['/v1/aisp/accounts', { 'x-account-access-consent-id': '' }],
+      [
+        '/v1/aisp/accounts',
+        { 'x-account-access-consent-id': '00000000-0000-4000-8000-000000000000' },
+      ],
+      ['/v1/aisp/accounts/x%20y/balances', {}],
+    ];
+    for (const [path, extra] of pairs) {
+      const [p, q] = path.split('?');
+      const headers = { 'x-account-access-consent-id': consent.consentId, ...extra };
+      const fast = await a.api.get<ObList & { instance?: string }>(path, headers);
+      const routed = await a.api.get<ObList & { instance?: string }>(
+        `${p}/${q ? `?${q}` : ''}`,
+        headers,
+      );
+      expect([path, fast.status]).toEqual([path, routed.status]);
+      // A problem's length differs by the instance (the path, one slash longer when routed).
+      const { 'content-length': fastLength, ...fastHeaders } = headersOf(fast);
+      const { 'content-length': routedLength, ...routedHeaders } = headersOf(routed);
+      expect(fastHeaders).toEqual(routedHeaders);
+      expect(Number(fastLength)).toBe(Number(routedLength) - (fast.status === 200 ? 0 : 1));
+      if (fast.status === 200) {
+        expect(fast.headers.get('x-fapi-interaction-id')).toBeTruthy();
+        expect(fast.body).toEqual(routed.body);
+      } else {
+        expect(fast.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+        expect({ ...fast.body, requestId: undefined, instance: undefined }).toEqual({
+          ...routed.body,
+          requestId: undefined,
+          instance: undefined,
+        });
+        expect(fast.body.instance).toBe(p);
+      }
+      expect(fast.headers.get('x-request-id')).toBeTruthy();
+    }
+    // A caller's request id is kept; a wrong API key is the guard's 401, whichever path.
+    const traced = await a.api.get('/v1/aisp/accounts', {
+      'x-account-access-consent-id': consent.consentId,
+      'x-request-id': 'trace-1234',
+    });
+    expect(traced.headers.get('x-request-id')).toBe('trace-1234');
+    const stranger = await a.api
+      .withApiKey('not-a-key')
+      .get<{ code: string }>('/v1/aisp/accounts', {
+        'x-account-access-consent-id': consent.consentId,
+      });
+    expect([stranger.status, stranger.body.code]).toEqual([401, 'auth/invalid-api-key']);
+
+    // Both paths count under the controller's route template.
+    const metrics = await a.api.withApiKey(undefined).get('/metrics');
+    const count = (route: string, statusClass: string) =>
+      Number(
+        metrics.text.match(
+          new RegExp(
+            `^obc_http_server_requests_total\\{method="GET",route="${route}",status_class="${statusClass}"\\} (\\d+)$`,
+            'm',
+          ),
+        )?.[1] ?? 0,
+      );
+    expect(count('/v1/aisp/accounts', '2xx')).toBeGreaterThanOrEqual(3);
+    expect(count('/v1/aisp/accounts', '4xx')).toBeGreaterThanOrEqual(4);
+    expect(count('/v1/aisp/accounts/:accountId/transactions', '2xx')).toBeGreaterThanOrEqual(2);
+    expect(metrics.text).not.toContain(accountId);
+  });
+
   it('serves every other AISP read the profile supports, at the bank and per account', async () => {
     const accounts = await read(a, '/v1/aisp/accounts');
     const accountId = (accounts.body.Data.Account as { AccountId: string }[])[0].AccountId;

@@ -48,6 +48,9 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   configureApp(app);
   mountOpenApi(app, buildOpenApiDocument(app, CONNECTOR_VERSION));
+  const { installFastRoutes } = await import('./fast-routes');
+  await app.init();
+  installFastRoutes(app);
   const config = app.get(ConnectorConfig);
   await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address() as { port: number } | null;

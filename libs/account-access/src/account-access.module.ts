@@ -16,6 +16,7 @@ import { AccountAccessConsentEntity } from './consents/account-access-consent.en
 import { AccountAccessConsentRepository } from './consents/account-access-consent.repository';
 import { AccountAccessConsentService } from './consents/account-access-consent.service';
 import { AccountAccessConsentsController } from './consents/account-access-consents.controller';
+import { AispReadFastRoute } from './reads/aisp-read.fast-route';
 import { AispReadService } from './reads/aisp-read.service';
 import { AispReadsController } from './reads/aisp-reads.controller';
 
@@ -37,6 +38,8 @@ import { AispReadsController } from './reads/aisp-reads.controller';
     AccountAccessConsentService,
     AccountAccessAuthorisationTargetRegistrar,
     AispReadService,
+    AispReadFastRoute,
   ],
+  exports: [AispReadFastRoute],
 })
 export class AccountAccessModule {}

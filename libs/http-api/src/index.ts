@@ -6,3 +6,4 @@ export * from './health/health.controller';
 export * from './openapi/openapi';
 export * from './configure-app';
 export * from './http-api.module';
+export * from './fast-routes';

@@ -1,0 +1,23 @@
+import type { INestApplication } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { AispReadFastRoute } from '@obc/account-access';
+import { ProblemDetailsFilter } from '@obc/common';
+import { ApiKeyVerifier, serveFastRoutes } from '@obc/http-api';
+import { ConnectorMetrics } from '@obc/observability';
+
+/**
+ * The AISP reads served ahead of Express (`serveFastRoutes`), with the app's own API-key
+ * verifier, problem+json filter, request logger and HTTP metrics. Called once the app exists and
+ * before it listens.
+ */
+export function installFastRoutes(app: INestApplication): void {
+  const metrics = app.get(ConnectorMetrics);
+  serveFastRoutes(app.getHttpServer(), {
+    routes: [app.get(AispReadFastRoute)],
+    apiKeys: app.get(ApiKeyVerifier),
+    problems: app.get(ProblemDetailsFilter),
+    log: PinoLogger.root,
+    record: (method, route, status, seconds) =>
+      metrics.recordHttpRequest(method, route, status, seconds),
+  });
+}
