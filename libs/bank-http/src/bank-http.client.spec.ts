@@ -281,6 +281,31 @@ describe('BankHttpClient', () => {
     expect(seen['content-length']).toBe(String(Buffer.byteLength('{"a":1}')));
   });
 
+  it("sends exactly the headers of the call, none of the HTTP library's defaults", async () => {
+    await call({ headers: { Authorization: 'Bearer abc' }, financialId: 'fid' });
+    await call({ method: 'POST', body: 'a=1', headers: { 'Content-Type': 'text/plain' } });
+    const names = (i: number) =>
+      Object.keys(server.requests[i].headers)
+        .filter((n) => !['host', 'connection'].includes(n))
+        .sort();
+    expect(names(0)).toEqual([
+      'accept',
+      'authorization',
+      'user-agent',
+      'x-fapi-financial-id',
+      'x-fapi-interaction-id',
+    ]);
+    expect(server.requests[0].headers['accept']).toBe('application/json');
+    expect(names(1)).toEqual([
+      'accept',
+      'content-length',
+      'content-type',
+      'user-agent',
+      'x-fapi-interaction-id',
+    ]);
+    expect(server.requests[1].headers['content-type']).toBe('text/plain');
+  });
+
   it('maps a body cut off after the status to bank/incomplete-response with that status', async () => {
     server.setHandler((_req, res) => {
       res.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' });
