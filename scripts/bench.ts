@@ -485,18 +485,18 @@ async function main(): Promise<number> {
     };
     for (let r = 1; r <= OPTIONS.rounds; r++) {
       const d = OPTIONS.durationS;
-      const dt = await withCpu({ bank: bankPid }, () =>
+      const dt = await withCpu({ bank: bankPid, load: process.pid }, () =>
         load(direct, { connections: c, durationS: d }),
       );
       rounds.directT.push(dt.phase);
       cpu.bankDirect.push(dt.cpuMs.bank);
-      const ct = await withCpu({ bank: bankPid, connector: pid }, () =>
+      const ct = await withCpu({ bank: bankPid, connector: pid, load: process.pid }, () =>
         load(through, { connections: c, durationS: d }),
       );
       rounds.connectorT.push(ct.phase);
       cpu.bankViaConnector.push(ct.cpuMs.bank);
       cpu.connector.push(ct.cpuMs.connector);
-      const ft = await withCpu({ floor: floorPid }, () =>
+      const ft = await withCpu({ bank: bankPid, floor: floorPid, load: process.pid }, () =>
         load(bare, { connections: c, durationS: d }),
       );
       rounds.floorT.push(ft.phase);
@@ -510,8 +510,9 @@ async function main(): Promise<number> {
       step(
         `round ${r}: c=${c} direct ${f(rounds.directT[r - 1])}/s, connector ${f(rounds.connectorT[r - 1])}/s; ` +
           `c=1 p50 direct ${l(rounds.directL[r - 1])} ms, connector ${l(rounds.connectorL[r - 1])} ms; ` +
-          `CPU/request: connector ${ct.cpuMs.connector.toFixed(3)} ms, bank ${dt.cpuMs.bank.toFixed(3)} ms; ` +
-          `floor ${f(rounds.floorT[r - 1])}/s at ${ft.cpuMs.floor.toFixed(3)} ms CPU/request`,
+          `CPU/request: connector ${ct.cpuMs.connector.toFixed(3)} ms, bank ${dt.cpuMs.bank.toFixed(3)} ms direct, ${ct.cpuMs.bank.toFixed(3)} ms via the connector; ` +
+          `floor ${f(rounds.floorT[r - 1])}/s at ${ft.cpuMs.floor.toFixed(3)} ms CPU/request (bank ${ft.cpuMs.bank.toFixed(3)} ms); ` +
+          `load generator ${dt.cpuMs.load.toFixed(3)} / ${ct.cpuMs.load.toFixed(3)} / ${ft.cpuMs.load.toFixed(3)} ms`,
       );
     }
 
