@@ -29,9 +29,9 @@ import {
   BenchMeasurements,
   buildResults,
   formatResults,
-  LatencySummary,
   MachineInfo,
   median,
+  medianIndex,
   missingResultKeys,
   PhaseMeasurement,
   summariseLatencies,
@@ -119,19 +119,24 @@ async function load(
   };
 }
 
-/** Rounds measured interleaved (direct, connector, direct, ...): the median round of each. */
-function medianPhase(rounds: PhaseMeasurement[]): PhaseMeasurement {
-  const m = (pick: (l: LatencySummary) => number) => median(rounds.map((r) => pick(r.latencyMs)));
+/**
+ * Rounds are measured interleaved (direct, connector, floor, then both at concurrency 1), so a
+ * change in the machine's speed between rounds (a shared host) hits both sides of a round alike.
+ * Each comparison is therefore reported from one round: the round with the median ratio for
+ * throughput, the round with the median added p50 for latency. Failures count from every round.
+ */
+function pairedRound(
+  rounds: { direct: PhaseMeasurement[]; connector: PhaseMeasurement[]; floor?: PhaseMeasurement[] },
+  index: number,
+): { direct: PhaseMeasurement; connector: PhaseMeasurement; floor?: PhaseMeasurement } {
+  const withAllFailures = (all: PhaseMeasurement[]): PhaseMeasurement => ({
+    ...all[index],
+    failures: all.reduce((n, r) => n + r.failures, 0),
+  });
   return {
-    rps: median(rounds.map((r) => r.rps)),
-    latencyMs: {
-      p50: m((l) => l.p50),
-      p99: m((l) => l.p99),
-      mean: m((l) => l.mean),
-      count: rounds.reduce((s, r) => s + r.latencyMs.count, 0),
-    },
-    connections: rounds[0].connections,
-    failures: rounds.reduce((s, r) => s + r.failures, 0),
+    direct: withAllFailures(rounds.direct),
+    connector: withAllFailures(rounds.connector),
+    floor: rounds.floor ? withAllFailures(rounds.floor) : undefined,
   };
 }
 
@@ -576,20 +581,27 @@ async function main(): Promise<number> {
       (consentIds.length - paymentFailures) / ((performance.now() - paymentsStarted) / 1000);
 
     const peakRssMb = memoryOf(pid).peakMb;
+    const throughput = pairedRound(
+      { direct: rounds.directT, connector: rounds.connectorT, floor: rounds.floorT },
+      medianIndex(rounds.connectorT.map((p, i) => p.rps / rounds.directT[i].rps)),
+    );
+    const latency = pairedRound(
+      { direct: rounds.directL, connector: rounds.connectorL },
+      medianIndex(
+        rounds.connectorL.map((p, i) => p.latencyMs.p50 - rounds.directL[i].latencyMs.p50),
+      ),
+    );
     const measurements: BenchMeasurements = {
       throughputConnections: c,
       rounds: OPTIONS.rounds,
-      direct: { throughput: medianPhase(rounds.directT), latency: medianPhase(rounds.directL) },
-      connector: {
-        throughput: medianPhase(rounds.connectorT),
-        latency: medianPhase(rounds.connectorL),
-      },
+      direct: { throughput: throughput.direct, latency: latency.direct },
+      connector: { throughput: throughput.connector, latency: latency.connector },
       cpuMsPerRequest: {
         bankDirect: median(cpu.bankDirect),
         bankViaConnector: median(cpu.bankViaConnector),
         connector: median(cpu.connector),
       },
-      floor: { throughput: medianPhase(rounds.floorT), cpuMsPerRequest: median(cpu.floor) },
+      floor: { throughput: throughput.floor!, cpuMsPerRequest: median(cpu.floor) },
       steadyStateTokenRequests,
       steadyStateRequests: steadyRequests,
       coldReads: OPTIONS.coldReads,

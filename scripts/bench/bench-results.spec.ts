@@ -4,6 +4,7 @@ import {
   formatResults,
   MachineInfo,
   median,
+  medianIndex,
   missingResultKeys,
   percentile,
   PhaseMeasurement,
@@ -71,6 +72,13 @@ describe('bench percentile maths', () => {
     const samples = [5, 1, 4, 2, 3];
     expect(summariseLatencies(samples)).toEqual({ p50: 3, p99: 5, mean: 3, count: 5 });
     expect(samples).toEqual([5, 1, 4, 2, 3]);
+  });
+
+  it('the round with the median value', () => {
+    expect(medianIndex([0.4, 0.6, 0.5])).toBe(2);
+    expect(medianIndex([0.7, 0.4, 0.6, 0.5])).toBe(3);
+    expect(medianIndex([0.3])).toBe(0);
+    expect(medianIndex([])).toBe(-1);
   });
 
   it('median of rounds', () => {

@@ -42,6 +42,16 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * The index of the round whose value is the median (the lower middle one for an even count), so
+ * a pair measured in the same round (direct and connector) is reported together.
+ */
+export function medianIndex(values: readonly number[]): number {
+  if (values.length === 0) return -1;
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  return order[Math.floor((order.length - 1) / 2)][1];
+}
+
 export const TARGETS = {
   /** connector.rps / direct.rps at least this. */
   minRatio: 0.6,
