@@ -48,6 +48,7 @@ describe('serveFastRoutes', () => {
 
   const route: FastRoute = {
     match: (request) => {
+      if (request.path === '/fast/throws') throw new Error('a route that cannot decide');
       if (!request.path.startsWith('/fast/')) return undefined;
       seen.push(request);
       return { template: '/fast/:id', serve: () => outcome() };
@@ -133,6 +134,7 @@ describe('serveFastRoutes', () => {
       { headers: { ...auth, 'content-type': 'text/plain', 'content-length': '5' }, body: 'hello' },
     ],
     ['another path', '/slow/1', { headers: auth }],
+    ['a route that throws while matching', '/fast/throws', { headers: auth }],
   ])('leaves a request with %s to the app', async (_what, path, options) => {
     const res = await call(server, path, options);
     expect(res.headers['x-served-by']).toBe('app');

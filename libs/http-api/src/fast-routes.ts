@@ -81,7 +81,12 @@ export function fastRouteListener(
   next: RequestListener,
 ): RequestListener {
   return (req, res) => {
-    const taken = take(options, req);
+    let taken: FastRouteMatch | undefined;
+    try {
+      taken = take(options, req);
+    } catch {
+      taken = undefined; // whatever a fast route cannot decide, Express answers
+    }
     if (!taken) return next(req, res);
     void answer(options, req, res, taken);
   };
