@@ -47,7 +47,10 @@ import {
  * Scale with BENCH_REQUESTS (memory run, default 100000), BENCH_DURATION (seconds per
  * measured phase, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 16),
  * BENCH_PAYMENTS (default 200), BENCH_COLD_READS (default 100). BENCH_CONNECTOR_NODE_OPTIONS
- * is passed to the connector as NODE_OPTIONS (for profiling).
+ * is passed to the connector as NODE_OPTIONS (for profiling). BENCH_COMPARE_DIST names another
+ * build's dist directory: its connector then runs beside this one (same bank, database and
+ * consent) and is loaded in each round right after this one, for an A/B comparison on the same
+ * machine state (printed per round, not written to results.json).
  */
 
 const env = process.env;
@@ -182,9 +185,10 @@ async function withCpu(
 async function startConnectorProcess(
   environment: Record<string, string>,
   logFile: string,
+  dist = DIST,
 ): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [join(DIST, 'apps/connector/src/main.js')], {
+  const child = spawn(process.execPath, [join(dist, 'apps/connector/src/main.js')], {
     env: environment,
     stdio: ['ignore', fd, fd],
   });
@@ -385,6 +389,7 @@ async function main(): Promise<number> {
   let db: TestDatabase | undefined;
   let connector: Awaited<ReturnType<typeof startConnectorProcess>> | undefined;
   let floor: Awaited<ReturnType<typeof startFloorProcess>> | undefined;
+  let compare: Awaited<ReturnType<typeof startConnectorProcess>> | undefined;
   try {
     db = await createTestDatabase();
     const apiKey = randomBytes(24).toString('base64url');
@@ -455,6 +460,23 @@ async function main(): Promise<number> {
     });
     const floorPid = floor.child.pid as number;
     const bare: Target = { url: `${floor.url}/v1/aisp/accounts`, headers: through.headers };
+    if (env.BENCH_COMPARE_DIST) {
+      const comparePort = await freePort();
+      compare = await startConnectorProcess(
+        {
+          ...environment,
+          PORT: String(comparePort),
+          PUBLIC_BASE_URL: `http://127.0.0.1:${comparePort}`,
+        },
+        join(dir, 'connector-compare.log'),
+        env.BENCH_COMPARE_DIST,
+      );
+      step(`compare build ${env.BENCH_COMPARE_DIST}: connector ${compare.url}`);
+    }
+    const compared: Target | undefined = compare && {
+      url: `${compare.url}/v1/aisp/accounts`,
+      headers: through.headers,
+    };
     // Same answer both ways (the connector only rewrites Links), so the comparison is fair.
     const viaBank = await bankGet(bankAccounts, tls, direct.headers);
     const viaConnector = await api.get('/v1/aisp/accounts', {
@@ -471,6 +493,7 @@ async function main(): Promise<number> {
     await load(direct, { connections: c, durationS: OPTIONS.warmupS });
     await load(through, { connections: c, durationS: OPTIONS.warmupS });
     await load(bare, { connections: c, durationS: OPTIONS.warmupS });
+    if (compared) await load(compared, { connections: c, durationS: OPTIONS.warmupS });
 
     const grantsBefore = await tokenGrants(bank);
     let steadyRequests = 0;
@@ -506,6 +529,15 @@ async function main(): Promise<number> {
       );
       rounds.floorT.push(ft.phase);
       cpu.floor.push(ft.cpuMs.floor);
+      if (compared && compare) {
+        const bt = await withCpu({ compare: compare.child.pid as number }, () =>
+          load(compared, { connections: c, durationS: d }),
+        );
+        step(
+          `round ${r} compare build: ${bt.phase.rps.toFixed(0)}/s at ${bt.cpuMs.compare.toFixed(3)} ms CPU/request ` +
+            `(this build ${ct.phase.rps.toFixed(0)}/s at ${ct.cpuMs.connector.toFixed(3)} ms)`,
+        );
+      }
       rounds.directL.push(await load(direct, { connections: 1, durationS: d }));
       rounds.connectorL.push(await load(through, { connections: 1, durationS: d }));
       steadyRequests +=
@@ -651,6 +683,7 @@ async function main(): Promise<number> {
   } finally {
     await connector?.stop();
     await floor?.stop();
+    await compare?.stop();
     await bank.stop();
     await db?.drop();
   }
