@@ -59,7 +59,7 @@ interface Problem {
   code: string;
   status: number;
   detail: string;
-  bank?: { status: number | null; endpoint: string };
+  bank?: { status: number | null; endpoint: string; interactionId?: string };
 }
 
 interface LedgerEvent {
@@ -280,6 +280,9 @@ describeWithPostgres('bank faults end to end (PostgreSQL, mTLS, call policy)', (
     const res = await readAccounts();
     expectProblem(res, 502, 'bank/server-error');
     expect(res.body.bank?.status).toBe(503);
+    // The interaction id sent to the bank, in the header as on a success (API.md).
+    expect(res.headers.get('x-fapi-interaction-id')).toBe(res.body.bank?.interactionId);
+    expect(res.headers.get('x-fapi-interaction-id')).toBeTruthy();
     expect(await faultHits(since)).toBe(3);
     await bank.admin('/faults/network/reset', {});
     await expectHealthyRead();

@@ -13,6 +13,7 @@ function render(exception: unknown): {
     headersSent: false,
     statusCode: 0,
     setHeader: (k: string, v: string | number) => void (headers[k.toLowerCase()] = String(v)),
+    getHeader: (k: string) => headers[k.toLowerCase()],
     end(chunk: string) {
       body = chunk;
     },
@@ -59,5 +60,16 @@ describe('ProblemDetailsFilter response', () => {
       status: 409,
       instance: '/v1/x',
     });
+  });
+
+  it('carries the interaction id of the bank call it involved (API.md), and none otherwise', () => {
+    const bank = { status: 500, endpoint: '/x', method: 'GET', interactionId: 'ia-1', body: null };
+    const failed = render(
+      new BankCallError('bank/server-error', 'bank-failure', 'Bank failed', bank),
+    );
+    expect(failed.headers['x-fapi-interaction-id']).toBe('ia-1');
+    expect(JSON.parse(failed.body).bank.interactionId).toBe('ia-1');
+    const local = render(new DomainError('x/y', 'conflict', 't'));
+    expect(local.headers['x-fapi-interaction-id']).toBeUndefined();
   });
 });

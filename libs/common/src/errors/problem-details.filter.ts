@@ -14,6 +14,7 @@ import { DomainError } from './domain.error';
 import { ERROR_TRANSLATOR, type ErrorTranslator } from './error-translator';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, STATUS_BY_KIND, problemType } from './problem';
 import { REQUEST_ID_HEADER } from '../http/request-id';
+import { FAPI_INTERACTION_ID_HEADER } from '../http/caller.decorator';
 
 const CODE_BY_STATUS: Record<number, [string, string]> = {
   400: ['request/bad-request', 'Bad request'],
@@ -84,6 +85,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const retryAfter = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;
     if (retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
       res.setHeader('retry-after', String(Math.ceil(retryAfter)));
+    // API.md: every response that involved a bank call carries the interaction id sent to it.
+    if (problem.bank?.interactionId && !res.getHeader(FAPI_INTERACTION_ID_HEADER))
+      res.setHeader(FAPI_INTERACTION_ID_HEADER, problem.bank.interactionId);
     const body = JSON.stringify(problem);
     res.statusCode = problem.status;
     res.setHeader('content-type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);

@@ -82,6 +82,7 @@ describe('ProblemDetailsFilter with the database translator', () => {
       setHeader(name: string, value: string) {
         if (name === 'content-type') sent.type = value;
       },
+      getHeader: () => undefined,
       end(b: string) {
         sent.body = b;
       },
