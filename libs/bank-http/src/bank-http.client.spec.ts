@@ -355,6 +355,55 @@ describe('BankHttpClient', () => {
     }
   });
 
+  describe.each(['GET', 'POST'] as const)(
+    '%s (GETs go straight to the adapter, other calls through axios): the same failures',
+    (method) => {
+      const send = (over: Partial<Parameters<BankHttpClient['request']>[0]> = {}) =>
+        call({ method, ...(method === 'POST' ? { body: { a: 1 } } : {}), ...over });
+
+      it('a slow bank: bank/timeout', async () => {
+        server.setHandler((_req, res) => {
+          setTimeout(() => res.writeHead(200).end('late'), 1_000);
+        });
+        const e = await failure(send({ timeoutMs: 150 }));
+        expect([e.code, e.bank?.status]).toEqual(['bank/timeout', null]);
+      });
+
+      it('a body cut off: bank/incomplete-response with the status', async () => {
+        server.setHandler((_req, res) => {
+          res.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"Data":');
+          setTimeout(() => res.socket?.destroy(), 20);
+        });
+        const e = await failure(send());
+        expect([e.code, e.bank?.status]).toEqual(['bank/incomplete-response', 201]);
+      });
+
+      it('a reset: bank/connection-reset; a 503 with Retry-After: bank/server-error', async () => {
+        server.setHandler((_req, res) => res.socket?.destroy());
+        expect((await failure(send())).code).toBe('bank/connection-reset');
+        server.setHandler((_req, res) =>
+          res.writeHead(503, { 'retry-after': '7', 'content-type': 'application/json' }).end('{}'),
+        );
+        const e = await failure(send());
+        expect([e.code, e.bank?.status]).toEqual(['bank/server-error', 503]);
+      });
+
+      it('an answer: the status, the lower-case headers and the parsed body', async () => {
+        server.setHandler((_req, res) =>
+          res
+            .writeHead(200, { 'Content-Type': 'application/json', 'X-Extra': 'a' })
+            .end('{"ok":1}'),
+        );
+        const ok = await send();
+        expect(ok.status).toBe(200);
+        expect(ok.headers['x-extra']).toBe('a');
+        expect(ok.headers['content-type']).toBe('application/json');
+        expect(ok.data).toEqual({ ok: 1 });
+      });
+    },
+  );
+
   it('maps a connection closed before any answer to bank/connection-reset', async () => {
     server.setHandler((_req, res) => res.socket?.destroy());
     const e = await failure(call());

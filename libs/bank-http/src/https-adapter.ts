@@ -2,7 +2,6 @@ import { request as httpsRequest, type Agent } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import {
   AxiosError,
-  AxiosHeaders,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
@@ -84,10 +83,12 @@ export const bankHttpsAdapter: AxiosAdapter = (config) =>
     });
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
+      // Node's own header object (lower-case names), not an AxiosHeaders copy of it: the caller
+      // reads a few headers once, and building the copy cost more than the rest of the exchange.
       const response = (data: Buffer): AxiosResponse => ({
         status: res.statusCode ?? 0,
         statusText: res.statusMessage ?? '',
-        headers: new AxiosHeaders(res.headers as Record<string, string>),
+        headers: res.headers,
         config,
         request: req,
         data,
@@ -141,8 +142,10 @@ export const bankHttpsAdapter: AxiosAdapter = (config) =>
 
 function outgoingHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
   const out: Record<string, string> = {};
-  const given = AxiosHeaders.from(config.headers).toJSON(true) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(given)) {
+  // axios hands the adapter an AxiosHeaders whose own properties are the headers.
+  const given = (config.headers ?? {}) as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    const value = given[name];
     if (value === undefined || value === null || value === false) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
