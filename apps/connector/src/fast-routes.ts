@@ -10,13 +10,17 @@ import { ConnectorMetrics } from '@obc/observability';
  * verifier, problem+json filter, request logger and HTTP metrics. Called once the app exists and
  * before it listens.
  */
+const asIs = (value: unknown): unknown => value;
+
 export function installFastRoutes(app: INestApplication): void {
   const metrics = app.get(ConnectorMetrics);
   serveFastRoutes(app.getHttpServer(), {
     routes: [app.get(AispReadFastRoute)],
     apiKeys: app.get(ApiKeyVerifier),
     problems: app.get(ProblemDetailsFilter),
-    log: PinoLogger.root,
+    // The line's `req` and `res` are already the shapes pino-http's serializers make of a
+    // request and a response; passed through as they are, not serialised a second time.
+    log: PinoLogger.root.child({}, { serializers: { req: asIs, res: asIs } }),
     record: (method, route, status, seconds) =>
       metrics.recordHttpRequest(method, route, status, seconds),
   });

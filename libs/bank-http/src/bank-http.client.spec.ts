@@ -162,6 +162,33 @@ describe('BankHttpClient', () => {
     expect(lines[0]).not.toMatch(/sekret|Jane|x=1/);
   });
 
+  it('builds no line for a successful call when successful calls are not logged; a failure is', async () => {
+    const quiet = new BankHttpClient(new CryptoRandomSource(), {
+      timeoutMs: 2_000,
+      policy: NO_RETRIES,
+      logSuccessfulCalls: false,
+    });
+    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const target = {
+        profileId: 'p',
+        endpoint: 'e',
+        method: 'GET' as const,
+        trustedCaPem: pki.caPem,
+      };
+      await quiet.request({ ...target, url: `${server.url}/ok` });
+      expect(debug).not.toHaveBeenCalled();
+      server.setHandler((_req, res) => res.writeHead(500).end());
+      await failure(quiet.request({ ...target, url: `${server.url}/down` }));
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('status=500'));
+    } finally {
+      debug.mockRestore();
+      warn.mockRestore();
+      quiet.onModuleDestroy();
+    }
+  });
+
   it('fails when a bank that requires a client certificate gets none', async () => {
     const strict = await startLocalHttpsServer(pki, true);
     try {

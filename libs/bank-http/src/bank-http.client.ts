@@ -382,12 +382,8 @@ export class BankHttpClient implements OnModuleDestroy {
     error?: BankCallError,
   ): void {
     const durationMs = Date.now() - started;
-    const line =
-      `bank call profile=${req.profileId} endpoint=${req.endpoint} ${req.method} ${redactUrl(ctx.endpoint)} ` +
-      `status=${status ?? '-'} ms=${durationMs} interactionId=${ctx.interactionId}` +
-      (error ? ` error=${error.code}` : '');
-    if (error) this.logger.warn(line);
-    else this.logger.debug(line);
+    if (error || this.settings.logSuccessfulCalls !== false)
+      this.logLine(req, ctx, status, durationMs, error);
     try {
       this.metrics.observeCall({
         profileId: req.profileId,
@@ -401,6 +397,21 @@ export class BankHttpClient implements OnModuleDestroy {
     } catch {
       // Metrics must never fail a bank call.
     }
+  }
+
+  private logLine(
+    req: BankRequest,
+    ctx: BankCallContext,
+    status: number | null,
+    durationMs: number,
+    error?: BankCallError,
+  ): void {
+    const line =
+      `bank call profile=${req.profileId} endpoint=${req.endpoint} ${req.method} ${redactUrl(ctx.endpoint)} ` +
+      `status=${status ?? '-'} ms=${durationMs} interactionId=${ctx.interactionId}` +
+      (error ? ` error=${error.code}` : '');
+    if (error) this.logger.warn(line);
+    else this.logger.debug(line);
   }
 }
 

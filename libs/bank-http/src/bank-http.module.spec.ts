@@ -17,6 +17,7 @@ describe('bankHttpSettingsFrom', () => {
     expect(bankHttpSettingsFrom(config)).toEqual({
       timeoutMs: 10_000,
       caBundlePem: 'pem',
+      logSuccessfulCalls: true,
       policy: {
         timeouts: { token: 1, registration: 2, payment: 3, read: 4, write: 5 },
         retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterSeconds: 30 },
@@ -24,6 +25,25 @@ describe('bankHttpSettingsFrom', () => {
         concurrency: { maxConcurrent: 9, queueLimit: 10, queueTimeoutMs: 11 },
       },
     });
+  });
+
+  it.each([
+    ['info', false],
+    ['warn', false],
+    ['debug', true],
+    ['trace', true],
+  ])('logs successful calls at LOG_LEVEL=%s: %s', (level, logged) => {
+    const config = {
+      log: { level },
+      bankHttp: {
+        timeoutMs: 1,
+        timeouts: {},
+        retry: {},
+        circuitBreaker: {},
+        concurrency: {},
+      },
+    } as unknown as ConnectorConfig;
+    expect(bankHttpSettingsFrom(config).logSuccessfulCalls).toBe(logged);
   });
 
   it('falls back to the defaults without configuration', () => {

@@ -5,6 +5,8 @@ import { BankHttpSettings, DEFAULT_BANK_HTTP_SETTINGS } from './bank-http.settin
 import { BankHttpMetrics, NoopBankHttpMetrics } from './bank-http.metrics';
 import { BankCallPolicySource, NO_POLICY_OVERRIDES } from './policy/bank-call-policy';
 
+const DEBUG_LEVELS = new Set<string>(['debug', 'trace']);
+
 /** `ConnectorConfig.bankHttp` when the config module is loaded, defaults otherwise (tests). */
 export function bankHttpSettingsFrom(config?: ConnectorConfig): BankHttpSettings {
   if (!config?.bankHttp) return DEFAULT_BANK_HTTP_SETTINGS;
@@ -12,6 +14,8 @@ export function bankHttpSettingsFrom(config?: ConnectorConfig): BankHttpSettings
   return {
     timeoutMs,
     caBundlePem,
+    // Successful calls are logged at debug: below it, their line is not built at all.
+    logSuccessfulCalls: config.log?.level === undefined || DEBUG_LEVELS.has(config.log.level),
     policy: {
       timeouts: {
         token: timeouts.tokenMs,

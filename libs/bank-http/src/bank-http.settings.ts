@@ -19,6 +19,11 @@ export abstract class BankHttpSettings {
    * is cut off and the call fails with bank/invalid-response instead of filling the heap.
    */
   abstract readonly maxResponseBytes?: number;
+  /**
+   * Whether successful calls are logged (at debug level); false when the log level is above
+   * debug, so the line is not even built. Failed and refused calls are always logged. Default true.
+   */
+  abstract readonly logSuccessfulCalls?: boolean;
 }
 
 /** 16 MiB: far above any OB page (transaction pages run to hundreds of KB), far below the heap. */

@@ -136,12 +136,14 @@ async function answer(
   const requestId = assignRequestId(req, res);
   try {
     const { body, headers } = await match.serve();
-    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
     const json = JSON.stringify(body);
-    res.statusCode = 200;
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.setHeader('content-length', Buffer.byteLength(json));
-    res.end(json);
+    res
+      .writeHead(200, {
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(json),
+      })
+      .end(json);
   } catch (error: unknown) {
     try {
       options.problems.respond(error, req, res);
