@@ -290,6 +290,15 @@ describe('BankHttpClient', () => {
     expect((e.bank?.body as string).length).toBeLessThan(16 * 1024 + 20);
   });
 
+  it('answers null for a JSON content type with a blank body (nothing to parse)', async () => {
+    server.setHandler((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(' \n\t '),
+    );
+    const res = await call();
+    expect(res.data).toBeNull();
+    expect(res.rawBody).toBe(' \n\t ');
+  });
+
   it('maps a JSON content type with a broken body to bank/invalid-response', async () => {
     server.setHandler((_req, res) =>
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end('{not json'),

@@ -326,7 +326,8 @@ export class BankHttpClient implements OnModuleDestroy {
     const json = isJsonContentType(responseHeaders['content-type']);
     let parsed: unknown = undefined;
     let parseError: unknown = undefined;
-    if (json && rawBody.trim().length > 0) {
+    // Any non-blank character (found at once: no trimmed copy of the whole body).
+    if (json && NON_BLANK.test(rawBody)) {
       try {
         parsed = JSON.parse(rawBody);
       } catch (e: unknown) {
@@ -449,6 +450,8 @@ interface BankState {
   circuit: CircuitBreaker;
   limiter: ConcurrencyLimiter;
 }
+
+const NON_BLANK = /\S/;
 
 /** Refused before reaching the bank. */
 const NOT_SENT = ['bank/circuit-open', 'bank/queue-full', 'bank/queue-timeout'];
