@@ -6,9 +6,12 @@ import { randomUUID } from 'node:crypto';
 import {
   authoriseAccountAccess,
   authoriseConsent,
+  CREDITOR,
   JourneyError,
   JourneyStep,
   registrationJourney,
+  sweepingVrpConsent,
+  sweepingVrpPayment,
 } from '../test/support/journeys';
 import {
   createPki,
@@ -100,12 +103,6 @@ async function printAccounts(
   }
 }
 
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
-
 async function created(
   label: string,
   call: Promise<{ status: number; body: unknown; text: string }>,
@@ -164,28 +161,7 @@ async function payments(
     'VRP consent',
     api.post(
       '/v1/vrp/domestic-vrp-consents',
-      {
-        bankRegistrationId,
-        externalApiRequest: {
-          Data: {
-            ControlParameters: {
-              VRPType: ['UK.OBIE.VRPType.Sweeping'],
-              PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
-              MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
-              PeriodicLimits: [
-                {
-                  PeriodType: 'Month',
-                  PeriodAlignment: 'Calendar',
-                  Amount: '100.00',
-                  Currency: 'GBP',
-                },
-              ],
-            },
-            Initiation: initiation,
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpConsent(bankRegistrationId, initiation),
       key(),
     ),
   );
@@ -203,23 +179,7 @@ async function payments(
       `VRP ${n}`,
       api.post(
         '/v1/vrp/domestic-vrps',
-        {
-          domesticVrpConsentId: vrpConsent.id,
-          externalApiRequest: {
-            Data: {
-              PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-              VRPType: 'UK.OBIE.VRPType.Sweeping',
-              Initiation: initiation,
-              Instruction: {
-                InstructionIdentification: `demo-vrp-${n}`,
-                EndToEndIdentification: `demo-vrp-${n}`,
-                InstructedAmount: { Amount: amount, Currency: 'GBP' },
-                CreditorAccount: CREDITOR,
-              },
-            },
-            Risk: {},
-          },
-        },
+        sweepingVrpPayment(String(vrpConsent.id), initiation, amount, `demo-${n}`),
         key(),
       ),
     );

@@ -24,9 +24,11 @@ import type { ConnectorApiClient } from './api-client';
 import {
   authoriseAccountAccess,
   authoriseConsent,
+  CREDITOR,
   JourneyError,
   softwareStatementJourney,
   sweepingVrpConsent,
+  sweepingVrpPayment,
 } from './journeys';
 import { REPO_ROOT } from './sandbox';
 
@@ -378,11 +380,6 @@ export interface ContractOutcome {
   clientId: string;
 }
 
-const CREDITOR = {
-  SchemeName: 'UK.OBIE.SortCodeAccountNumber',
-  Identification: '08080021325698',
-  Name: 'ACME Inc',
-};
 const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 function fail(step: string, detail: string): never {
@@ -611,23 +608,7 @@ export async function runProfileContract(
     expectAuthorisationEndpoint(profile, 'domestic-vrp', authUrl);
     const vrp = await api.post(
       '/v1/vrp/domestic-vrps',
-      {
-        domesticVrpConsentId: consent.body.id,
-        externalApiRequest: {
-          Data: {
-            PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-            VRPType: 'UK.OBIE.VRPType.Sweeping',
-            Initiation: initiation,
-            Instruction: {
-              InstructionIdentification: `vrp-${randomUUID().slice(0, 8)}`,
-              EndToEndIdentification: `vrp-${randomUUID().slice(0, 8)}`,
-              InstructedAmount: { Amount: '25.00', Currency: 'GBP' },
-              CreditorAccount: CREDITOR,
-            },
-          },
-          Risk: {},
-        },
-      },
+      sweepingVrpPayment(consent.body.id, initiation, '25.00', randomUUID().slice(0, 8)),
       { 'idempotency-key': randomUUID() },
     );
     expectOk('VRP payment', vrp.status, 201, vrp.body);
